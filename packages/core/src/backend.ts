@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import '@tensorflow/tfjs-backend-wasm'
+import { BackendError } from './errors.js'
+
+export type BackendName = 'wasm' | 'cpu'
+
+export interface BackendInfo {
+  name: BackendName
+  simd: boolean
+  threads: boolean
+}
+
+const backendNames: readonly BackendName[] = ['wasm', 'cpu']
+
+/**
+ * Selects and initialises a backend, waits for tf.ready(), and reports SIMD and thread support.
+ * In Node the wasm binaries are found next to @tensorflow/tfjs-backend-wasm; in a browser, call
+ * setWasmPaths() from that package first if your bundler moves them.
+ */
+export async function setupBackend(name: BackendName = 'wasm'): Promise<BackendInfo> {
+  if (!backendNames.includes(name)) {
+    throw new BackendError(`Unknown backend "${name}". Use one of: ${backendNames.join(', ')}.`)
+  }
+  let ok = false
+  try {
+    ok = await tf.setBackend(name)
+    await tf.ready()
+  } catch (cause) {
+    throw new BackendError(`The ${name} backend failed to start: ${(cause as Error).message}`, { cause })
+  }
+  if (!ok || tf.getBackend() !== name) throw new BackendError(`The ${name} backend could not be initialised on this platform.`)
+  const wasm = name === 'wasm'
+  return {
+    name,
+    simd: wasm && Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
+    threads: wasm && Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
+  }
+}

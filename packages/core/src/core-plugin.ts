@@ -1,0 +1,13 @@
+import { magnitude } from './magnitude.js'
+import { definePlugin, registerAll } from './registry.js'
+import { evaluateStep } from './steps/evaluate.js'
+import { finetuneStep, trainStep } from './steps/fit.js'
+import { pruneStep } from './steps/prune.js'
+
+/** Core's built-ins: the magnitude strategy and the train / evaluate / prune / finetune steps. */
+export const corePlugin = definePlugin({
+  name: '@prunekit/core',
+  register(registry) {
+    registerAll(registry, { strategies: [magnitude], steps: [trainStep, evaluateStep, pruneStep, finetuneStep] })
+  },
+})

@@ -1,0 +1,98 @@
+/** Stable codes for every error prunekit throws on purpose. */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'UNKNOWN_NAME'
+  | 'DUPLICATE_NAME'
+  | 'PLUGIN_FAILED'
+  | 'MODEL_INVALID'
+  | 'DATA_INVALID'
+  | 'BACKEND_FAILED'
+  | 'STEP_FAILED'
+  | 'PRUNE_INVALID'
+
+/** Base class: a message that says what went wrong, where, and how to fix it. */
+export class PrunekitError extends Error {
+  readonly code: ErrorCode
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+    this.name = new.target.name
+  }
+}
+
+/** One problem in a config, located by its path (`pipeline.2.prune.sparsity`). */
+export interface ConfigIssue {
+  path: string
+  message: string
+}
+
+export class ConfigError extends PrunekitError {
+  readonly issues: ConfigIssue[]
+  constructor(issues: ConfigIssue[], source?: string) {
+    const where = source ? ` in ${source}` : ''
+    const lines = issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`)
+    super('CONFIG_INVALID', `Invalid config${where} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`)
+    this.issues = issues
+  }
+}
+
+export class UnknownNameError extends PrunekitError {
+  constructor(readonly kind: string, readonly requested: string, readonly known: string[], readonly suggestion?: string) {
+    const hint = suggestion ? ` Did you mean "${suggestion}"?` : ''
+    const list = known.length ? ` Known ${kind}: ${known.join(', ')}.` : ` No ${kind} are registered.`
+    super('UNKNOWN_NAME', `Unknown ${kind} "${requested}".${hint}${list}`)
+  }
+}
+
+export class DuplicateNameError extends PrunekitError {
+  constructor(kind: string, name: string, existingSource?: string) {
+    const from = existingSource ? ` (already registered by ${existingSource})` : ''
+    super('DUPLICATE_NAME', `A ${kind} named "${name}" is already registered${from}. Pick another name, or pass { override: true } to replace it.`)
+  }
+}
+
+export class PluginError extends PrunekitError {
+  constructor(plugin: string, message: string, options?: { cause?: unknown }) {
+    super('PLUGIN_FAILED', `[plugin:${plugin}] ${message}`, options)
+  }
+}
+
+export class ModelError extends PrunekitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MODEL_INVALID', message, options)
+  }
+}
+
+export class DataError extends PrunekitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DATA_INVALID', message, options)
+  }
+}
+
+export class BackendError extends PrunekitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('BACKEND_FAILED', message, options)
+  }
+}
+
+export class PruneError extends PrunekitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PRUNE_INVALID', message, options)
+  }
+}
+
+export class StepError extends PrunekitError {
+  constructor(step: string, index: number, cause: unknown) {
+    const inner = cause instanceof Error ? cause.message : String(cause)
+    super('STEP_FAILED', `Step ${index + 1} (${step}) failed: ${inner}`, { cause })
+  }
+}
+
+/** True for errors caused by the user's input (exit code 2 in the CLI), false for failed runs. */
+export function isUsageError(error: unknown): boolean {
+  const root = error instanceof StepError ? error.cause : error
+  return (
+    root instanceof PrunekitError &&
+    ['CONFIG_INVALID', 'UNKNOWN_NAME', 'DUPLICATE_NAME', 'PLUGIN_FAILED', 'MODEL_INVALID', 'DATA_INVALID', 'PRUNE_INVALID'].includes(root.code)
+  )
+}

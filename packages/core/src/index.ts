@@ -1,0 +1,66 @@
+export { setupBackend, type BackendInfo, type BackendName } from './backend.js'
+export { Catalog, type AddOptions, type CatalogEntry, type Named } from './catalog.js'
+export {
+  configSchema,
+  defineConfig,
+  entryOf,
+  quickstartPipeline,
+  resolveConfig,
+  type ConfigInput,
+  type PipelineConfig,
+  type ResolvedConfig,
+  type ResolvedEntry,
+} from './config.js'
+export { corePlugin } from './core-plugin.js'
+export { createRegistry } from './create-registry.js'
+export { defineDataset, type Dataset, type DatasetContext, type DatasetFactory, type Split, type Task } from './data.js'
+export {
+  BackendError,
+  ConfigError,
+  DataError,
+  DuplicateNameError,
+  ModelError,
+  PluginError,
+  PruneError,
+  PrunekitError,
+  StepError,
+  UnknownNameError,
+  isUsageError,
+  type ConfigIssue,
+  type ErrorCode,
+} from './errors.js'
+export { evaluateModel, type Evaluation } from './evaluate.js'
+export { correctCount, taskLoss } from './loss.js'
+export { magnitude } from './magnitude.js'
+export { MaskSet } from './masks.js'
+export { defineMetric, type Metric, type MetricValue, type Snapshot, type SnapshotContext } from './metric.js'
+export { PrunableModel, defineModel, type ModelContext, type ModelFactory, type WeightRef } from './model.js'
+export { runPipeline, type PipelineResult, type RunOptions } from './pipeline.js'
+export { definePlugin, registerAll, type CatalogName, type PrunekitPlugin, type Registry } from './registry.js'
+export {
+  defineReporter,
+  type ProgressEvent,
+  type Reporter,
+  type ReporterContext,
+  type ReporterFactory,
+  type RunInfo,
+  type RunResult,
+  type StepEndInfo,
+  type StepInfo,
+} from './reporter.js'
+export { createRng, type Rng } from './rng.js'
+export {
+  scoreStrategy,
+  selectTargets,
+  selectionSchema,
+  selectionShape,
+  type ScoreContext,
+  type ScoreStrategySpec,
+  type SelectionOptions,
+} from './score-strategy.js'
+export { countForSparsity, selectBelow, selectLowest } from './selection.js'
+export { layerSelector, matchesSelector, type LayerSelector } from './selectors.js'
+export { defineStep, stepSchema, type RunContext, type StepFactory } from './step.js'
+export { defineStrategy, type PruneContext, type PruneRequest, type PruningStrategy, type ScheduleFactory } from './strategy.js'
+export { suggestName } from './suggest.js'
+export { Trainer, trainDefaultsSchema, type FitOptions, type FitResult, type TrainDefaults, type TrainProgress } from './trainer.js'

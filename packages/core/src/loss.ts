@@ -1,0 +1,26 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type { Task } from './data.js'
+
+const epsilon = 1e-7
+
+/** Mean loss for the task: categorical cross-entropy, binary cross-entropy or mean squared error. */
+export function taskLoss(task: Task, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+  return tf.tidy((): tf.Scalar => {
+    if (task === 'regression') return tf.mean(tf.squaredDifference(yTrue, yPred))
+    const p = tf.clipByValue(yPred, epsilon, 1 - epsilon)
+    if (task === 'binary') {
+      const terms = tf.add(tf.mul(yTrue, tf.log(p)), tf.mul(tf.sub(1, yTrue), tf.log(tf.sub(1, p))))
+      return tf.neg(tf.mean(terms)) as tf.Scalar
+    }
+    return tf.neg(tf.mean(tf.sum(tf.mul(yTrue, tf.log(p)), -1))) as tf.Scalar
+  })
+}
+
+/** Number of correct predictions in a batch (argmax for multiclass, 0.5 cut for binary). */
+export function correctCount(task: Task, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+  return tf.tidy((): tf.Scalar => {
+    if (task === 'binary') return tf.sum(tf.cast(tf.equal(tf.greaterEqual(yPred, 0.5), tf.greaterEqual(yTrue, 0.5)), 'float32'))
+    if (task === 'regression') return tf.scalar(0)
+    return tf.sum(tf.cast(tf.equal(tf.argMax(yPred, -1), tf.argMax(yTrue, -1)), 'float32'))
+  })
+}

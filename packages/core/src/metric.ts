@@ -1,0 +1,32 @@
+import type { Named } from './catalog.js'
+import type { Dataset } from './data.js'
+import type { Evaluation } from './evaluate.js'
+import type { PrunableModel } from './model.js'
+
+export type MetricValue = number | string | boolean | null | MetricValue[] | { [key: string]: MetricValue }
+
+/** A labelled measurement of the model at one point of the pipeline. */
+export interface Snapshot {
+  label: string
+  /** Index of the pipeline step that took it. */
+  step: number
+  metrics: Record<string, MetricValue>
+}
+
+/** What a metric sees. evaluation() runs the test split once and is shared by every metric. */
+export interface SnapshotContext {
+  label: string
+  model: PrunableModel
+  data: Dataset
+  /** Earlier snapshots of this run, oldest first (for shared histogram edges, deltas ...). */
+  history: readonly Snapshot[]
+  evaluation(): Promise<Evaluation>
+}
+
+export interface Metric extends Named {
+  compute(ctx: SnapshotContext): Promise<MetricValue>
+}
+
+export function defineMetric(metric: Metric): Metric {
+  return metric
+}

@@ -1,0 +1,116 @@
+import { setupBackend } from './backend.js'
+import { resolveConfig, type ConfigInput } from './config.js'
+import { DataError, ModelError, PrunekitError, StepError } from './errors.js'
+import type { Snapshot } from './metric.js'
+import { PrunableModel } from './model.js'
+import type { Registry } from './registry.js'
+import type { Reporter, RunResult, StepInfo } from './reporter.js'
+import { createRng } from './rng.js'
+import type { RunContext } from './step.js'
+
+export interface RunOptions {
+  registry: Registry
+  /** Reporters to add to those the config names (e.g. a UI's own). */
+  reporters?: Reporter[]
+  /** Where the config came from, for error messages. */
+  source?: string
+  /** Silences progress output of reporters that print. */
+  quiet?: boolean
+  /** Keep the final model alive and return it (the caller must dispose it). */
+  keepModel?: boolean
+}
+
+export interface PipelineResult extends RunResult {
+  /** The final model, when keepModel is set. */
+  model?: PrunableModel
+}
+
+async function emit<K extends keyof Reporter>(reporters: Reporter[], hook: K, arg: Parameters<NonNullable<Reporter[K]>>[0]): Promise<void> {
+  for (const reporter of reporters) await (reporter[hook] as ((a: typeof arg) => unknown) | undefined)?.call(reporter, arg)
+}
+
+function wrap(kind: 'model' | 'data', name: string, cause: unknown): PrunekitError {
+  if (cause instanceof PrunekitError) return cause
+  const message = `Could not ${kind === 'model' ? 'build model' : 'load dataset'} "${name}": ${(cause as Error)?.message ?? cause}`
+  return kind === 'model' ? new ModelError(message, { cause }) : new DataError(message, { cause })
+}
+
+/** Runs a pipeline config (validated first, every problem reported at once) with a registry. */
+export async function runPipeline(rawConfig: ConfigInput | unknown, options: RunOptions): Promise<PipelineResult> {
+  const { registry } = options
+  const resolved = resolveConfig(rawConfig, registry, options.source)
+  const { config } = resolved
+  const began = performance.now()
+  const backend = await setupBackend(config.backend)
+  const reporters = [
+    ...resolved.reporters.map((r) => registry.reporters.get(r.name).create(r.options, { out: config.out, quiet: options.quiet ?? false })),
+    ...(options.reporters ?? []),
+  ]
+
+  const datasetFactory = registry.datasets.get(resolved.data.name)
+  const data = await datasetFactory.load(resolved.data.options, { seed: config.seed, rng: createRng(config.seed) }).catch((e: unknown) => {
+    throw wrap('data', resolved.data.name, e)
+  })
+  let model: PrunableModel | undefined
+  let succeeded = false
+  try {
+    const built = await Promise.resolve(
+      registry.models.get(resolved.model.name).build(resolved.model.options, {
+        inputShape: data.featureShape,
+        numClasses: data.numClasses,
+        task: data.task,
+        rng: createRng(config.seed ^ 0x5bd1e995),
+      }),
+    ).catch((e: unknown) => {
+      throw wrap('model', resolved.model.name, e)
+    })
+    model = new PrunableModel(built)
+    const history: Snapshot[] = []
+    const stepNames = resolved.steps.map((s) => s.name)
+    await emit(reporters, 'onRunStart', {
+      config,
+      backend,
+      model: { name: resolved.model.name, params: built.countParams(), layers: built.layers.length },
+      data: { name: data.name, train: data.train.size, test: data.test.size, task: data.task },
+      steps: stepNames,
+    })
+
+    const ctx: RunContext = {
+      config,
+      registry,
+      backend,
+      rng: createRng(config.seed + 1),
+      data,
+      model,
+      history,
+      step: { index: 0, name: '', total: stepNames.length },
+      progress: (p) => reporters.forEach((r) => r.onProgress?.({ ...p, step: ctx.step })),
+      snapshot: async (s) => {
+        history.push(s)
+        await emit(reporters, 'onSnapshot', s)
+      },
+    }
+    for (const [index, entry] of resolved.steps.entries()) {
+      const step: StepInfo = { index, name: entry.name, total: stepNames.length }
+      ctx.step = step
+      await emit(reporters, 'onStepStart', step)
+      const started = performance.now()
+      let summary: string | void
+      try {
+        summary = await registry.steps.get(entry.name).run(ctx, entry.options)
+      } catch (cause) {
+        throw new StepError(entry.name, index, cause)
+      }
+      model = ctx.model
+      await emit(reporters, 'onStepEnd', { ...step, seconds: (performance.now() - started) / 1000, summary: summary ?? undefined })
+    }
+    const result: PipelineResult = { snapshots: history, seconds: (performance.now() - began) / 1000, out: config.out }
+    await emit(reporters, 'onRunEnd', result)
+    if (options.keepModel) result.model = model
+    succeeded = true
+    return result
+  } finally {
+    data.dispose()
+    if (model && !(options.keepModel && succeeded)) model.dispose()
+  }
+}

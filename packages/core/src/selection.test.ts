@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { countForSparsity, selectBelow, selectLowest } from './selection.js'
+import { createRng } from './rng.js'
+
+/** Reference: sort indices by (score, position), prune the first k. NaN first. */
+function referenceLowest(groups: Float32Array[], k: number): Uint8Array[] {
+  const flat: Array<{ g: number; i: number; v: number }> = []
+  groups.forEach((g, gi) => g.forEach((v, i) => flat.push({ g: gi, i, v })))
+  // NaN below everything, then numeric order with -0 before +0, then position.
+  const compare = (a: number, b: number): number => {
+    if (Number.isNaN(a) || Number.isNaN(b)) return Number(!Number.isNaN(a)) - Number(!Number.isNaN(b))
+    if (a !== b) return a < b ? -1 : 1
+    return Number(!Object.is(a, -0)) - Number(!Object.is(b, -0))
+  }
+  flat.sort((a, b) => compare(a.v, b.v) || a.g - b.g || a.i - b.i)
+  const keep = groups.map((g) => new Uint8Array(g.length).fill(1))
+  flat.slice(0, k).forEach(({ g, i }) => (keep[g][i] = 0))
+  return keep
+}
+
+function randomGroups(seed: number, sizes: number[], pool?: number[]): Float32Array[] {
+  const rng = createRng(seed)
+  return sizes.map((n) => Float32Array.from({ length: n }, () => (pool ? pool[rng.int(pool.length)] : (rng.next() - 0.5) * 10)))
+}
+
+describe('selectLowest', () => {
+  it.each([
+    ['distinct values', [50, 200, 7], undefined],
+    ['many ties', [64, 64, 64], [0, 1, 2, 2, 2, 3]],
+    ['NaN and infinities', [40, 40], [NaN, -Infinity, Infinity, 0, -0, 1.5, -1.5]],
+  ])('prunes exactly the k smallest scores across groups (%s)', (_name, sizes, pool) => {
+    const groups = randomGroups(7, sizes, pool)
+    const total = sizes.reduce((a, b) => a + b, 0)
+    for (const k of [0, 1, 17, Math.floor(total / 2), total - 1, total]) {
+      expect(selectLowest(groups, k)).toEqual(referenceLowest(groups, k))
+    }
+  })
+
+  it('finds the cut when values differ only in their low 16 bits', () => {
+    const base = 1.0
+    const values = Float32Array.from({ length: 100 }, (_, i) => base + i * 2 ** -23)
+    const reversed = Float32Array.from(values).reverse()
+    const [mask] = selectLowest([reversed], 10)
+    expect([...mask].slice(90)).toEqual(new Array(10).fill(0))
+    expect(mask.slice(0, 90).every((m) => m === 1)).toBe(true)
+  })
+})
+
+describe('selectBelow', () => {
+  it('prunes scores strictly below the threshold and NaN', () => {
+    const [mask] = selectBelow([Float32Array.from([0.1, 0.5, 0.49, NaN, 2])], 0.5)
+    expect([...mask]).toEqual([0, 1, 0, 0, 1])
+  })
+})
+
+describe('countForSparsity', () => {
+  it.each([
+    [266200, 0.9, 239580],
+    [10, 0.25, 3],
+    [10, 0, 0],
+    [10, 1, 10],
+  ])('of %i weights at %f prunes %i', (total, sparsity, expected) => {
+    expect(countForSparsity(total, sparsity)).toBe(expected)
+  })
+})

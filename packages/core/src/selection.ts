@@ -1,0 +1,83 @@
+/**
+ * Exact, linear-time selection of the lowest scores across many arrays, without concatenating them.
+ * Scores are mapped to order-preserving 32-bit keys and the k-th smallest key is found by a
+ * two-pass 16-bit radix select. NaN scores count as the smallest (a NaN weight is pruned first).
+ */
+
+const counts = new Uint32Array(65536)
+
+function orderedKey(bits: number, value: number): number {
+  if (value !== value) return 0 // NaN: below every real number
+  return bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0
+}
+
+function bitsOf(scores: Float32Array): Uint32Array {
+  return new Uint32Array(scores.buffer, scores.byteOffset, scores.length)
+}
+
+function findBucket(k: number, below: number): { bucket: number; below: number } {
+  let cumulative = below
+  for (let b = 0; b < 65536; b++) {
+    if (cumulative + counts[b] >= k) return { bucket: b, below: cumulative }
+    cumulative += counts[b]
+  }
+  throw new Error('radix select: k exceeds the element count')
+}
+
+/**
+ * Returns keep-masks (1 keeps, 0 prunes) that prune exactly `k` entries: the k smallest scores.
+ * Ties at the cut are broken by position (earlier arrays and indices are pruned first).
+ */
+export function selectLowest(groups: readonly Float32Array[], k: number): Uint8Array[] {
+  const total = groups.reduce((n, g) => n + g.length, 0)
+  const keep = groups.map((g) => new Uint8Array(g.length).fill(1))
+  if (k <= 0) return keep
+  if (k >= total) return keep.map((m) => m.fill(0))
+
+  counts.fill(0)
+  for (const g of groups) {
+    const bits = bitsOf(g)
+    for (let i = 0; i < g.length; i++) counts[orderedKey(bits[i], g[i]) >>> 16]++
+  }
+  const high = findBucket(k, 0)
+
+  counts.fill(0)
+  for (const g of groups) {
+    const bits = bitsOf(g)
+    for (let i = 0; i < g.length; i++) {
+      const key = orderedKey(bits[i], g[i])
+      if (key >>> 16 === high.bucket) counts[key & 0xffff]++
+    }
+  }
+  const low = findBucket(k, high.below)
+  const cut = ((high.bucket << 16) | low.bucket) >>> 0
+  let tiesToPrune = k - low.below
+
+  groups.forEach((g, gi) => {
+    const bits = bitsOf(g)
+    const mask = keep[gi]
+    for (let i = 0; i < g.length; i++) {
+      const key = orderedKey(bits[i], g[i])
+      if (key < cut) mask[i] = 0
+      else if (key === cut && tiesToPrune > 0) {
+        mask[i] = 0
+        tiesToPrune--
+      }
+    }
+  })
+  return keep
+}
+
+/** Keep-masks that prune every entry whose score is strictly below `threshold` (and every NaN). */
+export function selectBelow(groups: readonly Float32Array[], threshold: number): Uint8Array[] {
+  return groups.map((g) => {
+    const mask = new Uint8Array(g.length)
+    for (let i = 0; i < g.length; i++) mask[i] = g[i] < threshold || g[i] !== g[i] ? 0 : 1
+    return mask
+  })
+}
+
+/** The number of entries to prune for a sparsity target, rounded to the nearest whole weight. */
+export function countForSparsity(total: number, sparsity: number): number {
+  return Math.min(total, Math.max(0, Math.round(sparsity * total)))
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod'
+import type { Registry } from '../registry.js'
+import { defineStep } from '../step.js'
+import { suggestName } from '../suggest.js'
+
+export interface PruneStepOptions {
+  strategy: string
+  options: unknown
+}
+
+/** `{ strategy: name, ...options }`: the strategy's own schema validates the rest. */
+function pruneOptions(registry: Registry): z.ZodType<PruneStepOptions> {
+  return z
+    .object({ strategy: z.string().default('magnitude').describe('Name of a registered pruning strategy') })
+    .catchall(z.unknown())
+    .transform((value, ctx) => {
+      const { strategy, ...rest } = value
+      if (!registry.strategies.has(strategy)) {
+        const known = registry.strategies.names()
+        const hint = suggestName(strategy, known)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['strategy'],
+          message: `unknown strategy "${strategy}".${hint ? ` Did you mean "${hint}"?` : ''} Known: ${known.join(', ')}`,
+        })
+        return z.NEVER
+      }
+      const parsed = registry.strategies.get(strategy).options.safeParse(rest)
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message })
+        return z.NEVER
+      }
+      return { strategy, options: parsed.data }
+    })
+}
+
+export const pruneStep = defineStep<PruneStepOptions>({
+  name: 'prune',
+  description: 'Prune the model with a registered strategy: { strategy: magnitude, sparsity: 0.9, scope: global }',
+  options: pruneOptions,
+  async run(ctx, { strategy, options }) {
+    const before = ctx.model.weights().reduce((n, w) => n + w.size, 0)
+    const pruned = await ctx.registry.strategies.get(strategy).prune(ctx.model, { options }, { rng: ctx.rng, data: ctx.data })
+    if (pruned !== ctx.model) ctx.model.dispose()
+    ctx.model = pruned
+    const zeros = [...pruned.masks.prunedCounts().values()].reduce((a, b) => a + b, 0)
+    const after = pruned.weights().reduce((n, w) => n + w.size, 0)
+    const resized = after === before ? '' : `, ${before.toLocaleString('en-US')} -> ${after.toLocaleString('en-US')} params`
+    return `${strategy}: ${zeros.toLocaleString('en-US')} weights masked${resized}`
+  },
+})
