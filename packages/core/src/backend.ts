@@ -22,6 +22,8 @@ export async function setupBackend(name: BackendName = 'wasm'): Promise<BackendI
   if (!backendNames.includes(name)) {
     throw new BackendError(`Unknown backend "${name}". Use one of: ${backendNames.join(', ')}.`)
   }
+  // Production mode: skips tfjs's debug-time checks and its "install tfjs-node" banner.
+  if (!tf.env().getBool('PROD')) tf.enableProdMode()
   let ok = false
   try {
     ok = await tf.setBackend(name)

@@ -23,7 +23,11 @@ export class Catalog<T extends Named> {
   private readonly entries = new Map<string, CatalogEntry<T>>()
   private currentSource: string | undefined
 
-  constructor(readonly kind: string) {}
+  /** `kind` names one entry (strategy), `plural` the catalog (strategies). */
+  constructor(
+    readonly kind: string,
+    readonly plural: string,
+  ) {}
 
   add(item: T, options: AddOptions = {}): this {
     const existing = this.entries.get(item.name)
@@ -49,7 +53,7 @@ export class Catalog<T extends Named> {
   }
 
   unknown(name: string): UnknownNameError {
-    return new UnknownNameError(this.kind, name, this.names(), suggestName(name, this.names()))
+    return new UnknownNameError(this.kind, this.plural, name, this.names(), suggestName(name, this.names()))
   }
 
   names(): string[] {

@@ -6,13 +6,13 @@ import type { Catalogs, PrunekitPlugin, Registry } from './registry.js'
 /** A fresh registry (one per run): core's built-ins first, then the given plugins in order. */
 export function createRegistry(options: { plugins?: PrunekitPlugin[] } = {}): Registry {
   const catalogs: Catalogs = {
-    strategies: new Catalog('strategies'),
-    models: new Catalog('models'),
-    datasets: new Catalog('datasets'),
-    metrics: new Catalog('metrics'),
-    reporters: new Catalog('reporters'),
-    steps: new Catalog('steps'),
-    schedules: new Catalog('schedules'),
+    strategies: new Catalog('strategy', 'strategies'),
+    models: new Catalog('model', 'models'),
+    datasets: new Catalog('dataset', 'datasets'),
+    metrics: new Catalog('metric', 'metrics'),
+    reporters: new Catalog('reporter', 'reporters'),
+    steps: new Catalog('step', 'steps'),
+    schedules: new Catalog('schedule', 'schedules'),
   }
   const registry: Registry = {
     ...catalogs,

@@ -37,16 +37,22 @@ export class ConfigError extends PrunekitError {
 }
 
 export class UnknownNameError extends PrunekitError {
-  constructor(readonly kind: string, readonly requested: string, readonly known: string[], readonly suggestion?: string) {
+  constructor(
+    readonly kind: string,
+    plural: string,
+    readonly requested: string,
+    readonly known: string[],
+    readonly suggestion?: string,
+  ) {
     const hint = suggestion ? ` Did you mean "${suggestion}"?` : ''
-    const list = known.length ? ` Known ${kind}: ${known.join(', ')}.` : ` No ${kind} are registered.`
+    const list = known.length ? ` Known ${plural}: ${known.join(', ')}.` : ` No ${plural} are registered.`
     super('UNKNOWN_NAME', `Unknown ${kind} "${requested}".${hint}${list}`)
   }
 }
 
 export class DuplicateNameError extends PrunekitError {
   constructor(kind: string, name: string, existingSource?: string) {
-    const from = existingSource ? ` (already registered by ${existingSource})` : ''
+    const from = existingSource ? ` by ${existingSource}` : ''
     super('DUPLICATE_NAME', `A ${kind} named "${name}" is already registered${from}. Pick another name, or pass { override: true } to replace it.`)
   }
 }

@@ -29,6 +29,7 @@ export {
   type ConfigIssue,
   type ErrorCode,
 } from './errors.js'
+export { configJsonSchema } from './json-schema.js'
 export { evaluateModel, type Evaluation } from './evaluate.js'
 export { correctCount, taskLoss } from './loss.js'
 export { magnitude } from './magnitude.js'

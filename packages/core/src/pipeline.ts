@@ -4,7 +4,7 @@ import { DataError, ModelError, PrunekitError, StepError } from './errors.js'
 import type { Snapshot } from './metric.js'
 import { PrunableModel } from './model.js'
 import type { Registry } from './registry.js'
-import type { Reporter, RunResult, StepInfo } from './reporter.js'
+import type { Reporter, RunResult, StepEndInfo, StepInfo } from './reporter.js'
 import { createRng } from './rng.js'
 import type { RunContext } from './step.js'
 
@@ -25,7 +25,9 @@ export interface PipelineResult extends RunResult {
   model?: PrunableModel
 }
 
-async function emit<K extends keyof Reporter>(reporters: Reporter[], hook: K, arg: Parameters<NonNullable<Reporter[K]>>[0]): Promise<void> {
+type Hook = Exclude<keyof Reporter, 'onRunEnd'>
+
+async function emit<K extends Hook>(reporters: Reporter[], hook: K, arg: Parameters<NonNullable<Reporter[K]>>[0]): Promise<void> {
   for (const reporter of reporters) await (reporter[hook] as ((a: typeof arg) => unknown) | undefined)?.call(reporter, arg)
 }
 
@@ -90,6 +92,7 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
         await emit(reporters, 'onSnapshot', s)
       },
     }
+    const finished: StepEndInfo[] = []
     for (const [index, entry] of resolved.steps.entries()) {
       const step: StepInfo = { index, name: entry.name, total: stepNames.length }
       ctx.step = step
@@ -102,10 +105,15 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
         throw new StepError(entry.name, index, cause)
       }
       model = ctx.model
-      await emit(reporters, 'onStepEnd', { ...step, seconds: (performance.now() - started) / 1000, summary: summary ?? undefined })
+      const end: StepEndInfo = { ...step, seconds: (performance.now() - started) / 1000, summary: summary ?? undefined }
+      finished.push(end)
+      await emit(reporters, 'onStepEnd', end)
     }
-    const result: PipelineResult = { snapshots: history, seconds: (performance.now() - began) / 1000, out: config.out }
-    await emit(reporters, 'onRunEnd', result)
+    const result: PipelineResult = { snapshots: history, steps: finished, seconds: (performance.now() - began) / 1000, out: config.out, files: [] }
+    for (const reporter of reporters) {
+      const written = await reporter.onRunEnd?.(result)
+      if (written) result.files.push(...written)
+    }
     if (options.keepModel) result.model = model
     succeeded = true
     return result

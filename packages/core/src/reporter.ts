@@ -31,8 +31,11 @@ export interface StepEndInfo extends StepInfo {
 
 export interface RunResult {
   snapshots: Snapshot[]
+  steps: StepEndInfo[]
   seconds: number
   out: string
+  /** Files the reporters wrote (each reporter's onRunEnd may return its paths). */
+  files: string[]
 }
 
 /** Every hook is optional and may be async; hooks run in the order reporters are listed. */
@@ -42,7 +45,8 @@ export interface Reporter {
   onProgress?(progress: ProgressEvent): void
   onSnapshot?(snapshot: Snapshot): void | Promise<void>
   onStepEnd?(step: StepEndInfo): void | Promise<void>
-  onRunEnd?(result: RunResult): void | Promise<void>
+  /** May return the paths of files it wrote; the runner lists them. */
+  onRunEnd?(result: RunResult): void | string[] | Promise<void | string[]>
 }
 
 export interface ReporterContext {

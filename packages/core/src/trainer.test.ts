@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { blobs, kernelValues, tinyModel } from '../test/fixtures.js'
+import { setupBackend } from './backend.js'
+import { evaluateModel } from './evaluate.js'
+import { magnitude } from './magnitude.js'
+import { PrunableModel } from './model.js'
+import { createRng } from './rng.js'
+import { Trainer, type FitOptions } from './trainer.js'
+import type { Split } from './data.js'
+
+let train: Split
+let test: Split
+
+beforeAll(async () => {
+  await setupBackend('wasm')
+  train = blobs(1, 300)
+  test = blobs(2, 90)
+})
+afterAll(() => tf.dispose([train.x, train.y, test.x, test.y]))
+
+const options = (overrides: Partial<FitOptions> = {}): FitOptions => ({ optimizer: 'adam', learningRate: 0.01, batchSize: 32, shuffle: true, epochs: 3, ...overrides })
+
+describe('Trainer', () => {
+  it.each(['sgd', 'momentum', 'adam'] as const)('lowers the loss with %s', async (optimizer) => {
+    const model = new PrunableModel(tinyModel(createRng(5)))
+    const before = await evaluateModel(model, test, 'multiclass')
+    const result = await new Trainer(options({ optimizer, learningRate: optimizer === 'adam' ? 0.01 : 0.1, epochs: 5 })).fit(model, train, 'multiclass', createRng(1))
+    const after = await evaluateModel(model, test, 'multiclass')
+    expect(after.loss).toBeLessThan(before.loss)
+    expect(result.losses).toHaveLength(5)
+    expect(result.losses[4]).toBeLessThan(result.losses[0])
+    model.dispose()
+  })
+
+  it('holds pruned weights at exactly zero through fine-tuning', async () => {
+    const model = new PrunableModel(tinyModel(createRng(5), 6, [32, 16]))
+    await magnitude.prune(model, { options: magnitude.options.parse({ sparsity: 0.7 }) }, { rng: createRng(0) })
+    const pruned = await kernelValues(model.model)
+    await new Trainer(options({ epochs: 4 })).fit(model, train, 'multiclass', createRng(1))
+    const tuned = await kernelValues(model.model)
+    let survivorsMoved = 0
+    pruned.forEach((v, l) =>
+      v.forEach((w, i) => {
+        if (w === 0) expect(tuned[l][i] === 0).toBe(true)
+        else if (tuned[l][i] !== w) survivorsMoved++
+      }),
+    )
+    expect(survivorsMoved).toBeGreaterThan(0)
+    model.dispose()
+  })
+
+  it('keeps tf.memory().numTensors flat across epochs and fits', async () => {
+    const model = new PrunableModel(tinyModel(createRng(5)))
+    await magnitude.prune(model, { options: magnitude.options.parse({ sparsity: 0.5 }) }, { rng: createRng(0) })
+    const trainer = new Trainer(options({ epochs: 1 }))
+    await trainer.fit(model, train, 'multiclass', createRng(1))
+    const baseline = tf.memory().numTensors
+    const counts: number[] = []
+    await trainer.fit(model, train, 'multiclass', createRng(1), (p) => {
+      if (p.batch === p.batches) counts.push(tf.memory().numTensors)
+    })
+    await new Trainer(options({ epochs: 3 })).fit(model, train, 'multiclass', createRng(2), (p) => {
+      if (p.batch === p.batches) counts.push(tf.memory().numTensors)
+    })
+    await evaluateModel(model, test, 'multiclass')
+    expect(tf.memory().numTensors).toBe(baseline)
+    expect(new Set(counts).size).toBe(1)
+    model.dispose()
+  })
+
+  it('reports progress for every batch of every epoch', async () => {
+    const model = new PrunableModel(tinyModel(createRng(5)))
+    const seen: string[] = []
+    await new Trainer(options({ epochs: 2, batchSize: 100 })).fit(model, train, 'multiclass', createRng(1), (p) => seen.push(`${p.epoch}/${p.batch}/${p.batches}${p.loss === undefined ? '' : '*'}`))
+    expect(seen).toEqual(['1/1/3', '1/2/3', '1/3/3*', '2/1/3', '2/2/3', '2/3/3*'])
+    model.dispose()
+  })
+})

@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs-core'
+import * as tfl from '@tensorflow/tfjs-layers'
+import { z } from 'zod'
+import { createRng, defineDataset, defineModel, definePlugin, type Dataset, type Rng, type Split } from '../src/index.js'
+
+/** A tiny dense net with stable names and seeded weights. */
+export function tinyModel(rng: Rng, inputs = 6, hidden = [8, 5], outputs = 3): tfl.LayersModel {
+  const layers = hidden.map((units, i) =>
+    tfl.layers.dense({ name: `dense_${i + 1}`, units, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: rng.seed() }), ...(i === 0 ? { inputShape: [inputs] } : {}) }),
+  )
+  layers.push(tfl.layers.dense({ name: 'output', units: outputs, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: rng.seed() }) }))
+  return tfl.sequential({ layers })
+}
+
+/** Seeded, learnable blobs: class c is centred at +-1 on feature c. */
+export function blobs(seed: number, n: number, features = 6, classes = 3): Split {
+  const rng = createRng(seed)
+  const x = new Float32Array(n * features)
+  const y = new Float32Array(n * classes)
+  for (let i = 0; i < n; i++) {
+    const c = i % classes
+    for (let f = 0; f < features; f++) x[i * features + f] = (f === c ? 2 : 0) + (rng.next() - 0.5)
+    y[i * classes + c] = 1
+  }
+  return { x: tf.tensor2d(x, [n, features]), y: tf.tensor2d(y, [n, classes]), size: n }
+}
+
+/** A plugin with a tiny dataset and model, so core's pipeline runs without the other packages. */
+export const tinyPlugin = definePlugin({
+  name: 'tiny',
+  register(registry) {
+    registry.datasets.add(
+      defineDataset({
+        name: 'blobs',
+        description: 'three seeded Gaussian blobs',
+        options: z.object({ train: z.number().int().default(240), test: z.number().int().default(90) }).strict(),
+        async load(options, ctx): Promise<Dataset> {
+          const train = blobs(ctx.seed, options.train)
+          const test = blobs(ctx.seed + 1, options.test)
+          return { name: 'blobs', task: 'multiclass', numClasses: 3, featureShape: [6], train, test, dispose: () => tf.dispose([train.x, train.y, test.x, test.y]) }
+        },
+      }),
+    )
+    registry.models.add(
+      defineModel({ name: 'tiny', description: 'dense 8-5-3', options: z.object({}).strict(), build: (_o, ctx) => tinyModel(ctx.rng, ctx.inputShape[0]) }),
+    )
+    registry.metrics.add({
+      name: 'loss',
+      description: 'test loss',
+      compute: async (ctx) => (await ctx.evaluation()).loss,
+    })
+    registry.metrics.add({
+      name: 'accuracy',
+      description: 'test accuracy',
+      compute: async (ctx) => (await ctx.evaluation()).accuracy,
+    })
+    registry.metrics.add({
+      name: 'zeros',
+      description: 'number of exact zeros in kernels',
+      compute: async (ctx) => {
+        let zeros = 0
+        for (const w of ctx.model.weights().filter((r) => r.shape.length >= 2)) zeros += (await w.variable.read().data()).filter((v) => v === 0).length
+        return zeros
+      },
+    })
+  },
+})
+
+export async function kernelValues(model: tfl.LayersModel): Promise<Float32Array[]> {
+  return Promise.all(model.layers.map((l) => l.getWeights()[0]).filter(Boolean).map(async (w) => new Float32Array(await w.data())))
+}

@@ -1,0 +1,99 @@
+import { defineReporter, type ProgressEvent, type Reporter, type Snapshot } from '@prunekit/core'
+import { readLayers } from '@prunekit/metrics'
+import cliProgress from 'cli-progress'
+import { z } from 'zod'
+import { int, percent, summaryLines, textTable } from './format.js'
+
+export const consoleOptions = z
+  .object({
+    progress: z.boolean().default(true).describe('Show a progress bar (or one line per epoch when not a terminal) while training'),
+    table: z.boolean().default(true).describe('Print the per-layer table of the last snapshot at the end'),
+  })
+  .strict()
+
+export type ConsoleOptions = z.output<typeof consoleOptions>
+
+/** Where the console reporter writes; tests pass their own sink. */
+export interface TextSink {
+  write(text: string): unknown
+  isTTY?: boolean
+}
+
+export function layerTable(snapshot: Snapshot): string[] {
+  const layers = readLayers(snapshot)
+  if (!layers?.length) return []
+  return textTable(
+    ['layer', 'shape', 'params', 'nonzero', 'sparsity'],
+    layers.map((l) => [l.name, `[${l.shape.join(', ')}]`, int(l.params), int(l.nonzero), percent(l.sparsity)]),
+    [false, false, true, true, true],
+  )
+}
+
+export function createConsoleReporter(options: ConsoleOptions, quiet: boolean, sink: TextSink = process.stdout): Reporter {
+  const snapshots: Snapshot[] = []
+  const print = (line = '') => sink.write(`${line}\n`)
+  const verbose = !quiet
+  let bar: cliProgress.SingleBar | undefined
+
+  const stopBar = () => {
+    bar?.stop()
+    bar = undefined
+  }
+
+  const onProgress = (p: ProgressEvent) => {
+    if (!verbose || !options.progress) return
+    if (sink.isTTY) {
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          { format: '  epoch {epoch}/{epochs} {bar} {percentage}% | batch {value}/{total} | loss {loss}', hideCursor: true, clearOnComplete: true, stream: sink as NodeJS.WriteStream },
+          cliProgress.Presets.shades_classic,
+        )
+        bar.start(p.batches, 0, { epoch: p.epoch, epochs: p.epochs, loss: '-' })
+      }
+      bar.update(p.batch, { epoch: p.epoch, epochs: p.epochs, ...(p.loss === undefined ? {} : { loss: p.loss.toFixed(4) }) })
+      if (p.batch === p.batches && p.epoch < p.epochs) bar.update(0)
+    } else if (p.loss !== undefined) {
+      print(`  epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}`)
+    }
+  }
+
+  return {
+    onRunStart(run) {
+      if (!verbose) return
+      const simd = run.backend.name === 'wasm' ? (run.backend.simd ? ' (SIMD)' : ' (no SIMD)') : ''
+      print(`prunekit: ${run.model.name} (${int(run.model.params)} params) on ${run.data.name} (${int(run.data.train)} train / ${int(run.data.test)} test), backend ${run.backend.name}${simd}`)
+    },
+    onStepStart(step) {
+      if (verbose) print(`[${step.index + 1}/${step.total}] ${step.name}`)
+    },
+    onProgress,
+    onSnapshot(snapshot) {
+      snapshots.push(snapshot)
+    },
+    onStepEnd(step) {
+      stopBar()
+      if (verbose) print(`  done in ${step.seconds.toFixed(1)} s${step.summary ? `: ${step.summary}` : ''}`)
+    },
+    onRunEnd(result) {
+      stopBar()
+      print()
+      summaryLines(snapshots).forEach((line) => print(line))
+      const last = snapshots.at(-1)
+      if (options.table && last) {
+        print()
+        layerTable(last).forEach((line) => print(line))
+      }
+      if (verbose) {
+        print()
+        print(`Finished in ${result.seconds.toFixed(1)} s`)
+      }
+    },
+  }
+}
+
+export const consoleReporter = defineReporter({
+  name: 'console',
+  description: 'Progress while training, the before/after summary lines and a per-layer table',
+  options: consoleOptions,
+  create: (options, ctx) => createConsoleReporter(options, ctx.quiet),
+})

@@ -1,0 +1,5 @@
+export { consoleOptions, consoleReporter, createConsoleReporter, layerTable, type ConsoleOptions, type TextSink } from './console.js'
+export { int, percent, stageName, summaryLines, textTable } from './format.js'
+export { jsonOptions, jsonReporter, type JsonReport } from './json.js'
+export { reportersPlugin } from './plugin.js'
+export { writeFileAtomic } from './write.js'
