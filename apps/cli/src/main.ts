@@ -61,7 +61,7 @@ function buildProgram(io: Io): Command {
   program
     .command('schema')
     .description('print the JSON Schema of prunekit.yaml')
-    .action(() => process.stdout.write(schemaText()))
+    .action(() => void process.stdout.write(schemaText()))
 
   return program
 }

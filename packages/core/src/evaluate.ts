@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { HostSplit } from './batches.js'
 import type { Split, Task } from './data.js'
 import { correctCount, taskLoss } from './loss.js'
 import type { PrunableModel } from './model.js'
@@ -14,18 +15,17 @@ export interface Evaluation {
 export async function evaluateModel(model: PrunableModel, split: Split, task: Task, batchSize = 500): Promise<Evaluation> {
   let lossSum = tf.scalar(0)
   let correct = tf.scalar(0)
-  for (let start = 0; start < split.size; start += batchSize) {
-    const n = Math.min(batchSize, split.size - start)
+  const batches = split.size <= batchSize ? [[split.x, split.y]] : (await HostSplit.from(split)).batches(batchSize)
+  for (const [x, y] of batches) {
     const [nextLoss, nextCorrect] = tf.tidy(() => {
-      const x = tf.slice(split.x, start, n)
-      const y = tf.slice(split.y, start, n)
       const p = model.forward(x)
-      return [tf.add(lossSum, tf.mul(taskLoss(task, y, p), n)), tf.add(correct, correctCount(task, y, p))]
+      return [tf.add(lossSum, tf.mul(taskLoss(task, y, p), x.shape[0])), tf.add(correct, correctCount(task, y, p))]
     })
     lossSum.dispose()
     correct.dispose()
     lossSum = nextLoss
     correct = nextCorrect
+    if (x !== split.x) tf.dispose([x, y])
   }
   const [loss, right] = [(await lossSum.data())[0], (await correct.data())[0]]
   lossSum.dispose()

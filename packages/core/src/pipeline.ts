@@ -6,6 +6,8 @@ import { PrunableModel } from './model.js'
 import type { Registry } from './registry.js'
 import type { Reporter, RunResult, StepEndInfo, StepInfo } from './reporter.js'
 import { createRng } from './rng.js'
+import { createOptimizer } from './trainer.js'
+import type * as tf from '@tensorflow/tfjs-core'
 import type { RunContext } from './step.js'
 
 export interface RunOptions {
@@ -55,6 +57,7 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
   })
   let model: PrunableModel | undefined
   let succeeded = false
+  let disposeOptimizers = () => {}
   try {
     const built = await Promise.resolve(
       registry.models.get(resolved.model.name).build(resolved.model.options, {
@@ -77,6 +80,8 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
       steps: stepNames,
     })
 
+    const optimizers = new Map<string, { model: PrunableModel; optimizer: tf.Optimizer }>()
+    disposeOptimizers = () => optimizers.forEach(({ optimizer }) => optimizer.dispose())
     const ctx: RunContext = {
       config,
       registry,
@@ -86,6 +91,15 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
       model,
       history,
       step: { index: 0, name: '', total: stepNames.length },
+      optimizer(name, learningRate) {
+        const key = `${name}:${learningRate}`
+        const cached = optimizers.get(key)
+        if (cached?.model === ctx.model) return cached.optimizer
+        cached?.optimizer.dispose()
+        const optimizer = createOptimizer(name, learningRate)
+        optimizers.set(key, { model: ctx.model, optimizer })
+        return optimizer
+      },
       progress: (p) => reporters.forEach((r) => r.onProgress?.({ ...p, step: ctx.step })),
       snapshot: async (s) => {
         history.push(s)
@@ -118,6 +132,7 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
     succeeded = true
     return result
   } finally {
+    disposeOptimizers()
     data.dispose()
     if (model && !(options.keepModel && succeeded)) model.dispose()
   }

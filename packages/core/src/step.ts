@@ -1,3 +1,4 @@
+import type * as tf from '@tensorflow/tfjs-core'
 import type { ZodType } from 'zod'
 import type { BackendInfo } from './backend.js'
 import type { Named } from './catalog.js'
@@ -8,6 +9,7 @@ import type { PrunableModel } from './model.js'
 import type { Registry } from './registry.js'
 import type { ProgressEvent, StepInfo } from './reporter.js'
 import type { Rng } from './rng.js'
+import type { TrainDefaults } from './trainer.js'
 
 /** Everything a step can read and change while the pipeline runs. */
 export interface RunContext {
@@ -20,6 +22,11 @@ export interface RunContext {
   model: PrunableModel
   history: Snapshot[]
   step: StepInfo
+  /**
+   * The run's optimizer for the current model and settings: train and finetune steps continue its
+   * state, as consecutive Keras fit() calls do. Disposed when the run ends.
+   */
+  optimizer(name: TrainDefaults['optimizer'], learningRate: number): tf.Optimizer
   progress(event: Omit<ProgressEvent, 'step'>): void
   snapshot(snapshot: Snapshot): Promise<void>
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { z } from 'zod'
+import { HostSplit } from './batches.js'
 import type { Split, Task } from './data.js'
 import { taskLoss } from './loss.js'
 import type { PrunableModel } from './model.js'
@@ -37,7 +38,7 @@ export interface FitResult {
   seconds: number
 }
 
-function createOptimizer(name: TrainDefaults['optimizer'], learningRate: number): tf.Optimizer {
+export function createOptimizer(name: TrainDefaults['optimizer'], learningRate: number): tf.Optimizer {
   if (name === 'sgd') return tf.train.sgd(learningRate)
   if (name === 'momentum') return tf.train.momentum(learningRate, 0.9)
   return tf.train.adam(learningRate)
@@ -46,23 +47,27 @@ function createOptimizer(name: TrainDefaults['optimizer'], learningRate: number)
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
 
 /**
- * A lean training loop: one gather per epoch prepares every batch, the loss is read back once per
- * epoch, and masks are re-applied after every optimizer step so pruned weights stay exactly zero.
+ * A lean training loop: the data is read to the host once, each epoch's batches are shuffled there
+ * and uploaded together, the loss is read back once per epoch, and masks are re-applied after every optimizer step so pruned weights stay exactly zero.
  */
 export class Trainer {
   constructor(readonly options: FitOptions) {}
 
-  async fit(model: PrunableModel, split: Split, task: Task, rng: Rng, onProgress?: (p: TrainProgress) => void): Promise<FitResult> {
+  /**
+   * Trains in place. Pass an `optimizer` to continue its state (as Keras does across fit calls);
+   * otherwise a fresh one is created and disposed at the end.
+   */
+  async fit(model: PrunableModel, split: Split, task: Task, rng: Rng, onProgress?: (p: TrainProgress) => void, optimizer?: tf.Optimizer): Promise<FitResult> {
     const { epochs, batchSize, shuffle } = this.options
-    const optimizer = createOptimizer(this.options.optimizer, this.options.learningRate)
+    const owned = optimizer ? undefined : createOptimizer(this.options.optimizer, this.options.learningRate)
+    const opt = optimizer ?? owned!
     const refs = model.weights()
     const variables = refs.map((r) => r.variable.read() as tf.Variable)
     const masked = refs.flatMap((r, i) => {
       const mask = model.masks.get(r.key)
       return mask ? [{ variable: variables[i], mask }] : []
     })
-    const sizes: number[] = []
-    for (let start = 0; start < split.size; start += batchSize) sizes.push(Math.min(batchSize, split.size - start))
+    const host = await HostSplit.from(split)
     const losses: number[] = []
     const began = performance.now()
 
@@ -70,16 +75,14 @@ export class Trainer {
       for (let epoch = 0; epoch < epochs; epoch++) {
         const order = Int32Array.from({ length: split.size }, (_, i) => i)
         if (shuffle) rng.shuffle(order)
-        const [xs, ys] = tf.tidy(() => {
-          const index = tf.tensor1d(order, 'int32')
-          return [tf.split(tf.gather(split.x, index), sizes), tf.split(tf.gather(split.y, index), sizes)]
-        })
+        const batches = host.batches(batchSize, order)
         const costs: tf.Scalar[] = []
-        for (let b = 0; b < sizes.length; b++) {
-          const cost = optimizer.minimize(() => taskLoss(task, ys[b], model.forward(xs[b], true)), true, variables)
+        for (let b = 0; b < batches.length; b++) {
+          const [x, y] = batches[b]
+          const cost = opt.minimize(() => taskLoss(task, y, model.forward(x, true)), true, variables)
           if (cost) costs.push(cost)
           if (masked.length) tf.tidy(() => masked.forEach(({ variable, mask }) => variable.assign(tf.mul(variable, mask))))
-          const last = b === sizes.length - 1
+          const last = b === batches.length - 1
           let loss: number | undefined
           if (last) {
             const mean = tf.tidy(() => tf.mean(tf.stack(costs)))
@@ -87,13 +90,13 @@ export class Trainer {
             mean.dispose()
             losses.push(loss)
           }
-          onProgress?.({ epoch: epoch + 1, epochs, batch: b + 1, batches: sizes.length, loss })
+          onProgress?.({ epoch: epoch + 1, epochs, batch: b + 1, batches: batches.length, loss })
           if (b % 16 === 15) await yieldToEventLoop()
         }
-        tf.dispose([...xs, ...ys, ...costs])
+        tf.dispose([...batches.flat(), ...costs])
       }
     } finally {
-      optimizer.dispose()
+      owned?.dispose()
     }
     return { losses, samples: epochs * split.size, seconds: (performance.now() - began) / 1000 }
   }

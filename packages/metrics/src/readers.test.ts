@@ -1,0 +1,68 @@
+import type { MetricValue } from '@prunekit/core'
+import { describe, expect, it } from 'vitest'
+import { readHistograms, readLayers, readNumber, readParams, readSize, readValue } from './readers.js'
+
+const snapshotOf = (metrics: Record<string, MetricValue>) => ({ label: 'x', step: 0, metrics })
+
+const row = { name: 'dense_1', type: 'Dense', shape: [8, 6], params: 48, nonzero: 24, sparsity: 0.5, biasParams: 6 }
+const histogramSet = { bins: 3, layers: [{ name: 'dense_1', edges: [-1, -0.3, 0.3, 1], counts: [10, 28, 10] }] }
+
+describe('snapshot readers', () => {
+  it.each([
+    ['a number', 0.25, 0.25],
+    ['NaN (accuracy of a regression)', NaN, NaN],
+    ['null (NaN after a JSON round trip)', null, undefined],
+    ['a string', '0.25', undefined],
+    ['an object', { total: 1 }, undefined],
+  ])('readNumber returns %s as %s', (_, value, expected) => {
+    expect(readNumber(snapshotOf({ loss: value }), 'loss')).toBe(expected)
+  })
+
+  it('returns undefined for metrics that were not measured, including inherited names', () => {
+    const snapshot = snapshotOf({})
+    expect(readNumber(snapshot, 'loss')).toBeUndefined()
+    expect(readValue(snapshot, 'toString')).toBeUndefined()
+    expect(readLayers(snapshot)).toBeUndefined()
+    expect(readHistograms(snapshot)).toBeUndefined()
+    expect(readParams(snapshot)).toBeUndefined()
+    expect(readSize(snapshot)).toBeUndefined()
+  })
+
+  it('reads well-formed values, also after a JSON round trip', () => {
+    const metrics = { layers: [row], histograms: histogramSet, params: { total: 54, nonzero: 24, prunable: 48, prunableNonzero: 24 }, size: { denseBytes: 216, nonzeroBytes: 192 } }
+    const snapshot = JSON.parse(JSON.stringify(snapshotOf(metrics)))
+    expect(readLayers(snapshot)).toEqual([row])
+    expect(readHistograms(snapshot)).toEqual(histogramSet)
+    expect(readParams(snapshot)).toEqual(metrics.params)
+    expect(readSize(snapshot)).toEqual(metrics.size)
+  })
+
+  it('reads a metric registered under another name', () => {
+    expect(readLayers(snapshotOf({ kernels: [row] }), 'kernels')).toEqual([row])
+  })
+
+  it.each([
+    ['not an array', row],
+    ['a row without a shape', [{ ...row, shape: undefined }]],
+    ['a row with a string count', [{ ...row, params: '48' }]],
+    ['one bad row among good ones', [row, { ...row, name: 3 }]],
+  ])('readLayers rejects %s', (_, value) => {
+    expect(readLayers(snapshotOf({ layers: value as MetricValue }))).toBeUndefined()
+  })
+
+  it.each([
+    ['edges that do not match the counts', { bins: 3, layers: [{ name: 'a', edges: [-1, 1], counts: [1, 2, 3] }] }],
+    ['a missing bin count', { layers: histogramSet.layers }],
+    ['layers that are not an array', { bins: 3, layers: {} }],
+  ])('readHistograms rejects %s', (_, value) => {
+    expect(readHistograms(snapshotOf({ histograms: value as MetricValue }))).toBeUndefined()
+  })
+
+  it.each([
+    ['params', { total: 1, nonzero: 1, prunable: 1 }],
+    ['size', { denseBytes: 4 }],
+  ])('rejects %s with a missing field', (name, value) => {
+    const snapshot = snapshotOf({ [name]: value })
+    expect(name === 'params' ? readParams(snapshot) : readSize(snapshot)).toBeUndefined()
+  })
+})

@@ -1,0 +1,83 @@
+import type { MetricValue, Snapshot } from '@prunekit/core'
+import type { MetricName } from './builtins.js'
+import type { HistogramSet, LayerHistogram, LayerStats, ParamCounts, SizeStats } from './types.js'
+
+// Snapshot.metrics holds untyped MetricValues (and may come back from report.json): these check
+// the shape before a reporter relies on it.
+
+type Metrics = Pick<Snapshot, 'metrics'>
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isNumberArray(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'number')
+}
+
+function hasNumbers(value: Record<string, unknown>, keys: readonly string[]): boolean {
+  return keys.every((key) => typeof value[key] === 'number')
+}
+
+export function isParamCounts(value: unknown): value is ParamCounts {
+  return isRecord(value) && hasNumbers(value, ['total', 'nonzero', 'prunable', 'prunableNonzero'])
+}
+
+export function isLayerStats(value: unknown): value is LayerStats {
+  return (
+    isRecord(value) &&
+    typeof value.name === 'string' &&
+    typeof value.type === 'string' &&
+    isNumberArray(value.shape) &&
+    hasNumbers(value, ['params', 'nonzero', 'sparsity', 'biasParams'])
+  )
+}
+
+export function isLayerHistogram(value: unknown): value is LayerHistogram {
+  return (
+    isRecord(value) &&
+    typeof value.name === 'string' &&
+    isNumberArray(value.edges) &&
+    isNumberArray(value.counts) &&
+    value.edges.length === value.counts.length + 1
+  )
+}
+
+export function isHistogramSet(value: unknown): value is HistogramSet {
+  return isRecord(value) && typeof value.bins === 'number' && Array.isArray(value.layers) && value.layers.every(isLayerHistogram)
+}
+
+export function isSizeStats(value: unknown): value is SizeStats {
+  return isRecord(value) && hasNumbers(value, ['denseBytes', 'nonzeroBytes'])
+}
+
+/** The raw value of a metric in a snapshot, or undefined when it was not measured. */
+export function readValue(snapshot: Metrics, name: MetricName): MetricValue | undefined {
+  return Object.hasOwn(snapshot.metrics, name) ? snapshot.metrics[name] : undefined
+}
+
+/** A numeric metric (loss, accuracy, sparsity ...); undefined when missing or not a number. */
+export function readNumber(snapshot: Metrics, name: MetricName): number | undefined {
+  const value = readValue(snapshot, name)
+  return typeof value === 'number' ? value : undefined
+}
+
+export function readParams(snapshot: Metrics, name: MetricName = 'params'): ParamCounts | undefined {
+  const value = readValue(snapshot, name)
+  return isParamCounts(value) ? value : undefined
+}
+
+export function readLayers(snapshot: Metrics, name: MetricName = 'layers'): LayerStats[] | undefined {
+  const value = readValue(snapshot, name)
+  return Array.isArray(value) && value.every(isLayerStats) ? value : undefined
+}
+
+export function readHistograms(snapshot: Metrics, name: MetricName = 'histograms'): HistogramSet | undefined {
+  const value = readValue(snapshot, name)
+  return isHistogramSet(value) ? value : undefined
+}
+
+export function readSize(snapshot: Metrics, name: MetricName = 'size'): SizeStats | undefined {
+  const value = readValue(snapshot, name)
+  return isSizeStats(value) ? value : undefined
+}

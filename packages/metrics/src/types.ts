@@ -1,0 +1,43 @@
+// Plain object types (not interfaces) so that each one is assignable to core's MetricValue.
+
+/** Parameter counts over every trainable weight (total) and over the prunable kernels (rank >= 2). */
+export type ParamCounts = {
+  total: number
+  nonzero: number
+  prunable: number
+  prunableNonzero: number
+}
+
+/** One row per layer that has a kernel. A layer with several kernels (LSTM) sums them. */
+export type LayerStats = {
+  name: string
+  /** The layer's class name: Dense, Conv2D ... */
+  type: string
+  /** Shape of the layer's first kernel. */
+  shape: number[]
+  /** Kernel entries (the prunable weights of the layer). */
+  params: number
+  nonzero: number
+  /** Fraction of the kernel entries that are exactly zero, 0..1. */
+  sparsity: number
+  /** The layer's other trainable entries (its bias), never counted as prunable. */
+  biasParams: number
+}
+
+/** Counts of one layer's kernel values in fixed bins: edges has counts.length + 1 ascending entries. */
+export type LayerHistogram = {
+  name: string
+  edges: number[]
+  counts: number[]
+}
+
+export type HistogramSet = {
+  bins: number
+  layers: LayerHistogram[]
+}
+
+/** Storage estimates: dense float32, and a naive sparse COO layout (float32 value + int32 index). */
+export type SizeStats = {
+  denseBytes: number
+  nonzeroBytes: number
+}

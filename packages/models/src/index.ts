@@ -1,0 +1,20 @@
+export { activationNames, activationSchema, type Activation } from './activation.js'
+export { checkContext, sizeOf } from './context.js'
+export {
+  conv2d,
+  dense,
+  flatten,
+  flattenIfNeeded,
+  maxPool,
+  outputLayer,
+  sequentialModel,
+  type ConvSpec,
+  type DenseSpec,
+  type FirstLayerArgs,
+  type LayerMaker,
+} from './layers.js'
+export { lenet300100Model, lenet300100Options, type Lenet300100Options } from './lenet-300-100.js'
+export { lenet5Model, lenet5Options, type Lenet5Options } from './lenet-5.js'
+export { mlpModel, mlpOptions, type MlpOptions } from './mlp.js'
+export { builtinModels, modelsPlugin, type BuiltinModel } from './plugin.js'
+export { seedMlpModel, seedMlpOptions, type SeedMlpOptions } from './seed-mlp.js'

@@ -1,0 +1,80 @@
+import type { ModelContext, Rng } from '@prunekit/core'
+import * as tfl from '@tensorflow/tfjs-layers'
+import type { Activation } from './activation.js'
+
+/** Args only the first layer of a sequential model receives. */
+export interface FirstLayerArgs {
+  inputShape?: number[]
+}
+
+/** Makes one layer; the model builder passes the input shape to the first one. */
+export type LayerMaker = (first: FirstLayerArgs) => tfl.layers.Layer
+
+export interface DenseSpec {
+  name: string
+  units: number
+  activation: Activation | 'softmax'
+  useBias?: boolean
+}
+
+// Seeds are drawn when the maker is created, so weights depend only on the rng and the layer order.
+export function dense(spec: DenseSpec, rng: Rng): LayerMaker {
+  const seed = rng.seed()
+  return (first) =>
+    tfl.layers.dense({
+      ...first,
+      name: spec.name,
+      units: spec.units,
+      activation: spec.activation,
+      useBias: spec.useBias ?? true,
+      kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+    })
+}
+
+export interface ConvSpec {
+  name: string
+  filters: number
+  kernelSize: number
+  padding: 'same' | 'valid'
+}
+
+export function conv2d(spec: ConvSpec, rng: Rng): LayerMaker {
+  const seed = rng.seed()
+  return (first) =>
+    tfl.layers.conv2d({
+      ...first,
+      name: spec.name,
+      filters: spec.filters,
+      kernelSize: spec.kernelSize,
+      padding: spec.padding,
+      activation: 'relu',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+    })
+}
+
+export function maxPool(name: string): LayerMaker {
+  return (first) => tfl.layers.maxPooling2d({ ...first, name, poolSize: 2, strides: 2 })
+}
+
+export function flatten(): LayerMaker {
+  return (first) => tfl.layers.flatten({ ...first, name: 'flatten' })
+}
+
+/** A Flatten layer for inputs of rank > 1, so Dense layers see one vector per sample. */
+export function flattenIfNeeded(inputShape: number[]): LayerMaker[] {
+  return inputShape.length > 1 ? [flatten()] : []
+}
+
+/** The `output` layer: softmax over classes, one sigmoid unit for binary, linear for regression. */
+export function outputLayer(ctx: ModelContext, useBias = true): LayerMaker {
+  const name = 'output'
+  if (ctx.task === 'binary') return dense({ name, units: 1, activation: 'sigmoid', useBias }, ctx.rng)
+  if (ctx.task === 'regression') return dense({ name, units: ctx.numClasses, activation: 'linear', useBias }, ctx.rng)
+  return dense({ name, units: ctx.numClasses, activation: 'softmax', useBias }, ctx.rng)
+}
+
+/** A named tfl.sequential model whose first layer receives the input shape. */
+export function sequentialModel(name: string, inputShape: number[], makers: LayerMaker[]): tfl.LayersModel {
+  const layers = makers.map((make, i) => make(i === 0 ? { inputShape: [...inputShape] } : {}))
+  return tfl.sequential({ name, layers })
+}

@@ -1,0 +1,24 @@
+import { defineModel } from '@prunekit/core'
+import { z } from 'zod'
+import { checkContext } from './context.js'
+import { dense, flattenIfNeeded, outputLayer, sequentialModel } from './layers.js'
+
+export const lenet300100Options = z.object({}).strict()
+
+export type Lenet300100Options = z.output<typeof lenet300100Options>
+
+/** LeNet-300-100 (LeCun et al. 1998), the fully connected net of Han et al.'s pruning experiments. */
+export const lenet300100Model = defineModel<Lenet300100Options>({
+  name: 'lenet-300-100',
+  description: 'LeNet-300-100 (LeCun et al.; pruned by Han et al.): Dense 300 relu, Dense 100 relu, output',
+  options: lenet300100Options,
+  build(_options, ctx) {
+    checkContext('lenet-300-100', ctx)
+    return sequentialModel('lenet-300-100', ctx.inputShape, [
+      ...flattenIfNeeded(ctx.inputShape),
+      dense({ name: 'dense_1', units: 300, activation: 'relu' }, ctx.rng),
+      dense({ name: 'dense_2', units: 100, activation: 'relu' }, ctx.rng),
+      outputLayer(ctx),
+    ])
+  },
+})

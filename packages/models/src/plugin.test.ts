@@ -1,0 +1,17 @@
+import { createRegistry } from '@prunekit/core'
+import { describe, expect, it } from 'vitest'
+import { modelsPlugin } from './plugin.js'
+
+describe('modelsPlugin', () => {
+  it('registers the zoo, credited to the package', () => {
+    const registry = createRegistry({ plugins: [modelsPlugin()] })
+    expect(registry.models.names()).toEqual(['mlp', 'seed-mlp', 'lenet-300-100', 'lenet-5'])
+    expect(new Set(registry.models.list().map((entry) => entry.source))).toEqual(new Set(['@prunekit/models']))
+  })
+
+  it.each(['mlp', 'seed-mlp', 'lenet-300-100', 'lenet-5'])('gives %s a description and defaults for every option', (name) => {
+    const factory = createRegistry({ plugins: [modelsPlugin()] }).models.get(name)
+    expect(factory.description.length).toBeGreaterThan(20)
+    expect(factory.options.safeParse({}).success).toBe(true)
+  })
+})
