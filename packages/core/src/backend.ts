@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
 import { BackendError } from './errors.js'
+import { ensureWasmConvGradient } from './wasm-kernels.js'
 
 export type BackendName = 'wasm' | 'cpu'
 
@@ -24,6 +25,7 @@ export async function setupBackend(name: BackendName = 'wasm'): Promise<BackendI
   }
   // Production mode: skips tfjs's debug-time checks and its "install tfjs-node" banner.
   if (!tf.env().getBool('PROD')) tf.enableProdMode()
+  if (name === 'wasm') ensureWasmConvGradient()
   let ok = false
   try {
     ok = await tf.setBackend(name)

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
+// tfjs-core registers op gradients only on request; importing tfjs-layers registers all of them.
+import '@tensorflow/tfjs-layers'
 import { z } from 'zod'
 import { HostSplit } from './batches.js'
 import type { Split, Task } from './data.js'

@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs-core'
+
+/** The slice of the wasm backend's interface this file needs. */
+interface WasmBackendLike {
+  readSync(dataId: tf.DataId): tf.backend_util.TypedArray
+  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: tf.backend_util.BackendValues): tf.TensorInfo
+}
+
+interface FilterGradAttrs {
+  strides: [number, number] | number
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
+  dataFormat: 'NHWC' | 'NCHW'
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+  filterShape: [number, number, number, number]
+}
+
+/**
+ * dW[kh, kw, ci, co] = sum over (b, y, x) of input[b, y*s + kh - pad, x*s + kw - pad, ci] * dy[b, y, x, co],
+ * for NHWC input, accumulated in float64 per filter element block.
+ */
+export function conv2dFilterGradient(
+  x: Float32Array | tf.backend_util.TypedArray,
+  dy: Float32Array | tf.backend_util.TypedArray,
+  info: tf.backend_util.Conv2DInfo,
+): Float64Array {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info
+  const top = info.padInfo.top
+  const left = info.padInfo.left
+  const dW = new Float64Array(filterHeight * filterWidth * inChannels * outChannels)
+  for (let b = 0; b < batchSize; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let kh = 0; kh < filterHeight; kh++) {
+        const iy = oy * strideHeight - top + kh
+        if (iy < 0 || iy >= inHeight) continue
+        for (let ox = 0; ox < outWidth; ox++) {
+          const dyBase = ((b * outHeight + oy) * outWidth + ox) * outChannels
+          for (let kw = 0; kw < filterWidth; kw++) {
+            const ix = ox * strideWidth - left + kw
+            if (ix < 0 || ix >= inWidth) continue
+            const xBase = ((b * inHeight + iy) * inWidth + ix) * inChannels
+            const wBase = (kh * filterWidth + kw) * inChannels * outChannels
+            for (let ci = 0; ci < inChannels; ci++) {
+              const xv = x[xBase + ci]
+              if (xv === 0) continue
+              const w = wBase + ci * outChannels
+              for (let co = 0; co < outChannels; co++) dW[w + co] += xv * dy[dyBase + co]
+            }
+          }
+        }
+      }
+    }
+  }
+  return dW
+}
+
+/**
+ * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so Conv2D layers cannot train on it.
+ * This registers a JavaScript implementation for the wasm backend (once, and only if missing).
+ */
+export function ensureWasmConvGradient(): void {
+  if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) return
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo }
+      const a = attrs as unknown as FilterGradAttrs
+      if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports channels-last (NHWC) data only.')
+      const wasm = backend as unknown as WasmBackendLike
+      const info = tf.backend_util.computeConv2DInfo(
+        x.shape as [number, number, number, number],
+        a.filterShape,
+        a.strides,
+        1,
+        a.pad,
+        a.dimRoundingMode,
+        false,
+        'channelsLast',
+      )
+      const dW = conv2dFilterGradient(wasm.readSync(x.dataId), wasm.readSync(dy.dataId), info)
+      return wasm.makeOutput(a.filterShape, 'float32', undefined, Float32Array.from(dW))
+    },
+  })
+}
