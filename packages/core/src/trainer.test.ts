@@ -25,7 +25,7 @@ describe('Trainer', () => {
   it.each(['sgd', 'momentum', 'adam'] as const)('lowers the loss with %s', async (optimizer) => {
     const model = new PrunableModel(tinyModel(createRng(5)))
     const before = await evaluateModel(model, test, 'multiclass')
-    const result = await new Trainer(options({ optimizer, learningRate: optimizer === 'adam' ? 0.01 : 0.1, epochs: 5 })).fit(model, train, 'multiclass', createRng(1))
+    const result = await new Trainer(options({ optimizer, learningRate: optimizer === 'adam' ? 0.01 : 0.1, epochs: 5 })).fit(model, train, { task: 'multiclass', rng: createRng(1) })
     const after = await evaluateModel(model, test, 'multiclass')
     expect(after.loss).toBeLessThan(before.loss)
     expect(result.losses).toHaveLength(5)
@@ -37,7 +37,7 @@ describe('Trainer', () => {
     const model = new PrunableModel(tinyModel(createRng(5), 6, [32, 16]))
     await magnitude.prune(model, { options: magnitude.options.parse({ sparsity: 0.7 }) }, { rng: createRng(0) })
     const pruned = await kernelValues(model.model)
-    await new Trainer(options({ epochs: 4 })).fit(model, train, 'multiclass', createRng(1))
+    await new Trainer(options({ epochs: 4 })).fit(model, train, { task: 'multiclass', rng: createRng(1) })
     const tuned = await kernelValues(model.model)
     let survivorsMoved = 0
     pruned.forEach((v, l) =>
@@ -54,25 +54,43 @@ describe('Trainer', () => {
     const model = new PrunableModel(tinyModel(createRng(5)))
     await magnitude.prune(model, { options: magnitude.options.parse({ sparsity: 0.5 }) }, { rng: createRng(0) })
     const trainer = new Trainer(options({ epochs: 1 }))
-    await trainer.fit(model, train, 'multiclass', createRng(1))
+    await trainer.fit(model, train, { task: 'multiclass', rng: createRng(1) })
     const baseline = tf.memory().numTensors
     const counts: number[] = []
-    await trainer.fit(model, train, 'multiclass', createRng(1), (p) => {
+    await trainer.fit(model, train, { task: 'multiclass', rng: createRng(1), onProgress: (p) => {
       if (p.batch === p.batches) counts.push(tf.memory().numTensors)
-    })
-    await new Trainer(options({ epochs: 3 })).fit(model, train, 'multiclass', createRng(2), (p) => {
+    } })
+    await new Trainer(options({ epochs: 3 })).fit(model, train, { task: 'multiclass', rng: createRng(2), onProgress: (p) => {
       if (p.batch === p.batches) counts.push(tf.memory().numTensors)
-    })
+    } })
     await evaluateModel(model, test, 'multiclass')
     expect(tf.memory().numTensors).toBe(baseline)
     expect(new Set(counts).size).toBe(1)
     model.dispose()
   })
 
+  it('calls afterStep once per optimizer step and enforces masks it sets from the next step on', async () => {
+    const model = new PrunableModel(tinyModel(createRng(5), 6, [32, 16]))
+    const steps: number[] = []
+    await new Trainer(options({ epochs: 2, batchSize: 100 })).fit(model, train, {
+      task: 'multiclass',
+      rng: createRng(1),
+      afterStep: async (step) => {
+        steps.push(step)
+        if (step === 2) await magnitude.prune(model, { options: magnitude.options.parse({ sparsity: 0.5 }) }, { rng: createRng(0) })
+      },
+    })
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6])
+    const kernels = await kernelValues(model.model)
+    const total = kernels.reduce((n, k) => n + k.length, 0)
+    expect(kernels.reduce((n, k) => n + k.filter((v) => v === 0).length, 0)).toBe(Math.round(0.5 * total))
+    model.dispose()
+  })
+
   it('reports progress for every batch of every epoch', async () => {
     const model = new PrunableModel(tinyModel(createRng(5)))
     const seen: string[] = []
-    await new Trainer(options({ epochs: 2, batchSize: 100 })).fit(model, train, 'multiclass', createRng(1), (p) => seen.push(`${p.epoch}/${p.batch}/${p.batches}${p.loss === undefined ? '' : '*'}`))
+    await new Trainer(options({ epochs: 2, batchSize: 100 })).fit(model, train, { task: 'multiclass', rng: createRng(1), onProgress: (p) => seen.push(`${p.epoch}/${p.batch}/${p.batches}${p.loss === undefined ? '' : '*'}`) })
     expect(seen).toEqual(['1/1/3', '1/2/3', '1/3/3*', '2/1/3', '2/2/3', '2/3/3*'])
     model.dispose()
   })

@@ -33,6 +33,21 @@ export interface TrainProgress {
   loss?: number
 }
 
+/** What a fit needs besides the model and the data. */
+export interface FitContext {
+  task: Task
+  /** Seeded generator for the per-epoch shuffle. */
+  rng: Rng
+  onProgress?: (p: TrainProgress) => void
+  /** Continue this optimizer's state (as Keras does across fit calls); otherwise a fresh one is made and disposed. */
+  optimizer?: tf.Optimizer
+  /**
+   * Runs after every optimizer step (masks already enforced), with the 1-based step count of this
+   * fit. A gradual-pruning schedule re-prunes here; its new masks are enforced from the next step.
+   */
+  afterStep?: (step: number) => void | Promise<void>
+}
+
 export interface FitResult {
   /** Mean training loss of each epoch. */
   losses: number[]
@@ -55,20 +70,21 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeou
 export class Trainer {
   constructor(readonly options: FitOptions) {}
 
-  /**
-   * Trains in place. Pass an `optimizer` to continue its state (as Keras does across fit calls);
-   * otherwise a fresh one is created and disposed at the end.
-   */
-  async fit(model: PrunableModel, split: Split, task: Task, rng: Rng, onProgress?: (p: TrainProgress) => void, optimizer?: tf.Optimizer): Promise<FitResult> {
+  /** Trains the model in place on the split. */
+  async fit(model: PrunableModel, split: Split, context: FitContext): Promise<FitResult> {
     const { epochs, batchSize, shuffle } = this.options
+    const { task, rng, onProgress, optimizer, afterStep } = context
     const owned = optimizer ? undefined : createOptimizer(this.options.optimizer, this.options.learningRate)
     const opt = optimizer ?? owned!
     const refs = model.weights()
     const variables = refs.map((r) => r.variable.read() as tf.Variable)
-    const masked = refs.flatMap((r, i) => {
-      const mask = model.masks.get(r.key)
-      return mask ? [{ variable: variables[i], mask }] : []
-    })
+    const maskedVariables = () =>
+      refs.flatMap((r, i) => {
+        const mask = model.masks.get(r.key)
+        return mask ? [{ variable: variables[i], mask }] : []
+      })
+    let masked = maskedVariables()
+    let step = 0
     const host = await HostSplit.from(split)
     const losses: number[] = []
     const began = performance.now()
@@ -84,6 +100,10 @@ export class Trainer {
           const cost = opt.minimize(() => taskLoss(task, y, model.forward(x, true)), true, variables)
           if (cost) costs.push(cost)
           if (masked.length) tf.tidy(() => masked.forEach(({ variable, mask }) => variable.assign(tf.mul(variable, mask))))
+          if (afterStep) {
+            await afterStep(++step)
+            masked = maskedVariables() // the hook may have replaced masks
+          }
           const last = b === batches.length - 1
           let loss: number | undefined
           if (last) {

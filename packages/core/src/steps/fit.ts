@@ -27,7 +27,7 @@ function fitStep(name: string, description: string, defaultEpochs: number): Step
       const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
       const settings = { ...ctx.config.train, ...defined, epochs: options.epochs }
       const optimizer = resetOptimizer ? undefined : ctx.optimizer(settings.optimizer, settings.learningRate)
-      const result = await new Trainer(settings).fit(ctx.model, ctx.data.train, ctx.data.task, ctx.rng, (p) => ctx.progress(p), optimizer)
+      const result = await new Trainer(settings).fit(ctx.model, ctx.data.train, { task: ctx.data.task, rng: ctx.rng, onProgress: (p) => ctx.progress(p), optimizer })
       const throughput = result.seconds > 0 ? Math.round(result.samples / result.seconds) : 0
       const last = result.losses.at(-1)
       return `${options.epochs} epoch(s), ${throughput.toLocaleString('en-US')} samples/s${last === undefined ? '' : `, final train loss ${last.toFixed(4)}`}`
