@@ -1,8 +1,8 @@
 import { configJsonSchema, resolveConfig, runPipeline, type Registry } from '@prunekit/core'
-import { writeFileAtomic } from '@prunekit/reporters'
+import { writeFileAtomic } from '@prunekit/core/node'
 import { existsSync } from 'node:fs'
 import { createDefaultRegistry } from './default-registry.js'
-import { applyOverrides, embeddedQuickstart, loadConfigFile, type ConfigOverrides, type LoadedConfig } from './load-config.js'
+import { applyOverrides, embeddedQuickstart, resolveConfigPaths, loadConfigFile, type ConfigOverrides, type LoadedConfig } from './load-config.js'
 import { loadPlugins } from './plugins.js'
 import { starterConfig } from './starter.js'
 
@@ -12,7 +12,7 @@ export interface Output {
 
 async function prepare(path: string | undefined, overrides: ConfigOverrides = {}): Promise<{ loaded: LoadedConfig; registry: Registry }> {
   const loaded = path ? await loadConfigFile(path) : embeddedQuickstart()
-  loaded.raw = applyOverrides(loaded.raw, overrides)
+  loaded.raw = resolveConfigPaths(applyOverrides(loaded.raw, overrides), loaded.baseDir)
   const registry = createDefaultRegistry()
   const plugins = loaded.raw.plugins
   if (Array.isArray(plugins)) await loadPlugins(plugins.filter((p): p is string => typeof p === 'string'), loaded.baseDir, registry)
@@ -22,7 +22,9 @@ async function prepare(path: string | undefined, overrides: ConfigOverrides = {}
 export async function runCommand(path: string | undefined, overrides: ConfigOverrides & { quiet?: boolean }, out: Output): Promise<void> {
   const { loaded, registry } = await prepare(path, overrides)
   const result = await runPipeline(loaded.raw, { registry, source: loaded.source, quiet: overrides.quiet })
-  if (!overrides.quiet && result.files.length) out.log(`Reports: ${result.files.join(', ')}`)
+  if (overrides.quiet || !result.files.length) return
+  out.log('Reports:')
+  for (const file of result.files) out.log(`  ${file}`)
 }
 
 export async function validateCommand(path: string, out: Output): Promise<void> {

@@ -1,6 +1,6 @@
 export { initCommand, listCommand, runCommand, schemaText, UsageError, validateCommand, type Output } from './commands.js'
 export { createDefaultRegistry } from './default-registry.js'
-export { applyOverrides, embeddedQuickstart, loadConfigFile, type ConfigOverrides, type LoadedConfig } from './load-config.js'
+export { applyOverrides, embeddedQuickstart, loadConfigFile, resolveConfigPaths, type ConfigOverrides, type LoadedConfig } from './load-config.js'
 export { main, type Io } from './main.js'
 export { loadPlugins } from './plugins.js'
 export { starterConfig } from './starter.js'

@@ -50,6 +50,15 @@ export function embeddedQuickstart(): LoadedConfig {
   return { raw: {}, source: '(embedded quickstart)', baseDir: process.cwd() }
 }
 
+/** Paths inside a config (model.path) are relative to the config file, as plugin paths are. */
+export function resolveConfigPaths(raw: Record<string, unknown>, baseDir: string): Record<string, unknown> {
+  const model = raw.model as Record<string, unknown> | undefined
+  if (model && typeof model.path === 'string' && !/^https?:\/\//i.test(model.path)) {
+    return { ...raw, model: { ...model, path: resolve(baseDir, model.path) } }
+  }
+  return raw
+}
+
 /** Command-line flags win over the file. */
 export function applyOverrides(raw: Record<string, unknown>, overrides: ConfigOverrides): Record<string, unknown> {
   const merged = { ...raw }

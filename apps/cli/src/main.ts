@@ -11,6 +11,11 @@ function parseSeed(value: string): number {
   return n
 }
 
+/** `--reporter html png` and `--reporter html,png` both name two reporters. */
+function reporterNames(values: string[] | undefined): string[] | undefined {
+  return values?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)
+}
+
 export interface Io extends Output {
   error(line: string): void
 }
@@ -32,10 +37,10 @@ function buildProgram(io: Io): Command {
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']))
     .option('--out <dir>', 'output directory')
     .option('--seed <n>', 'seed', parseSeed)
-    .option('--reporter <name...>', 'reporters to use instead of the config\'s (console, json, ...)')
+    .option('--reporter <name...>', 'reporters to use instead of the config\'s: console, json, html, png, markdown (repeat, or separate with commas)')
     .option('--quiet', 'print only the summary')
     .action(async (config: string | undefined, opts: { backend?: string; out?: string; seed?: number; reporter?: string[]; quiet?: boolean }) => {
-      await runCommand(config, { backend: opts.backend, out: opts.out, seed: opts.seed, reporters: opts.reporter, quiet: opts.quiet }, io)
+      await runCommand(config, { backend: opts.backend, out: opts.out, seed: opts.seed, reporters: reporterNames(opts.reporter), quiet: opts.quiet }, io)
     })
 
   program

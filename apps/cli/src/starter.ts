@@ -29,6 +29,8 @@ pipeline:
   - finetune: { epochs: 2 }
   - evaluate: { label: finetuned }
 
-reporters: [console, json]
+# Reporters, in order: console, json (report.json), html (report.html, charts), png (the charts as
+# PNG files) and markdown (report.md; list it after png to link the plots). Options: { html: { title: ... } }
+reporters: [console, json, html, png]
 out: out/
 `

@@ -8,6 +8,20 @@ import { suggestName } from './suggest.js'
 /** A one-key map: `{ train: { epochs: 5 } }`, or a bare name such as `console`. */
 const namedEntry = z.union([z.string(), z.record(z.string(), z.unknown())])
 
+/** `{ path, output }`: a saved tfjs Layers model, loaded by the registry's `file` model. */
+export const fileModelSchema = z
+  .object({
+    path: z.string().min(1).describe('model.json, or the directory holding it (relative to the config file)'),
+    output: z
+      .union([z.string(), z.number().int()])
+      .optional()
+      .describe('For multi-output models: the output to train and evaluate, by layer name or index (-1: the last)'),
+  })
+  .strict()
+
+/** The zoo name that `model: { path }` stands for. */
+export const fileModelName = 'file'
+
 export const quickstartPipeline = [
   { train: { epochs: 5 } },
   { evaluate: { label: 'baseline' } },
@@ -24,10 +38,9 @@ export const configSchema = z
     backend: z.enum(['wasm', 'cpu']).default('wasm').describe('TensorFlow.js backend: wasm (SIMD) or cpu'),
     plugins: z.array(z.string()).default([]).describe('Plugins to load: package names or paths relative to the config file'),
     model: z
-      .object({ zoo: z.string().describe('Name of a model in the registry (prunekit list models)') })
-      .catchall(z.unknown())
+      .union([z.object({ zoo: z.string().describe('Name of a model in the registry (prunekit list models)') }).catchall(z.unknown()), fileModelSchema])
       .default({ zoo: 'lenet-300-100' })
-      .describe('The model to build: { zoo: name, ...options }'),
+      .describe('The model: { zoo: name, ...options } to build one, or { path: model.json, output } to load one'),
     data: z
       .object({ dataset: z.string().describe('Name of a dataset in the registry (prunekit list datasets)') })
       .catchall(z.unknown())
@@ -35,7 +48,7 @@ export const configSchema = z
       .describe('The dataset: { dataset: name, ...options }'),
     train: trainDefaultsSchema.default(trainDefaultsSchema.parse({})).describe('Defaults for every train and finetune step'),
     pipeline: z.array(namedEntry).min(1).default(quickstartPipeline).describe('Steps, in order; each is { stepName: options }'),
-    reporters: z.array(namedEntry).default(['console', 'json']).describe('Reporters: names, or { name: options }'),
+    reporters: z.array(namedEntry).default(['console', 'json', 'html', 'png']).describe('Reporters, in order: names, or { name: options } (console, json, html, png, markdown)'),
     out: z.string().default('out').describe('Output directory for reports and exported models'),
   })
   .strict()
@@ -117,7 +130,8 @@ export function resolveConfig(raw: unknown, registry: Registry, source?: string)
     })
 
   const resolveFactory = (kind: 'models' | 'datasets', key: 'model' | 'data', nameKey: 'zoo' | 'dataset'): ResolvedEntry => {
-    const { [nameKey]: name, ...options } = config[key] as Record<string, unknown> & { [k: string]: string }
+    const entry = config[key] as Record<string, unknown>
+    const { [nameKey]: name, ...options } = ('path' in entry && !(nameKey in entry) ? { [nameKey]: fileModelName, ...entry } : entry) as Record<string, unknown> & { [k: string]: string }
     const catalog = registry[kind]
     if (!catalog.has(name)) {
       issues.push({ path: `${key}.${nameKey}`, message: unknownName(kind === 'models' ? 'model' : 'dataset', name, catalog.names()) })

@@ -1,13 +1,14 @@
 import { magnitude } from './magnitude.js'
 import { definePlugin, registerAll } from './registry.js'
+import { checkpointStep, restoreStep } from './steps/checkpoint.js'
 import { evaluateStep } from './steps/evaluate.js'
 import { finetuneStep, trainStep } from './steps/fit.js'
 import { pruneStep } from './steps/prune.js'
 
-/** Core's built-ins: the magnitude strategy and the train / evaluate / prune / finetune steps. */
+/** Core's built-ins: the magnitude strategy and the train / evaluate / prune / finetune / checkpoint / restore steps. */
 export const corePlugin = definePlugin({
   name: '@prunekit/core',
   register(registry) {
-    registerAll(registry, { strategies: [magnitude], steps: [trainStep, evaluateStep, pruneStep, finetuneStep] })
+    registerAll(registry, { strategies: [magnitude], steps: [trainStep, evaluateStep, pruneStep, finetuneStep, checkpointStep, restoreStep] })
   },
 })

@@ -1,9 +1,12 @@
 export { setupBackend, type BackendInfo, type BackendName } from './backend.js'
+export { Checkpoint } from './checkpoint.js'
 export { Catalog, type AddOptions, type CatalogEntry, type Named } from './catalog.js'
 export {
   configSchema,
   defineConfig,
   entryOf,
+  fileModelName,
+  fileModelSchema,
   quickstartPipeline,
   resolveConfig,
   type ConfigInput,
@@ -30,6 +33,7 @@ export {
   type ErrorCode,
 } from './errors.js'
 export { configJsonSchema } from './json-schema.js'
+export { fitDataToModel } from './fit-data.js'
 export { evaluateModel, type Evaluation } from './evaluate.js'
 export { correctCount, taskLoss } from './loss.js'
 export { magnitude } from './magnitude.js'

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { configSchema } from './config.js'
+import { configSchema, fileModelName, fileModelSchema } from './config.js'
 import type { Registry } from './registry.js'
 import { stepSchema } from './step.js'
 
@@ -50,7 +50,9 @@ export function configJsonSchema(registry: Registry): JsonSchema {
     description: item.description,
     schema: item.jsonSchema?.(registry) ?? toJson(stepSchema(item, registry)),
   }))
-  properties.model = { ...taggedUnion('zoo', registry.models.list().map(({ item }) => item)), description: properties.model.description }
+  const models = taggedUnion('zoo', registry.models.list().map(({ item }) => item))
+  const loadable = registry.models.has(fileModelName) ? [toJson(fileModelSchema)] : []
+  properties.model = { anyOf: [...(models.anyOf as JsonSchema[]), ...loadable], description: properties.model.description }
   properties.data = { ...taggedUnion('dataset', registry.datasets.list().map(({ item }) => item)), description: properties.data.description }
   properties.pipeline = { ...properties.pipeline, items: namedEntries(steps) }
   delete properties.pipeline.default

@@ -17,7 +17,8 @@ export interface ModelContext {
 
 export interface ModelFactory<O = Record<string, unknown>> extends Named {
   options: ZodType<O>
-  build(options: O, ctx: ModelContext): LayersModel | Promise<LayersModel>
+  /** Returns a model, or a PrunableModel when it must say more (which output is the prediction). */
+  build(options: O, ctx: ModelContext): LayersModel | PrunableModel | Promise<LayersModel | PrunableModel>
 }
 
 export function defineModel<O>(factory: ModelFactory<O>): ModelFactory<O> {

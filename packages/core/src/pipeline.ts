@@ -1,6 +1,8 @@
 import { setupBackend } from './backend.js'
 import { resolveConfig, type ConfigInput } from './config.js'
 import { DataError, ModelError, PrunekitError, StepError } from './errors.js'
+import { Checkpoint } from './checkpoint.js'
+import { fitDataToModel } from './fit-data.js'
 import type { Snapshot } from './metric.js'
 import { PrunableModel } from './model.js'
 import type { Registry } from './registry.js'
@@ -52,12 +54,12 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
   ]
 
   const datasetFactory = registry.datasets.get(resolved.data.name)
-  const data = await datasetFactory.load(resolved.data.options, { seed: config.seed, rng: createRng(config.seed) }).catch((e: unknown) => {
+  let data = await datasetFactory.load(resolved.data.options, { seed: config.seed, rng: createRng(config.seed) }).catch((e: unknown) => {
     throw wrap('data', resolved.data.name, e)
   })
   let model: PrunableModel | undefined
   let succeeded = false
-  let disposeOptimizers = () => {}
+  let disposeRunState = () => {}
   try {
     const built = await Promise.resolve(
       registry.models.get(resolved.model.name).build(resolved.model.options, {
@@ -69,19 +71,24 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
     ).catch((e: unknown) => {
       throw wrap('model', resolved.model.name, e)
     })
-    model = new PrunableModel(built)
+    model = built instanceof PrunableModel ? built : new PrunableModel(built)
+    data = fitDataToModel(data, model, resolved.model.name)
     const history: Snapshot[] = []
     const stepNames = resolved.steps.map((s) => s.name)
     await emit(reporters, 'onRunStart', {
       config,
       backend,
-      model: { name: resolved.model.name, params: built.countParams(), layers: built.layers.length },
+      model: { name: resolved.model.name, params: model.model.countParams(), layers: model.model.layers.length },
       data: { name: data.name, train: data.train.size, test: data.test.size, task: data.task },
       steps: stepNames,
     })
 
     const optimizers = new Map<string, { model: PrunableModel; optimizer: tf.Optimizer }>()
-    disposeOptimizers = () => optimizers.forEach(({ optimizer }) => optimizer.dispose())
+    const checkpoints = new Map([['init', Checkpoint.capture(model)]])
+    disposeRunState = () => {
+      optimizers.forEach(({ optimizer }) => optimizer.dispose())
+      checkpoints.forEach((c) => c.dispose())
+    }
     const ctx: RunContext = {
       config,
       registry,
@@ -90,6 +97,7 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
       data,
       model,
       history,
+      checkpoints,
       step: { index: 0, name: '', total: stepNames.length },
       optimizer(name, learningRate) {
         const key = `${name}:${learningRate}`
@@ -132,7 +140,7 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
     succeeded = true
     return result
   } finally {
-    disposeOptimizers()
+    disposeRunState()
     data.dispose()
     if (model && !(options.keepModel && succeeded)) model.dispose()
   }

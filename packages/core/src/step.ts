@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type { ZodType } from 'zod'
 import type { BackendInfo } from './backend.js'
+import type { Checkpoint } from './checkpoint.js'
 import type { Named } from './catalog.js'
 import type { PipelineConfig } from './config.js'
 import type { Dataset } from './data.js'
@@ -21,6 +22,8 @@ export interface RunContext {
   /** The current model; a structured strategy may replace it with a smaller one. */
   model: PrunableModel
   history: Snapshot[]
+  /** Named weight/mask copies; "init" holds the model as built or loaded. Disposed when the run ends. */
+  checkpoints: Map<string, Checkpoint>
   step: StepInfo
   /**
    * The run's optimizer for the current model and settings: train and finetune steps continue its

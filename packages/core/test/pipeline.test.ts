@@ -75,6 +75,30 @@ describe('runPipeline', () => {
     await setupBackend('cpu')
   })
 
+  it('restores a checkpoint exactly, with its masks or keeping the current ones', async () => {
+    const result = await run(
+      config({
+        pipeline: [
+          { train: { epochs: 2 } },
+          { checkpoint: { name: 'trained' } },
+          { evaluate: { label: 'trained' } },
+          { prune: { strategy: 'magnitude', sparsity: 0.6 } },
+          { evaluate: { label: 'pruned' } },
+          { restore: { name: 'trained' } },
+          { evaluate: { label: 'restored' } },
+          { prune: { strategy: 'magnitude', sparsity: 0.6 } },
+          { restore: { name: 'init', masks: 'current' } },
+          { evaluate: { label: 'rewound' } },
+        ],
+      }),
+    )
+    const [trained, pruned, restored, rewound] = result.snapshots
+    expect(pruned.metrics.zeros).toBeGreaterThan(0)
+    expect(restored.metrics).toEqual(trained.metrics)
+    expect(rewound.metrics.zeros).toBe(pruned.metrics.zeros)
+    await expect(run(config({ pipeline: [{ restore: { name: 'nope' } }] }))).rejects.toThrow(/No checkpoint named "nope". Saved so far: init/)
+  })
+
   it('leaks no tensors across a whole run', async () => {
     await run(config())
     const before = tf.memory().numTensors

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { modelsPlugin } from './plugin.js'
 
 describe('modelsPlugin', () => {
-  it('registers the zoo, credited to the package', () => {
+  it('registers the zoo, the file loader and the export step, credited to the package', () => {
     const registry = createRegistry({ plugins: [modelsPlugin()] })
-    expect(registry.models.names()).toEqual(['mlp', 'seed-mlp', 'lenet-300-100', 'lenet-5'])
+    expect(registry.models.names()).toEqual(['mlp', 'seed-mlp', 'lenet-300-100', 'lenet-5', 'file'])
+    expect(registry.steps.list().filter((e) => e.source === '@prunekit/models').map((e) => e.item.name)).toEqual(['export'])
     expect(new Set(registry.models.list().map((entry) => entry.source))).toEqual(new Set(['@prunekit/models']))
   })
 

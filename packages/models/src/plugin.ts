@@ -1,4 +1,6 @@
 import { definePlugin, registerAll, type PrunekitPlugin } from '@prunekit/core'
+import { exportStep } from './io/export-step.js'
+import { fileModel } from './io/file-model.js'
 import { lenet300100Model } from './lenet-300-100.js'
 import { lenet5Model } from './lenet-5.js'
 import { mlpModel } from './mlp.js'
@@ -14,12 +16,12 @@ export const builtinModels = {
 
 export type BuiltinModel = keyof typeof builtinModels
 
-/** Registers the model zoo in a registry: `registry.use(modelsPlugin())`. */
+/** Registers the zoo, the `file` loader (`model: { path }`) and the `export` step: `registry.use(modelsPlugin())`. */
 export function modelsPlugin(): PrunekitPlugin {
   return definePlugin({
     name: '@prunekit/models',
     register(registry) {
-      registerAll(registry, { models: Object.values(builtinModels) })
+      registerAll(registry, { models: [...Object.values(builtinModels), fileModel], steps: [exportStep] })
     },
   })
 }

@@ -1,0 +1,2 @@
+// Node.js-only helpers (file system); the main entry stays browser-safe.
+export { writeFileAtomic, writeFilesAtomic } from './write-file-atomic.js'

@@ -1,0 +1,27 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+
+const tempName = (path: string): string => `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+
+/** Writes through a temp file and a rename, so a crash never leaves a half-written file. */
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+  await writeFilesAtomic([[path, content]])
+}
+
+/**
+ * Writes several files all-or-nothing as far as a file system allows: every temp file is written
+ * first, then each is renamed into place; on any failure the temp files are removed.
+ */
+export async function writeFilesAtomic(files: ReadonlyArray<readonly [string, string | Uint8Array]>): Promise<void> {
+  const temps = files.map(([path]) => tempName(path))
+  try {
+    for (const [i, [path, content]] of files.entries()) {
+      await mkdir(dirname(path), { recursive: true })
+      await writeFile(temps[i], content)
+    }
+    for (const [i, [path]] of files.entries()) await rename(temps[i], path)
+  } catch (error) {
+    await Promise.all(temps.map((t) => rm(t, { force: true })))
+    throw error
+  }
+}

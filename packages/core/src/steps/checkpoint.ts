@@ -1,0 +1,36 @@
+import { z } from 'zod'
+import { Checkpoint } from '../checkpoint.js'
+import { PruneError } from '../errors.js'
+import { defineStep } from '../step.js'
+
+const name = z.string().min(1).describe('Checkpoint name ("init" holds the weights as first built or loaded)')
+
+export const checkpointStep = defineStep({
+  name: 'checkpoint',
+  description: 'Save the current weights and masks under a name, to restore later in the run',
+  options: z.object({ name }).strict(),
+  async run(ctx, options) {
+    ctx.checkpoints.get(options.name)?.dispose()
+    ctx.checkpoints.set(options.name, Checkpoint.capture(ctx.model))
+    return `saved "${options.name}"`
+  },
+})
+
+export const restoreStep = defineStep({
+  name: 'restore',
+  description: 'Restore weights (and masks) saved by a checkpoint step, e.g. to compare strategies on the same model',
+  options: z
+    .object({
+      name,
+      masks: z.enum(['saved', 'current']).default('saved').describe('saved: bring back the saved masks too; current: keep the current masks (rewind)'),
+    })
+    .strict(),
+  async run(ctx, options) {
+    const checkpoint = ctx.checkpoints.get(options.name)
+    if (!checkpoint) {
+      throw new PruneError(`No checkpoint named "${options.name}". Saved so far: ${[...ctx.checkpoints.keys()].join(', ')}. Add a checkpoint step before this one.`)
+    }
+    checkpoint.restore(ctx.model, options.masks)
+    return `restored "${options.name}"`
+  },
+})
