@@ -7,16 +7,18 @@ import { defineConfig } from 'vitest/config'
 // Tests run on the TypeScript sources of every workspace package (the "@prunekit/source" export condition).
 const conditions = ['@prunekit/source', ...defaultServerConditions]
 const root = fileURLToPath(new URL('.', import.meta.url))
-const projects = ['packages', 'apps', 'tools'].flatMap((group) =>
-  existsSync(join(root, group))
-    ? readdirSync(join(root, group))
-        .filter((name) => existsSync(join(root, group, name, 'package.json')))
-        .map((name) => ({
-          extends: true as const,
-          test: { name, root: join(root, group, name), include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
-        }))
-    : [],
-)
+const project = (name: string, dir: string) => ({
+  extends: true as const,
+  test: { name, root: dir, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+})
+const projects = [
+  ...['packages', 'apps'].flatMap((group) =>
+    readdirSync(join(root, group))
+      .filter((name) => existsSync(join(root, group, name, 'package.json')))
+      .map((name) => project(name, join(root, group, name))),
+  ),
+  project('tools', join(root, 'tools')),
+]
 
 export default defineConfig({
   resolve: { conditions },

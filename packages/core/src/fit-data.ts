@@ -11,7 +11,7 @@ const show = (shape: number[]): string => `[${shape.join(', ')}] (${size(shape)}
  * input (784 against [28, 28] or [28, 28, 1]) are reshaped to the input shape. Anything else, or an
  * output that does not match the classes, is refused with both shapes named.
  */
-export function fitDataToModel(data: Dataset, model: PrunableModel, modelName: string): Dataset {
+export function fitDataToModel(data: Dataset, model: PrunableModel, modelName = model.model.name): Dataset {
   const input = model.model.inputs[0].shape.slice(1).map((d) => d ?? -1)
   const output = model.model.outputs[model.output].shape.slice(1).map((d) => d ?? -1)
   const targets = data.train.y.shape.slice(1)

@@ -1,3 +1,4 @@
+export { loadDataset, prune, train, type PruneOptions, type TrainOptions } from './api.js'
 export { setupBackend, type BackendInfo, type BackendName } from './backend.js'
 export { Checkpoint } from './checkpoint.js'
 export { Catalog, type AddOptions, type CatalogEntry, type Named } from './catalog.js'
@@ -32,8 +33,18 @@ export {
   type ConfigIssue,
   type ErrorCode,
 } from './errors.js'
-export { configJsonSchema } from './json-schema.js'
+export { configJsonSchema, taggedUnion, toJson, type JsonSchema } from './json-schema.js'
 export { fitDataToModel } from './fit-data.js'
+export {
+  describeFit,
+  epochCheckpoint,
+  fitModel,
+  fitSettingsSchema,
+  fitSettingsShape,
+  type FitExtras,
+  type FitOutcome,
+  type FitSettings,
+} from './fit-model.js'
 export { evaluateModel, type Evaluation } from './evaluate.js'
 export { correctCount, taskLoss } from './loss.js'
 export { magnitude } from './magnitude.js'
@@ -41,6 +52,7 @@ export { MaskSet } from './masks.js'
 export { defineMetric, type Metric, type MetricValue, type Snapshot, type SnapshotContext } from './metric.js'
 export { PrunableModel, defineModel, type ModelContext, type ModelFactory, type WeightRef } from './model.js'
 export { runPipeline, type PipelineResult, type RunOptions } from './pipeline.js'
+export { addIssues, checkRegistered } from './registered-name.js'
 export { definePlugin, registerAll, type CatalogName, type PrunekitPlugin, type Registry } from './registry.js'
 export {
   defineReporter,
@@ -54,6 +66,14 @@ export {
   type StepInfo,
 } from './reporter.js'
 export { createRng, type Rng } from './rng.js'
+export { createSchedule, resolveScheduleRef, scheduleInput, scheduleJsonSchema, type ScheduleRef } from './schedule-ref.js'
+export {
+  gradualPruning,
+  scheduledPruneJsonSchema,
+  scheduledPruneSchema,
+  type GradualPruning,
+  type ScheduledPrune,
+} from './scheduled-prune.js'
 export {
   scoreStrategy,
   selectTargets,
@@ -65,7 +85,25 @@ export {
 } from './score-strategy.js'
 export { countForSparsity, selectBelow, selectLowest } from './selection.js'
 export { layerSelector, matchesSelector, type LayerSelector } from './selectors.js'
+export { describeSnapshot, recordSnapshot, type RecordedSnapshot } from './snapshot.js'
+export { applyStrategy, optionsAtSparsity, pruneToSparsity, resolveSparsityTarget, type SparsityTarget } from './sparsity-target.js'
 export { defineStep, stepSchema, type RunContext, type StepFactory } from './step.js'
-export { defineStrategy, type PruneContext, type PruneRequest, type PruningStrategy, type ScheduleFactory } from './strategy.js'
+export {
+  defineSchedule,
+  defineStrategy,
+  type PruneContext,
+  type PruneRequest,
+  type PruningStrategy,
+  type Schedule,
+  type ScheduleFactory,
+} from './strategy.js'
 export { suggestName } from './suggest.js'
-export { Trainer, trainDefaultsSchema, type FitOptions, type FitResult, type TrainDefaults, type TrainProgress } from './trainer.js'
+export {
+  Trainer,
+  trainDefaultsSchema,
+  type FitContext,
+  type FitOptions,
+  type FitResult,
+  type TrainDefaults,
+  type TrainProgress,
+} from './trainer.js'

@@ -5,7 +5,7 @@ import { stepSchema } from './step.js'
 
 export type JsonSchema = Record<string, unknown>
 
-function toJson(schema: z.ZodType): JsonSchema {
+export function toJson(schema: z.ZodType): JsonSchema {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema
   delete json.$schema
   return json

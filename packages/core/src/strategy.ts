@@ -27,10 +27,20 @@ export function defineStrategy<O>(strategy: PruningStrategy<O>): PruningStrategy
   return strategy
 }
 
-/** A schedule maps an optimizer step to a target sparsity; plugins register more. */
+/**
+ * A pruning schedule: a pure function from a step count to the target sparsity (0..1). In train and
+ * finetune the step is the optimizer step of that fit (0 before the first one); in `iterate` it is the round.
+ */
+export type Schedule = (step: number) => number
+
+/** Makes schedules from validated options; plugins register them in `registry.schedules`. */
 export interface ScheduleFactory<O = Record<string, unknown>> extends Named {
   options: ZodType<O>
-  create(options: O): (step: number) => number
+  create(options: O): Schedule
+}
+
+export function defineSchedule<O>(factory: ScheduleFactory<O>): ScheduleFactory<O> {
+  return factory
 }
 
 export type ScoreTensor = tf.Tensor

@@ -44,8 +44,12 @@ export interface FitContext {
   /**
    * Runs after every optimizer step (masks already enforced), with the 1-based step count of this
    * fit. A gradual-pruning schedule re-prunes here; its new masks are enforced from the next step.
+   * Returning a different model (a structured strategy's smaller one) trains that model from the
+   * next step on, with fresh optimizer state; the hook owns the disposal of the old one.
    */
-  afterStep?: (step: number) => void | Promise<void>
+  afterStep?: (step: number) => void | PrunableModel | Promise<void | PrunableModel>
+  /** Runs after each epoch (1-based), e.g. to save a rewind checkpoint. */
+  afterEpoch?: (epoch: number) => void | Promise<void>
 }
 
 export interface FitResult {
@@ -53,6 +57,20 @@ export interface FitResult {
   losses: number[]
   samples: number
   seconds: number
+  /** The model trained last: the one passed in, unless afterStep replaced it. */
+  model: PrunableModel
+}
+
+/** The variables a fit updates, and the masks it enforces on them. */
+function bind(model: PrunableModel) {
+  const refs = model.weights()
+  const variables = refs.map((r) => r.variable.read() as tf.Variable)
+  const masked = () =>
+    refs.flatMap((r, i) => {
+      const mask = model.masks.get(r.key)
+      return mask ? [{ variable: variables[i], mask }] : []
+    })
+  return { variables, masked }
 }
 
 export function createOptimizer(name: TrainDefaults['optimizer'], learningRate: number): tf.Optimizer {
@@ -73,17 +91,12 @@ export class Trainer {
   /** Trains the model in place on the split. */
   async fit(model: PrunableModel, split: Split, context: FitContext): Promise<FitResult> {
     const { epochs, batchSize, shuffle } = this.options
-    const { task, rng, onProgress, optimizer, afterStep } = context
-    const owned = optimizer ? undefined : createOptimizer(this.options.optimizer, this.options.learningRate)
-    const opt = optimizer ?? owned!
-    const refs = model.weights()
-    const variables = refs.map((r) => r.variable.read() as tf.Variable)
-    const maskedVariables = () =>
-      refs.flatMap((r, i) => {
-        const mask = model.masks.get(r.key)
-        return mask ? [{ variable: variables[i], mask }] : []
-      })
-    let masked = maskedVariables()
+    const { task, rng, onProgress, optimizer, afterStep, afterEpoch } = context
+    let owned = optimizer ? undefined : createOptimizer(this.options.optimizer, this.options.learningRate)
+    let opt = optimizer ?? owned!
+    let current = model
+    let bound = bind(current)
+    let masked = bound.masked()
     let step = 0
     const host = await HostSplit.from(split)
     const losses: number[] = []
@@ -97,12 +110,20 @@ export class Trainer {
         const costs: tf.Scalar[] = []
         for (let b = 0; b < batches.length; b++) {
           const [x, y] = batches[b]
-          const cost = opt.minimize(() => taskLoss(task, y, model.forward(x, true)), true, variables)
+          const cost = opt.minimize(() => taskLoss(task, y, current.forward(x, true)), true, bound.variables)
           if (cost) costs.push(cost)
           if (masked.length) tf.tidy(() => masked.forEach(({ variable, mask }) => variable.assign(tf.mul(variable, mask))))
           if (afterStep) {
-            await afterStep(++step)
-            masked = maskedVariables() // the hook may have replaced masks
+            const next = await afterStep(++step)
+            if (next && next !== current) {
+              // New variables (of another shape) need their own optimizer state.
+              current = next
+              bound = bind(current)
+              owned?.dispose()
+              owned = createOptimizer(this.options.optimizer, this.options.learningRate)
+              opt = owned
+            }
+            masked = bound.masked() // the hook may have replaced masks
           }
           const last = b === batches.length - 1
           let loss: number | undefined
@@ -116,10 +137,11 @@ export class Trainer {
           if (b % 16 === 15) await yieldToEventLoop()
         }
         tf.dispose([...batches.flat(), ...costs])
+        await afterEpoch?.(epoch + 1)
       }
     } finally {
       owned?.dispose()
     }
-    return { losses, samples: epochs * split.size, seconds: (performance.now() - began) / 1000 }
+    return { losses, samples: epochs * split.size, seconds: (performance.now() - began) / 1000, model: current }
   }
 }

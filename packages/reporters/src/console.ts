@@ -2,7 +2,7 @@ import { defineReporter, type ProgressEvent, type Reporter, type Snapshot } from
 import { readLayers } from '@prunekit/metrics'
 import cliProgress from 'cli-progress'
 import { z } from 'zod'
-import { int, percent, summaryLines, textTable } from './format.js'
+import { describeRun, int, percent, summaryLines, textBar, textTable } from './format.js'
 
 export const consoleOptions = z
   .object({
@@ -19,13 +19,16 @@ export interface TextSink {
   isTTY?: boolean
 }
 
+const barWidth = 20
+
 export function layerTable(snapshot: Snapshot): string[] {
   const layers = readLayers(snapshot)
   if (!layers?.length) return []
+  // The last column draws each layer's sparsity as a bar; the dashes above it span 100%.
   return textTable(
-    ['layer', 'shape', 'params', 'nonzero', 'sparsity'],
-    layers.map((l) => [l.name, `[${l.shape.join(', ')}]`, int(l.params), int(l.nonzero), percent(l.sparsity)]),
-    [false, false, true, true, true],
+    ['layer', 'shape', 'params', 'nonzero', 'sparsity', ' '.repeat(barWidth)],
+    layers.map((l) => [l.name, `[${l.shape.join(', ')}]`, int(l.params), int(l.nonzero), percent(l.sparsity), textBar(l.sparsity, barWidth)]),
+    [false, false, true, true, true, false],
   )
 }
 
@@ -60,8 +63,7 @@ export function createConsoleReporter(options: ConsoleOptions, quiet: boolean, s
   return {
     onRunStart(run) {
       if (!verbose) return
-      const simd = run.backend.name === 'wasm' ? (run.backend.simd ? ' (SIMD)' : ' (no SIMD)') : ''
-      print(`prunekit: ${run.model.name} (${int(run.model.params)} params) on ${run.data.name} (${int(run.data.train)} train / ${int(run.data.test)} test), backend ${run.backend.name}${simd}`)
+      print(`prunekit: ${describeRun(run)}`)
     },
     onStepStart(step) {
       if (verbose) print(`[${step.index + 1}/${step.total}] ${step.name}`)

@@ -1,6 +1,7 @@
-import type { Snapshot } from '@prunekit/core'
+import type { RunInfo, Snapshot } from '@prunekit/core'
 import { describe, expect, it } from 'vitest'
-import { summaryLines, textTable } from './format.js'
+import { configYaml } from './config-yaml.js'
+import { bytes, describeRun, summaryLines, textBar, textTable } from './format.js'
 
 const snap = (label: string, loss: number, accuracy: number, sparsity: number): Snapshot => ({ label, step: 0, metrics: { loss, accuracy, sparsity } })
 
@@ -35,5 +36,50 @@ describe('textTable', () => {
       'dense_1  235,200',
       'output     1,000',
     ])
+  })
+})
+
+describe('bytes, textBar and describeRun', () => {
+  it.each([
+    [0, '0 B'],
+    [999, '999 B'],
+    [216_232, '216.23 kB'],
+    [1_066_440, '1.07 MB'],
+  ])('writes %d bytes as %s', (n, text) => {
+    expect(bytes(n)).toBe(text)
+  })
+
+  it.each([
+    [0, ''],
+    [0.5, '██████████'],
+    [0.9318, '██████████████████▋'],
+    [1, '████████████████████'],
+    [1.5, '████████████████████'],
+  ])('draws a sparsity of %d as %j', (fraction, bar) => {
+    expect(textBar(fraction, 20)).toBe(bar)
+  })
+
+  it('describes a run in one line', () => {
+    const run = { backend: { name: 'wasm', simd: true }, model: { name: 'lenet-300-100', params: 266_610 }, data: { name: 'mnist', train: 8000, test: 2000 } } as RunInfo
+    expect(describeRun(run)).toBe('lenet-300-100 (266,610 params) on mnist (8,000 train / 2,000 test), backend wasm (SIMD)')
+  })
+})
+
+describe('configYaml', () => {
+  it('writes a config as prunekit.yaml does: short maps inline, one step a line', () => {
+    const config = { seed: 42, model: { zoo: 'mlp', units: [32] }, pipeline: [{ train: { epochs: 5 } }, { evaluate: { label: 'a: b' } }], reporters: ['console', { html: { title: 'x' } }] }
+    expect(configYaml(config)).toBe(
+      [
+        'seed: 42',
+        'model: { zoo: mlp, units: [ 32 ] }',
+        'pipeline:',
+        '  - train: { epochs: 5 }',
+        '  - evaluate: { label: "a: b" }',
+        'reporters:',
+        '  - console',
+        '  - html: { title: x }',
+        '',
+      ].join('\n'),
+    )
   })
 })

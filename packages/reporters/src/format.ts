@@ -1,4 +1,4 @@
-import type { Snapshot } from '@prunekit/core'
+import type { RunInfo, Snapshot } from '@prunekit/core'
 import { readNumber } from '@prunekit/metrics'
 
 /** The founding experiment's wording for the usual snapshot labels. */
@@ -12,8 +12,32 @@ export function stageName(label: string): string {
   return stageNames[label] ?? label
 }
 
+/** A numeric metric when it is a finite number (accuracy is NaN for regression), else undefined. */
+export function readFinite(snapshot: Pick<Snapshot, 'metrics'>, name: string): number | undefined {
+  const value = readNumber(snapshot, name)
+  return value !== undefined && Number.isFinite(value) ? value : undefined
+}
+
 export const percent = (fraction: number, digits = 2): string => `${(fraction * 100).toFixed(digits)}%`
 export const int = (n: number): string => n.toLocaleString('en-US')
+
+/** Bytes in SI units: 1,066,440 -> "1.07 MB". */
+export function bytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB']
+  let value = n
+  let unit = 0
+  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
+    value /= 1000
+    unit++
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(2)} ${units[unit]}`
+}
+
+/** "lenet-300-100 (266,610 params) on mnist (8,000 train / 2,000 test), backend wasm (SIMD)" */
+export function describeRun(run: RunInfo): string {
+  const simd = run.backend.name === 'wasm' ? (run.backend.simd ? ' (SIMD)' : ' (no SIMD)') : ''
+  return `${run.model.name} (${int(run.model.params)} params) on ${run.data.name} (${int(run.data.train)} train / ${int(run.data.test)} test), backend ${run.backend.name}${simd}`
+}
 
 /**
  * The summary lines: one per snapshot ("Before pruning - Loss: 0.1234, Accuracy: 0.9700"), and a
@@ -32,6 +56,14 @@ export function summaryLines(snapshots: readonly Snapshot[]): string[] {
     if (sparsity !== undefined) previousSparsity = sparsity
   }
   return lines
+}
+
+const eighths = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉']
+
+/** A fraction 0..1 as a bar of `width` character cells, in eighths of a cell: 0.5 -> "██████████". */
+export function textBar(fraction: number, width = 20): string {
+  const cells = Math.round(Math.min(1, Math.max(0, fraction)) * width * 8)
+  return '█'.repeat(Math.floor(cells / 8)) + eighths[cells % 8]
 }
 
 /** A plain-text table with right-aligned numeric columns. */

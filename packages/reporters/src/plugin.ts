@@ -1,10 +1,20 @@
 import { definePlugin, registerAll, type PrunekitPlugin } from '@prunekit/core'
 import { consoleReporter } from './console.js'
+import { htmlReporter } from './html.js'
 import { jsonReporter } from './json.js'
+import { markdownReporter } from './markdown.js'
+import { pngReporter } from './png.js'
+
+/** The built-in reporters by name (vitest's ReportersMap): a config names them as strings. */
+export const builtinReporters = { console: consoleReporter, json: jsonReporter, html: htmlReporter, png: pngReporter, markdown: markdownReporter }
+
+export type BuiltinReporter = keyof typeof builtinReporters
+/** A built-in reporter name (completed by editors) or any registered custom one. */
+export type ReporterName = BuiltinReporter | (string & {})
 
 export function reportersPlugin(): PrunekitPlugin {
   return definePlugin({
     name: '@prunekit/reporters',
-    register: (registry) => registerAll(registry, { reporters: [consoleReporter, jsonReporter] }),
+    register: (registry) => registerAll(registry, { reporters: Object.values(builtinReporters) }),
   })
 }

@@ -49,8 +49,8 @@ describe('console reporter', () => {
         'Model sparsity: 50.00%',
         '',
         'layer    shape   params  nonzero  sparsity',
-        '-------  ------  ------  -------  --------',
-        'dense_1  [4, 3]      12        6    50.00%',
+        '-------  ------  ------  -------  --------  --------------------',
+        'dense_1  [4, 3]      12        6    50.00%  ██████████',
         '',
         'Finished in 2.0 s',
         '',
@@ -104,8 +104,8 @@ describe('writeFileAtomic', () => {
 })
 
 describe('reportersPlugin', () => {
-  it('registers console and json', () => {
+  it('registers console, json, html, png and markdown', () => {
     const registry = createRegistry({ plugins: [reportersPlugin()] })
-    expect(registry.reporters.names()).toEqual(['console', 'json'])
+    expect(registry.reporters.names()).toEqual(['console', 'json', 'html', 'png', 'markdown'])
   })
 })

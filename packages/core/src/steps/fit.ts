@@ -1,36 +1,59 @@
 import { z } from 'zod'
+import { describeFit, fitModel, fitSettingsShape, type FitSettings } from '../fit-model.js'
+import { toJson } from '../json-schema.js'
+import type { Registry } from '../registry.js'
+import { scheduledPruneJsonSchema, scheduledPruneSchema, type ScheduledPrune } from '../scheduled-prune.js'
 import { defineStep, type StepFactory } from '../step.js'
-import { Trainer } from '../trainer.js'
 
-function fitOptions(defaultEpochs: number) {
-  return z
-    .object({
-      epochs: z.number().int().min(0).default(defaultEpochs).describe('Passes over the training split'),
-      optimizer: z.enum(['sgd', 'momentum', 'adam']).optional().describe('Overrides train.optimizer'),
-      learningRate: z.number().positive().optional().describe('Overrides train.learningRate'),
-      batchSize: z.number().int().positive().optional().describe('Overrides train.batchSize'),
-      shuffle: z.boolean().optional().describe('Overrides train.shuffle'),
-      resetOptimizer: z.boolean().default(false).describe('Start from fresh optimizer state instead of continuing the run\'s'),
-    })
-    .strict()
+export interface FitStepOptions extends FitSettings {
+  prune?: ScheduledPrune
+  checkpoints: number[]
 }
 
-type FitStepOptions = z.output<ReturnType<typeof fitOptions>>
+function checkableEpochs(value: unknown): boolean {
+  const { epochs, checkpoints } = (value ?? {}) as { epochs?: unknown; checkpoints?: unknown }
+  return Number.isInteger(epochs) && Array.isArray(checkpoints) && checkpoints.every(Number.isInteger)
+}
+
+function fitOptions(defaultEpochs: number) {
+  return (registry: Registry): z.ZodType<FitStepOptions> =>
+    z
+      .object({
+        ...fitSettingsShape(defaultEpochs),
+        checkpoints: z
+          .array(z.number().int().min(1))
+          .default([])
+          .describe('Save the weights after these epochs (1-based) as rewind points, e.g. for iterate\'s rewind: { epoch: k }'),
+        prune: scheduledPruneSchema(registry)
+          .optional()
+          .describe('Prune gradually while training: { strategy, schedule, ...strategy options }; the strategy re-runs whenever the scheduled sparsity changes'),
+      })
+      .strict()
+      .superRefine(
+        (value, ctx) => {
+          value.checkpoints.forEach((epoch, i) => {
+            if (epoch > value.epochs) ctx.addIssue({ code: 'custom', path: ['checkpoints', i], message: `epoch ${epoch} is past the last epoch (${value.epochs})` })
+          })
+        },
+        // Also when `prune` has problems: every issue at once.
+        { when: ({ value }) => checkableEpochs(value) },
+      )
+}
 
 function fitStep(name: string, description: string, defaultEpochs: number): StepFactory<FitStepOptions> {
+  const options = fitOptions(defaultEpochs)
   return defineStep({
     name,
     description,
-    options: fitOptions(defaultEpochs),
-    async run(ctx, options) {
-      const { resetOptimizer, ...overrides } = options
-      const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
-      const settings = { ...ctx.config.train, ...defined, epochs: options.epochs }
-      const optimizer = resetOptimizer ? undefined : ctx.optimizer(settings.optimizer, settings.learningRate)
-      const result = await new Trainer(settings).fit(ctx.model, ctx.data.train, { task: ctx.data.task, rng: ctx.rng, onProgress: (p) => ctx.progress(p), optimizer })
-      const throughput = result.seconds > 0 ? Math.round(result.samples / result.seconds) : 0
-      const last = result.losses.at(-1)
-      return `${options.epochs} epoch(s), ${throughput.toLocaleString('en-US')} samples/s${last === undefined ? '' : `, final train loss ${last.toFixed(4)}`}`
+    options,
+    jsonSchema(registry) {
+      const json = toJson(options(registry))
+      ;(json.properties as Record<string, unknown>).prune = scheduledPruneJsonSchema(registry)
+      return json
+    },
+    async run(ctx, { prune, checkpoints, ...settings }) {
+      const outcome = await fitModel(ctx, settings, { prune, checkpoints })
+      return describeFit(settings, outcome, prune)
     },
   })
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { taggedUnion } from '../json-schema.js'
+import { addIssues, checkRegistered } from '../registered-name.js'
 import type { Registry } from '../registry.js'
+import { applyStrategy } from '../sparsity-target.js'
 import { defineStep } from '../step.js'
-import { suggestName } from '../suggest.js'
 
 export interface PruneStepOptions {
   strategy: string
@@ -16,19 +17,10 @@ function pruneOptions(registry: Registry): z.ZodType<PruneStepOptions> {
     .catchall(z.unknown())
     .transform((value, ctx) => {
       const { strategy, ...rest } = value
-      if (!registry.strategies.has(strategy)) {
-        const known = registry.strategies.names()
-        const hint = suggestName(strategy, known)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['strategy'],
-          message: `unknown strategy "${strategy}".${hint ? ` Did you mean "${hint}"?` : ''} Known: ${known.join(', ')}`,
-        })
-        return z.NEVER
-      }
+      if (!checkRegistered(registry.strategies, strategy, ctx, ['strategy'])) return z.NEVER
       const parsed = registry.strategies.get(strategy).options.safeParse(rest)
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message })
+        addIssues(ctx, parsed.error.issues, [])
         return z.NEVER
       }
       return { strategy, options: parsed.data }
@@ -42,9 +34,7 @@ export const pruneStep = defineStep<PruneStepOptions>({
   jsonSchema: (registry) => taggedUnion('strategy', registry.strategies.list().map(({ item }) => item)),
   async run(ctx, { strategy, options }) {
     const before = ctx.model.weights().reduce((n, w) => n + w.size, 0)
-    const pruned = await ctx.registry.strategies.get(strategy).prune(ctx.model, { options }, { rng: ctx.rng, data: ctx.data })
-    if (pruned !== ctx.model) ctx.model.dispose()
-    ctx.model = pruned
+    const pruned = await applyStrategy(ctx, strategy, options)
     const zeros = [...pruned.masks.prunedCounts().values()].reduce((a, b) => a + b, 0)
     const after = pruned.weights().reduce((n, w) => n + w.size, 0)
     const resized = after === before ? '' : `, ${before.toLocaleString('en-US')} -> ${after.toLocaleString('en-US')} params`

@@ -1,0 +1,35 @@
+import { evaluateModel, type Evaluation } from './evaluate.js'
+import type { MetricValue, Snapshot, SnapshotContext } from './metric.js'
+import type { RunContext } from './step.js'
+
+export interface RecordedSnapshot {
+  snapshot: Snapshot
+  /** The test-split evaluation, when a metric asked for it. */
+  evaluation?: Evaluation
+}
+
+/**
+ * Measures ctx.model with the registry's metrics (all of them, or the named ones), then records the
+ * labelled snapshot in the run's history and tells the reporters.
+ */
+export async function recordSnapshot(ctx: RunContext, label: string, metricNames?: readonly string[]): Promise<RecordedSnapshot> {
+  const metrics = (metricNames ?? ctx.registry.metrics.names()).map((name) => ctx.registry.metrics.get(name))
+  let evaluation: Promise<Evaluation> | undefined
+  const snapshotCtx: SnapshotContext = {
+    label,
+    model: ctx.model,
+    data: ctx.data,
+    history: ctx.history,
+    evaluation: () => (evaluation ??= evaluateModel(ctx.model, ctx.data.test, ctx.data.task)),
+  }
+  const values: Record<string, MetricValue> = {}
+  for (const metric of metrics) values[metric.name] = await metric.compute(snapshotCtx)
+  const snapshot: Snapshot = { label, step: ctx.step.index, metrics: values }
+  await ctx.snapshot(snapshot)
+  return { snapshot, evaluation: evaluation ? await evaluation : undefined }
+}
+
+/** `label: loss 0.1234, accuracy 0.9700`, or just the label when nothing evaluated the model. */
+export function describeSnapshot({ snapshot, evaluation }: RecordedSnapshot): string {
+  return evaluation ? `${snapshot.label}: loss ${evaluation.loss.toFixed(4)}, accuracy ${evaluation.accuracy.toFixed(4)}` : snapshot.label
+}

@@ -1,0 +1,105 @@
+import type { Snapshot } from '@prunekit/core'
+import { histogramStages, layerOrder, qualityPoints, sharedHistogramScale, sparsityGroups, type HistogramStage } from './chart-data.js'
+import { percent, stageName } from './format.js'
+import { percentFormat } from './svg/axis.js'
+import { barChart } from './svg/bars.js'
+import { histogramChart } from './svg/histogram.js'
+import { lineChart } from './svg/line.js'
+import { paletteColor } from './svg/palette.js'
+import { niceDomain } from './svg/scale.js'
+
+/** One chart of the report: an SVG document and the base name of its PNG file. */
+export interface Plot {
+  /** weights-before, weights-pruned, weights-finetuned, sparsity, accuracy ... */
+  name: string
+  title: string
+  svg: string
+}
+
+export interface ReportPlots {
+  /** One per snapshot that measured histograms, on shared axes. */
+  histograms: Plot[]
+  sparsity?: Plot
+  accuracy?: Plot
+}
+
+const colorsFor = (snapshots: readonly Snapshot[]) => {
+  const order = layerOrder(snapshots)
+  return (name: string) => paletteColor(order.indexOf(name))
+}
+
+function histogramPlot(stage: HistogramStage, scale: ReturnType<typeof sharedHistogramScale>, color: (name: string) => string): Plot {
+  const title = `Weights: ${stageName(stage.label)}`
+  const series = stage.layers.map((layer) => {
+    const zeros = stage.sparsity.get(layer.name)
+    return { name: layer.name, color: color(layer.name), edges: layer.edges, counts: layer.counts, note: zeros === undefined ? undefined : `${percent(zeros, 1)} zero` }
+  })
+  return { name: `weights-${stage.slug}`, title, svg: histogramChart({ title, series, xDomain: scale.xDomain, maxCount: scale.maxCount }) }
+}
+
+function sparsityPlot(snapshots: readonly Snapshot[], color: (name: string) => string): Plot | undefined {
+  const groups = sparsityGroups(snapshots)
+  if (!groups.length) return undefined
+  const layers = groups[0].layers.map((l) => l.name)
+  const opacity = (g: number) => (groups.length === 1 ? 0.85 : 0.3 + (0.6 * g) / (groups.length - 1))
+  const stages = (g: number) => groups[g].labels.map(stageName).join(', ')
+  const title = groups.length === 1 ? `Per-layer sparsity: ${stages(0)}` : 'Per-layer sparsity'
+  const last = groups.at(-1)!
+  const svg = barChart({
+    title,
+    xLabel: 'layer',
+    y: { label: 'sparsity (fraction of weights at zero)', domain: [0, 1], format: percentFormat },
+    groups: layers.map((name) => ({
+      name,
+      bars: groups.map((group, g) => {
+        const layer = group.layers.find((l) => l.name === name)
+        const sparsity = layer?.sparsity ?? 0
+        return {
+          value: sparsity,
+          color: color(name),
+          opacity: opacity(g),
+          label: percent(sparsity, 1),
+          tooltip: layer ? `${name}, ${stages(g)}: ${(layer.params - layer.nonzero).toLocaleString('en-US')} of ${layer.params.toLocaleString('en-US')} weights are zero (${percent(sparsity)})` : undefined,
+        }
+      }),
+    })),
+    legend: groups.length > 1 ? groups.map((_, g) => ({ label: stages(g), color: '#4b5563', opacity: opacity(g) })) : undefined,
+    references: last.sparsity === undefined ? [] : [{ value: last.sparsity, label: `whole model: ${percent(last.sparsity)}` }],
+  })
+  return { name: 'sparsity', title, svg }
+}
+
+function accuracyPlot(snapshots: readonly Snapshot[]): Plot | undefined {
+  const { metric, points } = qualityPoints(snapshots)
+  if (!points.length) return undefined
+  const values = points.map((p) => p.value)
+  const span = Math.max(Math.max(...values) - Math.min(...values), metric === 'accuracy' ? 0.02 : 0.05 * Math.max(...values, 0.1))
+  let [y0, y1] = niceDomain(Math.min(...values) - span * 0.25, Math.max(...values) + span * 0.25, 5)
+  if (metric === 'accuracy') [y0, y1] = [Math.max(0, y0), Math.min(1, y1)]
+  else y0 = Math.max(0, y0)
+  const title = `${metric === 'accuracy' ? 'Accuracy' : 'Loss'} against sparsity, stage by stage`
+  const svg = lineChart({
+    title,
+    x: { label: 'model sparsity', domain: [0, 1], format: percentFormat },
+    y: { label: `test ${metric}`, domain: [y0, y1] },
+    series: [{ name: metric, color: paletteColor(0), points: points.map((p) => ({ x: p.sparsity, y: p.value, label: stageName(p.label) })) }],
+  })
+  return { name: 'accuracy', title, svg }
+}
+
+/** Every chart of a report, built once and shared by the html and png reporters. */
+export function reportPlots(snapshots: readonly Snapshot[]): ReportPlots {
+  const color = colorsFor(snapshots)
+  const stages = histogramStages(snapshots)
+  const scale = sharedHistogramScale(stages)
+  return {
+    histograms: stages.map((stage) => histogramPlot(stage, scale, color)),
+    sparsity: sparsityPlot(snapshots, color),
+    accuracy: accuracyPlot(snapshots),
+  }
+}
+
+/** The plots in file order: the histograms, then sparsity, then accuracy. */
+export function allPlots(plots: ReportPlots): Plot[] {
+  return [...plots.histograms, ...(plots.sparsity ? [plots.sparsity] : []), ...(plots.accuracy ? [plots.accuracy] : [])]
+}

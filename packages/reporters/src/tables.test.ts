@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest'
+import { fixtureSnapshots } from './snapshots.fixture.js'
+import { layerSparsityTable, summaryTable } from './tables.js'
+
+describe('report tables', () => {
+  it('summarises every snapshot: loss, accuracy, sparsity, nonzero params and size', () => {
+    const table = summaryTable(fixtureSnapshots)
+    expect(table.header).toEqual(['stage', 'loss', 'accuracy', 'sparsity', 'nonzero params', 'size (dense)', 'size (sparse)'])
+    expect(table.rows[1]).toEqual(['After pruning', '0.5000', '0.8000', '70.00%', '16 of 37', '148 B', '128 B'])
+    expect(summaryTable([{ label: 'custom', step: 0, metrics: { loss: 1, accuracy: Number.NaN } }]).rows).toEqual([['custom', '1.0000', '—', '—', '—', '—', '—']])
+  })
+
+  it('lists each layer\'s sparsity at every stage', () => {
+    const table = layerSparsityTable(fixtureSnapshots)
+    expect(table.header).toEqual(['layer', 'type', 'kernel shape', 'weights', 'Before pruning', 'After pruning', 'After fine-tuning'])
+    expect(table.rows).toEqual([
+      ['dense_1', 'Dense', '4 × 5', '20', '0.00%', '80.00%', '80.00%'],
+      ['output', 'Dense', '5 × 2', '10', '0.00%', '50.00%', '50.00%'],
+    ])
+  })
+})

@@ -1,0 +1,63 @@
+import type { Snapshot } from '@prunekit/core'
+import { readLayers, readParams, readSize } from '@prunekit/metrics'
+import { bytes, int, percent, readFinite, stageName } from './format.js'
+
+/** A table of formatted cells, rendered as HTML or Markdown. */
+export interface Table {
+  header: string[]
+  rows: string[][]
+  /** Per column: right-align (numbers). */
+  numeric: boolean[]
+}
+
+const missing = '—'
+const fixed = (value: number | undefined, digits = 4) => (value === undefined ? missing : value.toFixed(digits))
+
+/** One row per snapshot: loss, accuracy, sparsity, nonzero params and size. */
+export function summaryTable(snapshots: readonly Snapshot[]): Table {
+  return {
+    header: ['stage', 'loss', 'accuracy', 'sparsity', 'nonzero params', 'size (dense)', 'size (sparse)'],
+    numeric: [false, true, true, true, true, true, true],
+    rows: snapshots.map((s) => {
+      const sparsity = readFinite(s, 'sparsity')
+      const params = readParams(s)
+      const size = readSize(s)
+      return [
+        stageName(s.label),
+        fixed(readFinite(s, 'loss')),
+        fixed(readFinite(s, 'accuracy')),
+        sparsity === undefined ? missing : percent(sparsity),
+        params ? `${int(params.nonzero)} of ${int(params.total)}` : missing,
+        size ? bytes(size.denseBytes) : missing,
+        size ? bytes(size.nonzeroBytes) : missing,
+      ]
+    }),
+  }
+}
+
+/** One row per layer: its kernel, then its sparsity at every snapshot that measured layers. */
+export function layerSparsityTable(snapshots: readonly Snapshot[]): Table {
+  const measured = snapshots.flatMap((s) => {
+    const layers = readLayers(s)
+    return layers ? [{ label: s.label, layers }] : []
+  })
+  const names = [...new Set(measured.flatMap((m) => m.layers.map((l) => l.name)))]
+  const first = new Map(measured.flatMap((m) => m.layers).reverse().map((l) => [l.name, l]))
+  return {
+    header: ['layer', 'type', 'kernel shape', 'weights', ...measured.map((m) => stageName(m.label))],
+    numeric: [false, false, false, true, ...measured.map(() => true)],
+    rows: names.map((name) => {
+      const layer = first.get(name)!
+      return [
+        name,
+        layer.type,
+        layer.shape.join(' × '),
+        int(layer.params),
+        ...measured.map((m) => {
+          const l = m.layers.find((x) => x.name === name)
+          return l ? percent(l.sparsity) : missing
+        }),
+      ]
+    }),
+  }
+}

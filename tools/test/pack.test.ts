@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process'
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { publint } from 'publint'
+import { describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const repo = fileURLToPath(new URL('../../', import.meta.url))
+const packages = ['core', 'models', 'datasets']
+
+/** The README's "prune a model in about ten lines" example, exactly as printed. */
+function readmeExample(): string {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8')
+  const match = /<!-- example: prune-in-ten-lines -->\s*```ts\n([\s\S]*?)```/.exec(readme)
+  if (!match) throw new Error('README.md lost its "prune-in-ten-lines" example')
+  return match[1]
+}
+
+describe('single packages, installed as users install them', () => {
+  it.each(packages)('@prunekit/%s is publint-clean', async (name) => {
+    const { messages } = await publint({ pkgDir: join(repo, 'packages', name), strict: true })
+    expect(messages.map((m) => `${m.code} ${JSON.stringify(m.args)}`)).toEqual([])
+  })
+
+  it('packs core, models and datasets, installs them in a fresh project and runs the README example', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'prunekit-pack-'))
+    const tarballs: string[] = []
+    for (const name of packages) {
+      const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', project], { cwd: join(repo, 'packages', name) })
+      tarballs.push(join(project, stdout.trim().split('\n').pop()!))
+    }
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'pack-check', private: true, type: 'module' }))
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], { cwd: project, timeout: 240_000 })
+    expect(existsSync(join(project, 'node_modules/@prunekit/core/dist/index.d.ts'))).toBe(true)
+    expect(existsSync(join(project, 'node_modules/@prunekit/core/src/magnitude.test.ts'))).toBe(false)
+
+    cpSync(join(repo, '../shared/fixtures/external/keras-lenet'), join(project, 'keras-lenet'), { recursive: true })
+    writeFileSync(join(project, 'example.mjs'), readmeExample())
+    const { stdout } = await run(process.execPath, ['example.mjs'], { cwd: project, timeout: 120_000 })
+    const accuracy = Number(/accuracy: ([\d.]+)/.exec(stdout)?.[1])
+    expect(accuracy).toBeGreaterThan(0.9)
+    expect(existsSync(join(project, 'lenet-pruned/model.json'))).toBe(true)
+  })
+})
