@@ -124,6 +124,7 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
       try {
         summary = await registry.steps.get(entry.name).run(ctx, entry.options)
       } catch (cause) {
+        model = ctx.model // a step may have replaced the model before it failed
         throw new StepError(entry.name, index, cause)
       }
       model = ctx.model

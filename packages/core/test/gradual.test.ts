@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import {
   PrunableModel,
+  type ConfigError,
   createRegistry,
   createRng,
   defineSchedule,
@@ -183,7 +184,10 @@ describe('gradual pruning in train and finetune', () => {
         { finetune: { prune: { strategy: 'magnitude' } } },
       ]),
       { registry: registry() },
-    ).catch((e: unknown) => e as Error & { issues: Array<{ path: string; message: string }> })
+    ).then(
+      () => expect.unreachable('the config is invalid'),
+      (e: unknown) => e as ConfigError,
+    )
     expect(error.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
       'pipeline.0.finetune.prune.schedule: unknown schedule "stair". Did you mean "stairs"? Known: stairs',
       'pipeline.0.finetune.prune.strategy: unknown strategy "magnitud". Did you mean "magnitude"? Known: magnitude, spy, shrink',
@@ -196,7 +200,10 @@ describe('gradual pruning in train and finetune', () => {
   })
 
   it('names the plugin to load when no schedule is registered', async () => {
-    const error = await runPipeline(config([{ finetune: { prune: { schedule: 'polynomial' } } }]), { registry: createRegistry({ plugins: [tinyPlugin] }) }).catch((e: Error) => e)
+    const error = await runPipeline(config([{ finetune: { prune: { schedule: 'polynomial' } } }]), { registry: createRegistry({ plugins: [tinyPlugin] }) }).then(
+      () => expect.unreachable('no schedule is registered'),
+      (e: unknown) => e as ConfigError,
+    )
     expect(error.message).toContain("pipeline.0.finetune.prune.schedule: unknown schedule \"polynomial\". Known: (none) (no schedules are registered: add a plugin that brings them, e.g. plugins: ['@prunekit/strategy-iterative'])")
   })
 })

@@ -1,10 +1,45 @@
-import { createRegistry, definePlugin, runPipeline, setupBackend, type ConfigInput, type PipelineResult, type Registry, type Snapshot } from '@prunekit/core'
+import {
+  PrunableModel,
+  type ConfigError,
+  createRegistry,
+  createRng,
+  definePlugin,
+  defineStrategy,
+  runPipeline,
+  setupBackend,
+  type ConfigInput,
+  type PipelineResult,
+  type Registry,
+  type Snapshot,
+} from '@prunekit/core'
 import { datasetsPlugin } from '@prunekit/datasets'
 import { metricsPlugin } from '@prunekit/metrics'
-import { modelsPlugin } from '@prunekit/models'
+import { mlpModel, mlpOptions, modelsPlugin } from '@prunekit/models'
 import * as tf from '@tensorflow/tfjs-core'
+import type { LayersModel } from '@tensorflow/tfjs-layers'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { iterativePlugin } from './plugin.js'
+
+/** A stand-in for a structured strategy: a new mlp that keeps the round((1 - sparsity) * 16) strongest units of dense_1. */
+const shrink = defineStrategy({
+  name: 'shrink',
+  description: 'test structured strategy',
+  options: z.object({ sparsity: z.number().min(0).max(1) }).strict(),
+  async prune(model, { options }) {
+    const [k1, b1, k2, b2] = model.model.getWeights()
+    const units = Math.max(1, Math.round((1 - options.sparsity) * 16))
+    if (units >= k1.shape[1]!) return model
+    const strength = await tf.tidy(() => tf.sum(tf.abs(k1), 0)).array() as number[]
+    const keep = strength.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0]).slice(0, units).map(([, i]) => i).sort((a, b) => a - b)
+    const next = mlpModel.build(mlpOptions.parse({ units: [units] }), { inputShape: [20], numClasses: 2, task: 'binary', rng: createRng(0) }) as LayersModel
+    const index = tf.tensor1d(keep, 'int32')
+    const weights = tf.tidy(() => [tf.gather(k1, index, 1), tf.gather(b1, index), tf.gather(k2, index, 0), tf.clone(b2)])
+    next.setWeights(weights)
+    tf.dispose([index, ...weights])
+    return new PrunableModel(next)
+  },
+})
 
 /** Metrics that expose what the tests check: every kernel value, and the live tensor count. */
 const probes = definePlugin({
@@ -16,6 +51,7 @@ const probes = definePlugin({
       compute: async (ctx) => (await Promise.all(ctx.model.weights().filter((w) => w.kind === 'kernel').map(async (w) => [...(await w.variable.read().data())]))).flat(),
     })
     registry.metrics.add({ name: 'tensors', description: 'tf.memory().numTensors', compute: async () => tf.memory().numTensors })
+    registry.strategies.add(shrink)
   },
 })
 
@@ -110,6 +146,22 @@ describe('iterate', () => {
     expect(tensorsOf(true).size).toBe(1)
   })
 
+  it('runs rounds of a structured strategy that rebuilds a smaller model each round, with the reinit control', async () => {
+    const result = await runPipeline(config([{ train: { epochs: 1 } }, { iterate: { rounds: 2, prune: { strategy: 'shrink', sparsity: [0.25, 0.5] }, finetune: { epochs: 1 }, control: 'reinit', metrics: ['accuracy', 'kernels'] } }]), {
+      registry: registry(),
+      keepModel: true,
+    })
+    expect(result.snapshots.map((x) => [x.label, values(x).length])).toEqual([
+      ['round-1', 20 * 12 + 12],
+      ['round-1-reinit', 20 * 12 + 12],
+      ['round-2', 20 * 8 + 8],
+      ['round-2-reinit', 20 * 8 + 8],
+    ])
+    expect(result.model!.model.getWeights()[0].shape).toEqual([20, 8])
+    result.model!.dispose()
+    await expect(run([{ train: { epochs: 1 } }, { iterate: { rounds: 1, prune: { strategy: 'shrink', sparsity: [0.5] }, rewind: 'init' } }])).rejects.toThrow(/Cannot restore dense_1\/kernel/)
+  })
+
   it('asks for the checkpoint a rewind to an epoch needs', async () => {
     await expect(run([{ train: { epochs: 2 } }, { iterate: { rounds: 1, prune: { sparsity: [0.5] }, rewind: { epoch: 1 } } }])).rejects.toThrow(
       'rewind: { epoch: 1 } needs the weights after epoch 1: add checkpoints: [1] to the train step before iterate.',
@@ -123,12 +175,15 @@ describe('iterate', () => {
       { iterate: { rounds: 2, prune: { sparsity: [0.8, 0.5] } } },
       { iterate: { rounds: 2, prune: { strategy: 'magnitud', schedule: { name: 'geometrc', rate: 0.5 } }, metrics: ['acuracy'] } },
       { iterate: { rounds: 2, prune: { schedule: { name: 'polynomial', finalSparsity: 0.9, endStep: 2 }, threshold: 0.1 }, rewind: { epoch: 0 } } },
-    ]).catch((e: Error & { issues: Array<{ path: string; message: string }> }) => e)
+    ]).then(
+      () => expect.unreachable('the config is invalid'),
+      (e: unknown) => e as ConfigError,
+    )
     expect(error.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
       'pipeline.0.iterate.prune: give either schedule (e.g. { name: geometric, rate: 0.5 }) or sparsity (one value per round), not both',
       'pipeline.1.iterate.prune.sparsity: gives 1 values for 2 rounds: give one per round',
       "pipeline.2.iterate.prune: round 2's sparsity 0.5 is below round 1's 0.8: masks only grow, so sparsities must not fall",
-      'pipeline.3.iterate.prune.strategy: unknown strategy "magnitud". Did you mean "magnitude"? Known: magnitude',
+      'pipeline.3.iterate.prune.strategy: unknown strategy "magnitud". Did you mean "magnitude"? Known: magnitude, shrink',
       'pipeline.3.iterate.prune.schedule.name: unknown schedule "geometrc". Did you mean "geometric"? Known: constant, linear, polynomial, geometric',
       'pipeline.3.iterate.metrics.0: unknown metric "acuracy". Did you mean "accuracy"? Known: loss, accuracy, sparsity, params, layers, histograms, size, kernels, tensors',
       'pipeline.4.iterate.prune.threshold: the sparsity is set by the schedule (or the per-round list): remove threshold',

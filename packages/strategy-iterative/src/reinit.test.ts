@@ -45,7 +45,7 @@ describe('reinitialize', () => {
     await reinitialize(c, createRng(4))
     expect(await read(b)).toEqual(await read(a))
     expect(await read(c)).not.toEqual(await read(a))
-    tf.dispose([a, b, c].map((m) => m.model))
+    ;[a, b, c].forEach((m) => m.dispose())
   })
 
   it('keeps pruned weights at exactly zero, for dense and convolutional models', async () => {

@@ -1,4 +1,17 @@
-import { Checkpoint, PruneError, createRng, defineStep, fitModel, pruneToSparsity, recordSnapshot, type RunContext, type Snapshot } from '@prunekit/core'
+import {
+  Checkpoint,
+  PruneError,
+  createRng,
+  defineStep,
+  fitModel,
+  pruneToSparsity,
+  recordSnapshot,
+  scheduleJsonSchema,
+  toJson,
+  type JsonSchema,
+  type RunContext,
+  type Snapshot,
+} from '@prunekit/core'
 import { reinitialize } from '../reinit.js'
 import { iterateOptions, rewindCheckpoint, type IterateOptions, type Rewind } from './options.js'
 
@@ -27,6 +40,12 @@ export const iterateStep = defineStep<IterateOptions>({
   name: 'iterate',
   description: 'Prune-retrain rounds: prune to each round\'s sparsity, optionally rewind (lottery ticket), train, snapshot <label>-N',
   options: iterateOptions,
+  jsonSchema(registry) {
+    const json = toJson(iterateOptions(registry))
+    const prune = (json.properties as Record<string, JsonSchema>).prune.properties as Record<string, JsonSchema>
+    prune.schedule = { ...scheduleJsonSchema(registry), description: prune.schedule.description }
+    return json
+  },
   async run(ctx, options) {
     const rewindTo = rewindCheckpoint(options.rewind)
     if (rewindTo && !ctx.checkpoints.has(rewindTo)) {
