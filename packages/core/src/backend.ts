@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
 import { BackendError } from './errors.js'
-import { ensureWasmConvGradient } from './wasm-kernels.js'
+import { ensureWasmConvGradient, ensureWasmFastTransposedMatMul } from './wasm-kernels.js'
 
 export type BackendName = 'wasm' | 'cpu'
 
@@ -25,7 +25,10 @@ export async function setupBackend(name: BackendName = 'wasm'): Promise<BackendI
   }
   // Production mode: skips tfjs's debug-time checks and its "install tfjs-node" banner.
   if (!tf.env().getBool('PROD')) tf.enableProdMode()
-  if (name === 'wasm') ensureWasmConvGradient()
+  if (name === 'wasm') {
+    ensureWasmConvGradient()
+    ensureWasmFastTransposedMatMul()
+  }
   let ok = false
   try {
     ok = await tf.setBackend(name)

@@ -38,3 +38,31 @@ describe('Conv2D filter gradient on wasm', () => {
     cpu.forEach((v, i) => expect(wasm[i]).toBeCloseTo(v, 4))
   })
 })
+
+describe('transposed matMul on wasm', () => {
+  it.each([
+    [[5, 7], [7, 3], false, false],
+    [[7, 5], [7, 3], true, false],
+    [[5, 7], [3, 7], false, true],
+    [[7, 5], [3, 7], true, true],
+    [[2, 7, 5], [2, 3, 7], true, true],
+  ])('a %j · b %j (transposeA %s, transposeB %s) matches the cpu backend, plain and fused', async (aShape, bShape, ta, tb) => {
+    const compute = async (backend: 'wasm' | 'cpu') => {
+      await setupBackend(backend)
+      const dataIds = tf.backend().numDataIds()
+      const a = randomTensor(aShape, 4)
+      const b = randomTensor(bShape, 5)
+      const plain = tf.matMul(a, b, ta, tb)
+      const fused = tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb, activation: 'relu' })
+      const values = [new Float32Array(await plain.data()), new Float32Array(await fused.data())]
+      tf.dispose([a, b, plain, fused])
+      expect(tf.backend().numDataIds()).toBe(dataIds) // the explicit transposes are freed
+      return values
+    }
+    const cpu = await compute('cpu')
+    const before = tf.memory().numTensors
+    const wasm = await compute('wasm')
+    expect(tf.memory().numTensors).toBe(before)
+    cpu.forEach((values, k) => values.forEach((v, i) => expect(wasm[k][i]).toBeCloseTo(v, 4)))
+  })
+})

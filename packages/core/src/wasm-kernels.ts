@@ -82,3 +82,46 @@ export function ensureWasmConvGradient(): void {
     },
   })
 }
+
+interface KernelBackendLike {
+  disposeData(dataId: tf.DataId): boolean
+}
+
+const wrapped = new Set<string>()
+
+/**
+ * tfjs-backend-wasm's matMul is several times slower when asked to transpose an operand (as every
+ * backward pass does: dy·Wᵀ and xᵀ·dy) than when given the operand already transposed. This wraps
+ * the wasm kernel so transposes happen explicitly first: same result, one fast path.
+ */
+export function ensureWasmFastTransposedMatMul(): void {
+  for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
+    const original = tf.getKernel(kernelName, 'wasm')
+    const transpose = tf.getKernel('Transpose', 'wasm')
+    if (!original || !transpose || wrapped.has(kernelName)) continue
+    tf.unregisterKernel(kernelName, 'wasm')
+    tf.registerKernel({
+      ...original,
+      kernelFunc: (args) => {
+        const attrs = args.attrs as { transposeA: boolean; transposeB: boolean }
+        if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args)
+        const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo }
+        const flip = (t: tf.TensorInfo): tf.TensorInfo => {
+          const rank = t.shape.length
+          const perm = [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2]
+          return transpose.kernelFunc({ inputs: { x: t }, attrs: { perm }, backend: args.backend }) as tf.TensorInfo
+        }
+        const a2 = attrs.transposeA ? flip(a) : a
+        const b2 = attrs.transposeB ? flip(b) : b
+        try {
+          return original.kernelFunc({ ...args, inputs: { ...args.inputs, a: a2, b: b2 }, attrs: { ...args.attrs, transposeA: false, transposeB: false } })
+        } finally {
+          const backend = args.backend as unknown as KernelBackendLike
+          if (a2 !== a) backend.disposeData(a2.dataId)
+          if (b2 !== b) backend.disposeData(b2.dataId)
+        }
+      },
+    })
+    wrapped.add(kernelName)
+  }
+}
