@@ -13,6 +13,7 @@ export interface LoadedConfig {
 
 export interface ConfigOverrides {
   backend?: string
+  threads?: number
   out?: string
   seed?: number
   reporters?: string[]
@@ -63,6 +64,7 @@ export function resolveConfigPaths(raw: Record<string, unknown>, baseDir: string
 export function applyOverrides(raw: Record<string, unknown>, overrides: ConfigOverrides): Record<string, unknown> {
   const merged = { ...raw }
   if (overrides.backend !== undefined) merged.backend = overrides.backend
+  if (overrides.threads !== undefined) merged.threads = overrides.threads
   if (overrides.out !== undefined) merged.out = overrides.out
   if (overrides.seed !== undefined) merged.seed = overrides.seed
   if (overrides.reporters?.length) merged.reporters = overrides.reporters

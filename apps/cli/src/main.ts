@@ -1,9 +1,16 @@
 import { ConfigError, isUsageError, PrunekitError } from '@prunekit/core'
+import { stopThreadedWasm } from '@prunekit/core/node'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { initCommand, listCommand, runCommand, schemaText, UsageError, validateCommand, type Output } from './commands.js'
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+function parseThreads(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError('threads must be an integer from 1 to 16.')
+  return n
+}
 
 function parseSeed(value: string): number {
   const n = Number(value)
@@ -35,12 +42,13 @@ function buildProgram(io: Io): Command {
     .description('run a pipeline (with no file: the embedded quickstart, LeNet-300-100 on MNIST, 90% magnitude pruning)')
     .argument('[config]', 'prunekit.yaml or .json')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']))
+    .option('--threads <n>', 'wasm worker threads (opt-in)', parseThreads)
     .option('--out <dir>', 'output directory')
     .option('--seed <n>', 'seed', parseSeed)
     .option('--reporter <name...>', 'reporters to use instead of the config\'s: console, json, html, png, markdown (repeat, or separate with commas)')
     .option('--quiet', 'print only the summary')
-    .action(async (config: string | undefined, opts: { backend?: string; out?: string; seed?: number; reporter?: string[]; quiet?: boolean }) => {
-      await runCommand(config, { backend: opts.backend, out: opts.out, seed: opts.seed, reporters: reporterNames(opts.reporter), quiet: opts.quiet }, io)
+    .action(async (config: string | undefined, opts: { backend?: string; threads?: number; out?: string; seed?: number; reporter?: string[]; quiet?: boolean }) => {
+      await runCommand(config, { backend: opts.backend, threads: opts.threads, out: opts.out, seed: opts.seed, reporters: reporterNames(opts.reporter), quiet: opts.quiet }, io)
     })
 
   program
@@ -86,5 +94,7 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
     if (debug && error instanceof Error) io.error(error.stack ?? '')
     else if (!usage && !(error instanceof PrunekitError)) io.error('(run with --debug for the stack trace)')
     return usage ? 2 : 1
+  } finally {
+    stopThreadedWasm() // worker threads would keep the process alive
   }
 }

@@ -5,6 +5,7 @@ $schema: ./node_modules/prunekit/schema.json
 
 seed: 42            # same seed, same numbers (on the same backend)
 backend: wasm       # wasm (SIMD, fast) or cpu
+threads: 1          # wasm worker threads (opt-in; npm run bench measures 1 against 2)
 
 # Plugins add strategies, models, datasets, metrics, reporters or steps: package names or ./paths.
 plugins: []

@@ -9,8 +9,20 @@ export type BackendName = 'wasm' | 'cpu'
 export interface BackendInfo {
   name: BackendName
   simd: boolean
-  threads: boolean
+  /** Worker threads the wasm kernels use (1: single-threaded). */
+  threads: number
 }
+
+export interface BackendOptions {
+  /**
+   * wasm only: run the threaded SIMD build with this many threads. Opt-in: in Node.js it is loaded
+   * by prunekit's own loader (tfjs disables threads there); in browsers tfjs decides.
+   */
+  threads?: number
+}
+
+const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node)
+let threadedWasm = 1
 
 const backendNames: readonly BackendName[] = ['wasm', 'cpu']
 
@@ -19,7 +31,7 @@ const backendNames: readonly BackendName[] = ['wasm', 'cpu']
  * In Node the wasm binaries are found next to @tensorflow/tfjs-backend-wasm; in a browser, call
  * setWasmPaths() from that package first if your bundler moves them.
  */
-export async function setupBackend(name: BackendName = 'wasm'): Promise<BackendInfo> {
+export async function setupBackend(name: BackendName = 'wasm', options: BackendOptions = {}): Promise<BackendInfo> {
   if (!backendNames.includes(name)) {
     throw new BackendError(`Unknown backend "${name}". Use one of: ${backendNames.join(', ')}.`)
   }
@@ -28,6 +40,13 @@ export async function setupBackend(name: BackendName = 'wasm'): Promise<BackendI
   if (name === 'wasm') {
     ensureWasmConvGradient()
     ensureWasmFastTransposedMatMul()
+    const threads = options.threads ?? 1
+    if (isNode && threads !== threadedWasm) {
+      const { registerThreadedWasm, registerSingleThreadedWasm } = await import('./node/wasm-threads.js')
+      if (threads > 1) await registerThreadedWasm(threads)
+      else registerSingleThreadedWasm()
+      threadedWasm = threads
+    }
   }
   let ok = false
   try {
@@ -41,6 +60,6 @@ export async function setupBackend(name: BackendName = 'wasm'): Promise<BackendI
   return {
     name,
     simd: wasm && Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
-    threads: wasm && Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
+    threads: wasm ? Number((tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm?.tfjs?.getThreadsCount?.() ?? 1) : 1,
   }
 }

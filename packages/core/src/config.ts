@@ -36,6 +36,7 @@ export const configSchema = z
     $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editor completion'),
     seed: z.number().int().default(42).describe('Seed for data splits, initialisation and shuffling'),
     backend: z.enum(['wasm', 'cpu']).default('wasm').describe('TensorFlow.js backend: wasm (SIMD) or cpu'),
+    threads: z.number().int().min(1).max(16).default(1).describe('wasm worker threads (opt-in; 1 is single-threaded)'),
     plugins: z.array(z.string()).default([]).describe('Plugins to load: package names or paths relative to the config file'),
     model: z
       .union([z.object({ zoo: z.string().describe('Name of a model in the registry (prunekit list models)') }).catchall(z.unknown()), fileModelSchema])

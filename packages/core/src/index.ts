@@ -1,5 +1,5 @@
 export { loadDataset, prune, train, type PruneOptions, type TrainOptions } from './api.js'
-export { setupBackend, type BackendInfo, type BackendName } from './backend.js'
+export { setupBackend, type BackendInfo, type BackendName, type BackendOptions } from './backend.js'
 export { Checkpoint } from './checkpoint.js'
 export { Catalog, type AddOptions, type CatalogEntry, type Named } from './catalog.js'
 export {

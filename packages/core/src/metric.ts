@@ -24,6 +24,8 @@ export interface SnapshotContext {
 }
 
 export interface Metric extends Named {
+  /** Measured only when an evaluate step names it (`metrics: [latency]`), e.g. because it is slow. */
+  optIn?: boolean
   compute(ctx: SnapshotContext): Promise<MetricValue>
 }
 

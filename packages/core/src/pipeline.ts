@@ -47,7 +47,7 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
   const resolved = resolveConfig(rawConfig, registry, options.source)
   const { config } = resolved
   const began = performance.now()
-  const backend = await setupBackend(config.backend)
+  const backend = await setupBackend(config.backend, { threads: config.threads })
   const reporters = [
     ...resolved.reporters.map((r) => registry.reporters.get(r.name).create(r.options, { out: config.out, quiet: options.quiet ?? false })),
     ...(options.reporters ?? []),

@@ -9,11 +9,12 @@ export interface RecordedSnapshot {
 }
 
 /**
- * Measures ctx.model with the registry's metrics (all of them, or the named ones), then records the
- * labelled snapshot in the run's history and tells the reporters.
+ * Measures ctx.model with the registry's metrics (the named ones, or every one that is not opt-in),
+ * then records the labelled snapshot in the run's history and tells the reporters.
  */
 export async function recordSnapshot(ctx: RunContext, label: string, metricNames?: readonly string[]): Promise<RecordedSnapshot> {
-  const metrics = (metricNames ?? ctx.registry.metrics.names()).map((name) => ctx.registry.metrics.get(name))
+  const named = metricNames?.map((name) => ctx.registry.metrics.get(name))
+  const metrics = named ?? ctx.registry.metrics.list().map(({ item }) => item).filter((metric) => !metric.optIn)
   let evaluation: Promise<Evaluation> | undefined
   const snapshotCtx: SnapshotContext = {
     label,

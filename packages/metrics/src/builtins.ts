@@ -1,18 +1,23 @@
 import type { Metric } from '@prunekit/core'
 import { accuracyMetric, lossMetric } from './evaluation.js'
+import { flopsMetric } from './flops.js'
 import { createHistogramsMetric, type HistogramOptions } from './histograms.js'
+import { createLatencyMetric, type LatencyOptions } from './latency.js'
 import { layersMetric } from './layers.js'
 import { paramsMetric } from './params.js'
 import { sizeMetric } from './size.js'
 import { sparsityMetric } from './sparsity.js'
 
-export type BuiltinMetric = 'loss' | 'accuracy' | 'sparsity' | 'params' | 'layers' | 'histograms' | 'size'
+export type BuiltinMetric = 'loss' | 'accuracy' | 'sparsity' | 'params' | 'layers' | 'histograms' | 'size' | 'flops' | 'latency'
 /** A built-in metric name (completed by editors) or any registered custom one. */
 export type MetricName = BuiltinMetric | (string & {})
 
-export type MetricsOptions = HistogramOptions
+export interface MetricsOptions extends HistogramOptions {
+  /** Batch sizes, warm-up and timed runs of the opt-in `latency` metric. */
+  latency?: LatencyOptions
+}
 
-/** The built-in metrics by name, in the order they are registered and reported. */
+/** The built-in metrics by name, in the order they are registered and reported; latency is opt-in (measured when named). */
 export function builtinMetrics(options: MetricsOptions = {}): { [K in BuiltinMetric]: Metric } {
   return {
     loss: lossMetric,
@@ -22,5 +27,7 @@ export function builtinMetrics(options: MetricsOptions = {}): { [K in BuiltinMet
     layers: layersMetric,
     histograms: createHistogramsMetric(options),
     size: sizeMetric,
+    flops: flopsMetric,
+    latency: createLatencyMetric(options.latency),
   }
 }

@@ -1,25 +1,43 @@
 export { defaultBins, edgesProblem, histogram, symmetricEdges } from './binning.js'
 export { builtinMetrics, type BuiltinMetric, type MetricName, type MetricsOptions } from './builtins.js'
 export { accuracyMetric, lossMetric } from './evaluation.js'
+export { flopsMetric } from './flops.js'
 export { createHistogramsMetric, earlierEdges, histogramsMetric, type HistogramOptions } from './histograms.js'
 export { kernelLayers, type KernelLayer } from './layer-groups.js'
+export { createLatencyMetric, latencyMetric, measureLatency, median, type LatencyOptions } from './latency.js'
 export { layersMetric } from './layers.js'
 export { countParams, paramsMetric } from './params.js'
 export { metricsPlugin } from './plugin.js'
 export {
+  isFlopsStats,
   isHistogramSet,
+  isLatencyStats,
   isLayerHistogram,
   isLayerStats,
   isParamCounts,
   isSizeStats,
+  readFlops,
   readHistograms,
+  readLatency,
   readLayers,
   readNumber,
   readParams,
   readSize,
   readValue,
+  unitChanges,
 } from './readers.js'
 export { sizeMetric } from './size.js'
 export { sparsityMetric } from './sparsity.js'
-export type { HistogramSet, LayerHistogram, LayerStats, ParamCounts, SizeStats } from './types.js'
+export type {
+  FlopsStats,
+  HistogramSet,
+  LatencyPoint,
+  LatencyStats,
+  LayerFlops,
+  LayerHistogram,
+  LayerStats,
+  ParamCounts,
+  SizeStats,
+  UnitChange,
+} from './types.js'
 export { isPrunable, weightStats, type WeightStat, type WeightStats } from './weight-stats.js'

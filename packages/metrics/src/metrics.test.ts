@@ -171,6 +171,7 @@ describe('metrics of a dense model before pruning, after pruning and after the w
         nonzero: w.kernel.length - zerosIn(w.kernel),
         sparsity: zerosIn(w.kernel) / w.kernel.length,
         biasParams: w.bias.length,
+        units: kernelShapes[i][1],
       })),
     )
   })

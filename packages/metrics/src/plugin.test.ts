@@ -38,9 +38,10 @@ describe('metricsPlugin', () => {
     await setupBackend('cpu')
   })
 
-  it('registers its seven metrics in report order', () => {
+  it('registers its nine metrics in report order, latency opt-in', () => {
     const registry = createRegistry({ plugins: [metricsPlugin()] })
-    expect(registry.metrics.names()).toEqual(['loss', 'accuracy', 'sparsity', 'params', 'layers', 'histograms', 'size'])
+    expect(registry.metrics.names()).toEqual(['loss', 'accuracy', 'sparsity', 'params', 'layers', 'histograms', 'size', 'flops', 'latency'])
+    expect(registry.metrics.list().filter((entry) => entry.item.optIn).map((entry) => entry.item.name)).toEqual(['latency'])
     expect(registry.metrics.list().every((entry) => entry.source === '@prunekit/metrics')).toBe(true)
   })
 
@@ -69,7 +70,7 @@ describe('metricsPlugin', () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore)
     const [baseline, pruned, finetuned] = result.snapshots
     expect(result.snapshots.map((s) => s.label)).toEqual(['baseline', 'pruned', 'finetuned'])
-    expect(Object.keys(pruned.metrics)).toEqual(['loss', 'accuracy', 'sparsity', 'params', 'layers', 'histograms', 'size'])
+    expect(Object.keys(pruned.metrics)).toEqual(['loss', 'accuracy', 'sparsity', 'params', 'layers', 'histograms', 'size', 'flops'])
     expect([baseline, pruned, finetuned].map((s) => readNumber(s, 'sparsity'))).toEqual([0, 0.5, 0.5])
     expect(readParams(pruned)).toMatchObject({ total: 97, prunable: 84, prunableNonzero: 42 })
     expect(readLayers(finetuned)!.map((l) => l.params - l.nonzero).reduce((a, b) => a + b, 0)).toBe(42)

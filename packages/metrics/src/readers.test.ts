@@ -1,6 +1,6 @@
 import type { MetricValue } from '@prunekit/core'
 import { describe, expect, it } from 'vitest'
-import { readHistograms, readLayers, readNumber, readParams, readSize, readValue } from './readers.js'
+import { readFlops, readHistograms, readLatency, readLayers, readNumber, readParams, readSize, readValue, unitChanges } from './readers.js'
 
 const snapshotOf = (metrics: Record<string, MetricValue>) => ({ label: 'x', step: 0, metrics })
 
@@ -64,5 +64,25 @@ describe('snapshot readers', () => {
   ])('rejects %s with a missing field', (name, value) => {
     const snapshot = snapshotOf({ [name]: value })
     expect(name === 'params' ? readParams(snapshot) : readSize(snapshot)).toBeUndefined()
+  })
+
+  it('lists units before -> after per layer, from the layers rows of two snapshots', () => {
+    const before = snapshotOf({ layers: [{ ...row, units: 300 }, { ...row, name: 'output', units: 10 }] })
+    const after = snapshotOf({ layers: [{ ...row, units: 150 }, { ...row, name: 'output', units: 10 }, { ...row, name: 'new' }] })
+    expect(unitChanges(before, after)).toEqual([
+      { name: 'dense_1', type: 'Dense', before: 300, after: 150 },
+      { name: 'output', type: 'Dense', before: 10, after: 10 },
+    ])
+    expect(unitChanges(snapshotOf({}), after).map((c) => c.before)).toEqual([undefined, undefined])
+    expect(readLayers(snapshotOf({ layers: [{ ...row, units: '150' }] }))).toBeUndefined()
+  })
+
+  it('reads flops and latency values, and refuses malformed ones', () => {
+    const flops = { macs: 10, effectiveMacs: 5, layers: [{ name: 'dense_1', type: 'Dense', macs: 10, effectiveMacs: 5 }] }
+    const latency = { backend: 'wasm', warmup: 3, runs: 20, batches: [{ batch: 1, medianMs: 0.1, samplesPerSecond: 10000 }] }
+    expect(readFlops(snapshotOf({ flops }))).toEqual(flops)
+    expect(readLatency(snapshotOf({ latency }))).toEqual(latency)
+    expect(readFlops(snapshotOf({ flops: { ...flops, layers: [{ name: 'x' }] } }))).toBeUndefined()
+    expect(readLatency(snapshotOf({ latency: { ...latency, backend: 1 } }))).toBeUndefined()
   })
 })

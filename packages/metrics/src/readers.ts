@@ -1,6 +1,6 @@
 import type { MetricValue, Snapshot } from '@prunekit/core'
 import type { MetricName } from './builtins.js'
-import type { HistogramSet, LayerHistogram, LayerStats, ParamCounts, SizeStats } from './types.js'
+import type { FlopsStats, HistogramSet, LatencyPoint, LatencyStats, LayerFlops, LayerHistogram, LayerStats, ParamCounts, SizeStats, UnitChange } from './types.js'
 
 // Snapshot.metrics holds untyped MetricValues (and may come back from report.json): these check
 // the shape before a reporter relies on it.
@@ -29,7 +29,8 @@ export function isLayerStats(value: unknown): value is LayerStats {
     typeof value.name === 'string' &&
     typeof value.type === 'string' &&
     isNumberArray(value.shape) &&
-    hasNumbers(value, ['params', 'nonzero', 'sparsity', 'biasParams'])
+    hasNumbers(value, ['params', 'nonzero', 'sparsity', 'biasParams']) &&
+    (value.units === undefined || typeof value.units === 'number')
   )
 }
 
@@ -49,6 +50,22 @@ export function isHistogramSet(value: unknown): value is HistogramSet {
 
 export function isSizeStats(value: unknown): value is SizeStats {
   return isRecord(value) && hasNumbers(value, ['denseBytes', 'nonzeroBytes'])
+}
+
+function isLayerFlops(value: unknown): value is LayerFlops {
+  return isRecord(value) && typeof value.name === 'string' && typeof value.type === 'string' && hasNumbers(value, ['macs', 'effectiveMacs'])
+}
+
+export function isFlopsStats(value: unknown): value is FlopsStats {
+  return isRecord(value) && hasNumbers(value, ['macs', 'effectiveMacs']) && Array.isArray(value.layers) && value.layers.every(isLayerFlops)
+}
+
+function isLatencyPoint(value: unknown): value is LatencyPoint {
+  return isRecord(value) && hasNumbers(value, ['batch', 'medianMs', 'samplesPerSecond'])
+}
+
+export function isLatencyStats(value: unknown): value is LatencyStats {
+  return isRecord(value) && typeof value.backend === 'string' && hasNumbers(value, ['warmup', 'runs']) && Array.isArray(value.batches) && value.batches.every(isLatencyPoint)
 }
 
 /** The raw value of a metric in a snapshot, or undefined when it was not measured. */
@@ -80,4 +97,23 @@ export function readHistograms(snapshot: Metrics, name: MetricName = 'histograms
 export function readSize(snapshot: Metrics, name: MetricName = 'size'): SizeStats | undefined {
   const value = readValue(snapshot, name)
   return isSizeStats(value) ? value : undefined
+}
+
+export function readFlops(snapshot: Metrics, name: MetricName = 'flops'): FlopsStats | undefined {
+  const value = readValue(snapshot, name)
+  return isFlopsStats(value) ? value : undefined
+}
+
+export function readLatency(snapshot: Metrics, name: MetricName = 'latency'): LatencyStats | undefined {
+  const value = readValue(snapshot, name)
+  return isLatencyStats(value) ? value : undefined
+}
+
+/**
+ * Units of every layer of `after` (that reports them) against `before`: "units before -> after" per
+ * layer, for a report of what structured pruning removed. Empty when either snapshot lacks the layers metric.
+ */
+export function unitChanges(before: Metrics, after: Metrics): UnitChange[] {
+  const earlier = new Map((readLayers(before) ?? []).map((l) => [l.name, l.units]))
+  return (readLayers(after) ?? []).flatMap((l) => (l.units === undefined ? [] : [{ name: l.name, type: l.type, before: earlier.get(l.name), after: l.units }]))
 }

@@ -22,6 +22,20 @@ export type LayerStats = {
   sparsity: number
   /** The layer's other trainable entries (its bias), never counted as prunable. */
   biasParams: number
+  /**
+   * Output units (Dense) or filters (Conv): the last dimension of the layer's output. Structured pruning
+   * shrinks it; compare it across snapshots (see unitChanges) to show "units before -> after".
+   */
+  units?: number
+}
+
+/** A layer that changed size between two snapshots, or kept it. */
+export type UnitChange = {
+  name: string
+  type: string
+  /** Units in the earlier snapshot; undefined when the layer was not there. */
+  before?: number
+  after: number
 }
 
 /** Counts of one layer's kernel values in fixed bins: edges has counts.length + 1 ascending entries. */
@@ -40,4 +54,34 @@ export type HistogramSet = {
 export type SizeStats = {
   denseBytes: number
   nonzeroBytes: number
+}
+
+/** Multiply-accumulates of one layer for one sample: of the model as it is, and counting nonzero kernel entries only. */
+export type LayerFlops = {
+  name: string
+  type: string
+  macs: number
+  effectiveMacs: number
+}
+
+/** Multiply-accumulates for one sample through the whole model, and per layer with a kernel. */
+export type FlopsStats = {
+  macs: number
+  effectiveMacs: number
+  layers: LayerFlops[]
+}
+
+/** The median time of one inference at one batch size. */
+export type LatencyPoint = {
+  batch: number
+  medianMs: number
+  samplesPerSecond: number
+}
+
+/** Inference latency on one backend: medians of `runs` timed runs after `warmup` untimed ones. */
+export type LatencyStats = {
+  backend: string
+  warmup: number
+  runs: number
+  batches: LatencyPoint[]
 }

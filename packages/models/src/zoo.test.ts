@@ -16,6 +16,13 @@ async function build(name: BuiltinModel, options: object, inputShape: number[], 
 
 const weightsOf = (model: LayersModel): number[][] => model.getWeights().map((w) => Array.from(w.dataSync()))
 
+const resnetLayers = [
+  ...['input', 'stem_conv', 'stem_bn', 'stem_relu'],
+  ...['b1_conv_1', 'b1_bn_1', 'b1_relu_1', 'b1_conv_2', 'b1_bn_2', 'b1_add', 'b1_relu'],
+  ...['b2_conv_1', 'b2_bn_1', 'b2_relu_1', 'b2_conv_2', 'b2_proj', 'b2_bn_2', 'b2_proj_bn', 'b2_add', 'b2_relu'],
+  ...['flatten', 'output'],
+]
+
 // Parameter counts by hand: (inputs + 1) * units per Dense, (k*k*channels + 1) * filters per Conv2D.
 const cases: Array<[BuiltinModel, object, number[], number, Task, number, string[]]> = [
   // 784*64+64 + 64*32+32 + 32*10+10
@@ -35,6 +42,18 @@ const cases: Array<[BuiltinModel, object, number[], number, Task, number, string
   // conv_1 5*5*1*6+6=156, conv_2 5*5*6*16+16=2416, dense_1 400*120+120=48120, dense_2 120*84+84=10164, output 84*10+10=850
   ['lenet-5', {}, [28, 28, 1], 10, 'multiclass', 61706, ['conv_1', 'pool_1', 'conv_2', 'pool_2', 'flatten', 'dense_1', 'dense_2', 'output']],
   ['lenet-5', {}, [784], 10, 'multiclass', 61706, ['reshape', 'conv_1', 'pool_1', 'conv_2', 'pool_2', 'flatten', 'dense_1', 'dense_2', 'output']],
+  // conv_1 3*3*1*16=144, bn_1 4*16=64 (gamma, beta, moving mean and variance), conv_2 3*3*16*32=4608, bn_2 128,
+  // dense_1 (7*7*32)*64+64=100416, output 64*10+10=650
+  ['cnn-small', {}, [28, 28, 1], 10, 'multiclass', 106010, ['conv_1', 'bn_1', 'relu_1', 'conv_2', 'bn_2', 'relu_2', 'pool', 'flatten', 'dense_1', 'output']],
+  ['cnn-small', {}, [784], 10, 'multiclass', 106010, ['reshape', 'conv_1', 'bn_1', 'relu_1', 'conv_2', 'bn_2', 'relu_2', 'pool', 'flatten', 'dense_1', 'output']],
+  // 16x16x3 -> conv_1 (stride 2) 8x8x8 -> conv_2, conv_3 8x8x8 -> pool 4x4x8 -> one sigmoid unit
+  ['cnn-small', { filters: [8, 8, 8], units: 0 }, [16, 16, 3], 2, 'binary', 3 * 3 * 3 * 8 + 32 + 2 * (3 * 3 * 8 * 8 + 32) + 4 * 4 * 8 + 1, ['conv_1', 'bn_1', 'relu_1', 'conv_2', 'bn_2', 'relu_2', 'conv_3', 'bn_3', 'relu_3', 'pool', 'flatten', 'output']],
+  // stem 144+64, b1 two 3*3*16*16=2304 convs + 64 each, b2_conv_1 3*3*16*32=4608+128, b2_conv_2 3*3*32*32=9216+128,
+  // b2_proj 1*1*16*32=512+128, output (7*7*32)*10+10=15690
+  ['resnet-mini', {}, [28, 28, 1], 10, 'multiclass', 35354, resnetLayers],
+  ['resnet-mini', {}, [784], 10, 'multiclass', 35354, ['input', 'reshape', ...resnetLayers.slice(1)]],
+  // stem 3*3*1*4+16, b1 2*(3*3*4*4+16), output (14*14*4)*3+3
+  ['resnet-mini', { filters: [4] }, [28, 28, 1], 3, 'multiclass', 36 + 16 + 2 * (144 + 16) + 784 * 3 + 3, resnetLayers.slice(0, 11).concat(['flatten', 'output'])],
 ]
 
 describe('the model zoo', () => {
@@ -63,7 +82,8 @@ describe('the model zoo', () => {
 
   it.each(Object.keys(builtinModels) as BuiltinModel[])('%s draws different kernels for a different seed', async (name) => {
     const [a, b] = [await build(name, {}, [784], 10, 'multiclass', 3), await build(name, {}, [784], 10, 'multiclass', 4)]
-    const kernels = (model: LayersModel) => model.layers.filter((l) => l.getWeights().length > 0).map((l) => Array.from(l.getWeights()[0].dataSync()))
+    // Kernels only: a BatchNorm's gamma starts at ones whatever the seed.
+    const kernels = (model: LayersModel) => model.layers.flatMap((l) => l.getWeights().filter((w) => w.rank >= 2).map((w) => Array.from(w.dataSync())))
     const [ka, kb] = [kernels(a), kernels(b)]
     ka.forEach((kernel, i) => expect(kb[i]).not.toEqual(kernel))
     a.dispose()

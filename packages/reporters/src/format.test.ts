@@ -60,7 +60,7 @@ describe('bytes, textBar and describeRun', () => {
   })
 
   it('describes a run in one line', () => {
-    const run = { backend: { name: 'wasm', simd: true }, model: { name: 'lenet-300-100', params: 266_610 }, data: { name: 'mnist', train: 8000, test: 2000 } } as RunInfo
+    const run = { backend: { name: 'wasm', simd: true, threads: 1 }, model: { name: 'lenet-300-100', params: 266_610 }, data: { name: 'mnist', train: 8000, test: 2000 } } as RunInfo
     expect(describeRun(run)).toBe('lenet-300-100 (266,610 params) on mnist (8,000 train / 2,000 test), backend wasm (SIMD)')
   })
 })

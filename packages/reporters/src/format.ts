@@ -35,7 +35,8 @@ export function bytes(n: number): string {
 
 /** "lenet-300-100 (266,610 params) on mnist (8,000 train / 2,000 test), backend wasm (SIMD)" */
 export function describeRun(run: RunInfo): string {
-  const simd = run.backend.name === 'wasm' ? (run.backend.simd ? ' (SIMD)' : ' (no SIMD)') : ''
+  const threads = run.backend.threads > 1 ? `, ${run.backend.threads} threads` : ''
+  const simd = run.backend.name === 'wasm' ? ` (${run.backend.simd ? 'SIMD' : 'no SIMD'}${threads})` : ''
   return `${run.model.name} (${int(run.model.params)} params) on ${run.data.name} (${int(run.data.train)} train / ${int(run.data.test)} test), backend ${run.backend.name}${simd}`
 }
 

@@ -19,7 +19,7 @@ const snapshot = (label: string, sparsity: number): Snapshot => ({
   },
 })
 
-const run = { config: {}, backend: { name: 'cpu', simd: false, threads: false }, model: { name: 'mlp', params: 15, layers: 1 }, data: { name: 'tiny', train: 10, test: 5, task: 'multiclass' }, steps: ['train'] } as unknown as RunInfo
+const run = { config: {}, backend: { name: 'cpu', simd: false, threads: 1 }, model: { name: 'mlp', params: 15, layers: 1 }, data: { name: 'tiny', train: 10, test: 5, task: 'multiclass' }, steps: ['train'] } as unknown as RunInfo
 
 describe('console reporter', () => {
   function capture(quiet: boolean, isTTY = false) {

@@ -41,7 +41,7 @@ export const fixtureSnapshots: Snapshot[] = [
 
 export const fixtureRun = {
   config: { seed: 1, backend: 'cpu', plugins: [], model: { zoo: 'mlp', units: [5] }, data: { dataset: 'tiny' }, pipeline: [{ train: { epochs: 1 } }], reporters: ['html'], out: 'out' },
-  backend: { name: 'cpu', simd: false, threads: false },
+  backend: { name: 'cpu', simd: false, threads: 1 },
   model: { name: 'mlp', params: 37, layers: 2 },
   data: { name: 'tiny', train: 10, test: 5, task: 'multiclass' },
   steps: ['train', 'evaluate'],

@@ -8,7 +8,7 @@ export const evaluateStep = defineStep({
   options: z
     .object({
       label: z.string().min(1).optional().describe('Snapshot label (baseline, pruned, finetuned ...); default: evaluation-N'),
-      metrics: z.array(z.string()).optional().describe('Metrics to compute (default: every registered metric)'),
+      metrics: z.array(z.string()).optional().describe('Metrics to compute (default: every registered metric except opt-in ones such as latency)'),
     })
     .strict(),
   async run(ctx, options) {

@@ -1,9 +1,22 @@
 import { z } from 'zod'
 import { taggedUnion } from '../json-schema.js'
+import type { PrunableModel } from '../model.js'
 import { addIssues, checkRegistered } from '../registered-name.js'
 import type { Registry } from '../registry.js'
 import { applyStrategy } from '../sparsity-target.js'
 import { defineStep } from '../step.js'
+
+/** Units (the last output dimension) of every layer with a kernel: what a structured strategy shrinks. */
+function layerUnits(model: PrunableModel): Map<string, number> {
+  const units = new Map<string, number>()
+  for (const ref of model.weights()) {
+    if (ref.shape.length < 2 || units.has(ref.layerName)) continue
+    const shape = model.model.getLayer(ref.layerName).outputShape
+    const last = Array.isArray(shape[0]) ? undefined : (shape as Array<number | null>).at(-1)
+    if (typeof last === 'number') units.set(ref.layerName, last)
+  }
+  return units
+}
 
 export interface PruneStepOptions {
   strategy: string
@@ -34,10 +47,14 @@ export const pruneStep = defineStep<PruneStepOptions>({
   jsonSchema: (registry) => taggedUnion('strategy', registry.strategies.list().map(({ item }) => item)),
   async run(ctx, { strategy, options }) {
     const before = ctx.model.weights().reduce((n, w) => n + w.size, 0)
+    const unitsBefore = layerUnits(ctx.model)
     const pruned = await applyStrategy(ctx, strategy, options)
     const zeros = [...pruned.masks.prunedCounts().values()].reduce((a, b) => a + b, 0)
     const after = pruned.weights().reduce((n, w) => n + w.size, 0)
-    const resized = after === before ? '' : `, ${before.toLocaleString('en-US')} -> ${after.toLocaleString('en-US')} params`
-    return `${strategy}: ${zeros.toLocaleString('en-US')} weights masked${resized}`
+    const masked = `${zeros.toLocaleString('en-US')} weights masked`
+    if (after === before) return `${strategy}: ${masked}`
+    const units = [...layerUnits(pruned)].flatMap(([layer, n]) => (unitsBefore.has(layer) && unitsBefore.get(layer) !== n ? [`${layer} ${unitsBefore.get(layer)} -> ${n}`] : []))
+    const params = `${before.toLocaleString('en-US')} -> ${after.toLocaleString('en-US')} params`
+    return `${strategy}: ${units.length ? `units ${units.join(', ')}; ` : ''}${params}${zeros ? `; ${masked}` : ''}`
   },
 })

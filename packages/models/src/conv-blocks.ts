@@ -1,0 +1,46 @@
+import type { Rng } from '@prunekit/core'
+import * as tfl from '@tensorflow/tfjs-layers'
+import type { LayerMaker } from './layers.js'
+
+// A short run (a few hundred steps) needs BatchNorm's moving statistics to settle quickly: Keras's 0.99 lags.
+const batchNormMomentum = 0.9
+
+export interface ConvBnSpec {
+  name: string
+  filters: number
+  kernelSize?: number
+  strides?: number
+}
+
+/** A 3x3 (by default) same-padded Conv2D without bias (the BatchNorm's beta replaces it), He-initialised. */
+export function convNoBias(spec: ConvBnSpec, seed: number, first: { inputShape?: number[] } = {}): tfl.layers.Layer {
+  return tfl.layers.conv2d({
+    ...first,
+    name: spec.name,
+    filters: spec.filters,
+    kernelSize: spec.kernelSize ?? 3,
+    strides: spec.strides ?? 1,
+    padding: 'same',
+    useBias: false,
+    kernelInitializer: tfl.initializers.heNormal({ seed }),
+  })
+}
+
+export function batchNorm(name: string): tfl.layers.Layer {
+  return tfl.layers.batchNormalization({ name, momentum: batchNormMomentum })
+}
+
+export function relu(name: string): tfl.layers.Layer {
+  return tfl.layers.activation({ name, activation: 'relu' })
+}
+
+/** conv_i, bn_i, relu_i: one conv-bn-relu block of a sequential model. */
+export function convBnRelu(index: number, filters: number, strides: number, rng: Rng): LayerMaker[] {
+  const conv = { name: `conv_${index}`, filters, strides }
+  const seed = rng.seed() // drawn now, so weights depend only on the rng and the block order
+  return [
+    (first) => convNoBias(conv, seed, first),
+    () => batchNorm(`bn_${index}`),
+    () => relu(`relu_${index}`),
+  ]
+}

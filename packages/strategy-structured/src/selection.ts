@@ -1,0 +1,61 @@
+import { matchesSelector, PruneError, type LayerSelector, type PrunableModel, type WeightRef } from '@prunekit/core'
+import { groupName, type ChannelGroup, type Dependencies } from './dependencies.js'
+import type { StructuredOptions } from './options.js'
+import type { UnitCriterion } from './ranking.js'
+
+/** A group chosen for pruning, with its own ratio and cap when an override names one of its layers. */
+export interface SelectedGroup {
+  group: ChannelGroup
+  ratio?: number
+  maxRatio?: number
+}
+
+type Selection = Pick<StructuredOptions, 'include' | 'exclude' | 'overrides'>
+
+function kernelRefs(model: PrunableModel, group: ChannelGroup): WeightRef[] {
+  const refs = model.weights().filter((ref) => ref.kind === 'kernel' && group.producers.includes(ref.layerName))
+  // A producer whose kernel is frozen (not trainable) is still matched by name and type.
+  return refs.length ? refs : group.producers.map((layer) => ({ key: `${layer}/kernel`, layerName: layer, layerType: model.model.getLayer(layer).getClassName(), kind: 'kernel' }) as WeightRef)
+}
+
+const matchesAny = (selectors: readonly LayerSelector[], refs: WeightRef[]) => refs.some((ref) => selectors.some((s) => matchesSelector(s, ref)))
+
+/**
+ * The groups to prune: those with a producer that include selects and none that exclude names, never a
+ * model input or output. A selected group that cannot be cut exactly is refused, naming the layer in the way.
+ */
+export function selectGroups(dependencies: Dependencies, model: PrunableModel, options: Selection, criterion: UnitCriterion, strategy: string): SelectedGroup[] {
+  const selected: SelectedGroup[] = []
+  const problems: string[] = []
+  for (const group of dependencies.groups) {
+    if (group.pinned || group.producers.length === 0) continue
+    const refs = kernelRefs(model, group)
+    const explicit = options.include !== undefined && matchesAny(options.include, refs)
+    if ((options.include && !explicit) || matchesAny(options.exclude, refs)) continue
+    if (group.blockers.length) {
+      problems.push(`${groupName(group)}: ${group.blockers.join('; ')}`)
+      continue
+    }
+    if (criterion === 'bn-scale' && group.normalizers.length === 0) {
+      if (explicit) problems.push(`${groupName(group)}: no BatchNormalization scales its channels, so bn-scale cannot rank them`)
+      continue
+    }
+    const override = Object.entries(options.overrides).find(([selector]) => matchesAny([selector], refs))?.[1]
+    selected.push({ group, ratio: override?.ratio, maxRatio: override?.maxRatio })
+  }
+  if (problems.length) {
+    const names = [...new Set(problems.map((p) => p.split(':')[0].split(' + ')[0]))]
+    throw new PruneError(
+      `${strategy} cannot remove units exactly from ${problems.length === 1 ? 'this layer' : 'these layers'}:\n  ${problems.join('\n  ')}\n` +
+        `Leave ${names.length === 1 ? 'it' : 'them'} out with exclude: [${names.join(', ')}], or change the layers in the way.`,
+    )
+  }
+  if (selected.length === 0) {
+    const prunable = dependencies.groups.filter((g) => !g.pinned && g.producers.length && (criterion !== 'bn-scale' || g.normalizers.length)).map(groupName)
+    throw new PruneError(
+      `${strategy} found no layer to prune${options.include ? ' among include' : ''}${options.exclude.length ? ' after exclude' : ''}. ` +
+        (prunable.length ? `Layers it can prune: ${prunable.join(', ')}.` : `This model has no layer it can prune (the output layer is never pruned${criterion === 'bn-scale' ? ', and bn-scale needs a BatchNormalization after the layer' : ''}).`),
+    )
+  }
+  return selected
+}

@@ -1,0 +1,67 @@
+import { defineStrategy, type PrunableModel, type PruneContext, type PruningStrategy } from '@prunekit/core'
+import { allocateUnits } from './allocation.js'
+import { analyzeDependencies } from './dependencies.js'
+import { describeModel } from './graph.js'
+import { structuredOptions, type StructuredOptions } from './options.js'
+import type { UnitPlan } from './plan.js'
+import { scoreUnits, type UnitCriterion } from './ranking.js'
+import { selectGroups } from './selection.js'
+import { removeUnits } from './surgery.js'
+
+/** Analyses the model, ranks the selected groups' units and decides which survive; no tensors change. */
+export async function planUnits(model: PrunableModel, options: StructuredOptions, criterion: UnitCriterion, ctx: PruneContext, strategy: string = criterion): Promise<UnitPlan> {
+  const dependencies = analyzeDependencies(describeModel(model.model))
+  const selected = selectGroups(dependencies, model, options, criterion, strategy)
+  const candidates = []
+  for (const { group, ratio, maxRatio } of selected) {
+    candidates.push({ id: group.id, scores: await scoreUnits(model.model, group, criterion, ctx.rng), ratio, maxRatio })
+  }
+  return { dependencies, kept: allocateUnits(candidates, options) }
+}
+
+function structuredStrategy(name: string, description: string, criterion: UnitCriterion): PruningStrategy<StructuredOptions> {
+  return defineStrategy<StructuredOptions>({
+    name,
+    description,
+    options: structuredOptions,
+    async prune(model, { options }, ctx) {
+      const plan = await planUnits(model, options, criterion, ctx, name)
+      // Nothing to remove (ratio 0, or every cut rounded away): the model stays as it is.
+      return plan.kept.size === 0 ? model : removeUnits(model, plan)
+    },
+  })
+}
+
+export const l1Units = structuredStrategy(
+  'l1-units',
+  'Structured: remove the Dense neurons and Conv filters with the smallest L1 norm, and rebuild a smaller model',
+  'l1',
+)
+
+export const l2Units = structuredStrategy(
+  'l2-units',
+  'Structured: remove the Dense neurons and Conv filters with the smallest L2 norm, and rebuild a smaller model',
+  'l2',
+)
+
+export const randomUnits = structuredStrategy(
+  'random-units',
+  'Structured: remove randomly chosen (seeded) neurons and filters, the baseline to beat, and rebuild a smaller model',
+  'random',
+)
+
+export const bnScale = structuredStrategy(
+  'bn-scale',
+  'Structured: remove the Conv filters whose following BatchNormalization has the smallest |gamma| (network slimming)',
+  'bn-scale',
+)
+
+/** The strategies by their registry names. */
+export const structuredStrategies = {
+  'l1-units': l1Units,
+  'l2-units': l2Units,
+  'random-units': randomUnits,
+  'bn-scale': bnScale,
+} as const
+
+export type StructuredStrategy = keyof typeof structuredStrategies

@@ -1,0 +1,119 @@
+import { MaskSet, PrunableModel } from '@prunekit/core'
+import * as tf from '@tensorflow/tfjs-core'
+import * as tfl from '@tensorflow/tfjs-layers'
+import { cutsFor, groupSizes, type AxisCut, type UnitPlan } from './plan.js'
+import { weightKind } from './weights.js'
+
+/** Keeps `indices` along `axis` of a row-major array of the given shape. */
+function gatherAxis(values: Float32Array, shape: number[], axis: number, indices: Int32Array): Float32Array {
+  const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1)
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1)
+  const dim = shape[axis]
+  const result = new Float32Array(outer * indices.length * inner)
+  let k = 0
+  for (let o = 0; o < outer; o++) {
+    for (const index of indices) {
+      const start = (o * dim + index) * inner
+      for (let i = 0; i < inner; i++) result[k++] = values[start + i]
+    }
+  }
+  return result
+}
+
+/**
+ * Keeps the surviving indices on each cut axis: a new float32 tensor, built on the host so that its
+ * backend storage has its own shape (the wasm backend's gather output keeps a rank-4 record that
+ * breaks its fused matMul when used as a Dense bias).
+ */
+export function sliceTensor(value: tf.Tensor, cuts: AxisCut[], where: string): tf.Tensor {
+  let shape = [...value.shape]
+  let values: Float32Array = Float32Array.from(value.dataSync())
+  for (const cut of cuts) {
+    if (shape[cut.axis] !== cut.length) {
+      throw new Error(`Structured surgery expected axis ${cut.axis} of ${where} to hold ${cut.length} entries, but its shape is [${value.shape.join(', ')}].`)
+    }
+    values = gatherAxis(values, shape, cut.axis, cut.indices)
+    shape = shape.map((d, i) => (i === cut.axis ? cut.indices.length : d))
+  }
+  return tf.tensor(values, shape, 'float32')
+}
+
+interface JsonLayer {
+  class_name: string
+  config: Record<string, unknown>
+}
+
+/** The model's topology (Keras JSON) with every resized producer's units or filters set to its kept count. */
+function resizedTopology(model: tfl.LayersModel, plan: UnitPlan): tf.io.ModelJSON['modelTopology'] {
+  const topology = model.toJSON(null, false) as unknown as { config: { layers: JsonLayer[] } }
+  const byName = new Map(topology.config.layers.map((entry) => [entry.config.name as string, entry]))
+  const sizeOf = groupSizes(plan.dependencies)
+  for (const { layer, key, group } of plan.dependencies.resizes) {
+    const entry = byName.get(layer)
+    if (!entry) throw new Error(`Structured surgery could not find layer ${layer} in the model's topology.`)
+    entry.config[key] = plan.kept.get(group)?.length ?? sizeOf(group)
+  }
+  return topology as unknown as tf.io.ModelJSON['modelTopology']
+}
+
+/**
+ * Builds the smaller model: the same topology with fewer units and filters, and every weight sliced
+ * on both sides (a layer's own units, and each consumer's input channels). The original is untouched.
+ */
+export async function rebuildModel(model: tfl.LayersModel, plan: UnitPlan): Promise<tfl.LayersModel> {
+  const rebuilt = await tfl.models.modelFromJSON({ modelTopology: resizedTopology(model, plan) })
+  try {
+    for (const layer of rebuilt.layers) {
+      if (layer.weights.length === 0) continue
+      const original = new Map(model.getLayer(layer.name).weights.map((v) => [weightKind(v), v]))
+      const values: tf.Tensor[] = []
+      try {
+        for (const variable of layer.weights) {
+          const kind = weightKind(variable)
+          const source = original.get(kind)
+          if (!source) throw new Error(`Structured surgery found no weight ${layer.name}/${kind} in the original model.`)
+          values.push(sliceTensor(source.read(), cutsFor(plan, layer.name, kind), `${layer.name}/${kind}`))
+        }
+      } catch (error) {
+        tf.dispose(values)
+        throw error
+      }
+      try {
+        layer.setWeights(values)
+      } finally {
+        tf.dispose(values)
+      }
+    }
+  } catch (error) {
+    rebuilt.dispose()
+    throw error
+  }
+  return rebuilt
+}
+
+/** The masks of the original, sliced like their weights, so unstructured pruning survives the surgery. */
+export function carryMasks(masks: MaskSet, plan: UnitPlan): MaskSet {
+  const carried = new MaskSet()
+  for (const key of masks.keys()) {
+    const slash = key.lastIndexOf('/')
+    const [layer, kind] = [key.slice(0, slash), key.slice(slash + 1)]
+    carried.set(key, sliceTensor(masks.get(key)!, cutsFor(plan, layer, kind), `the mask of ${key}`))
+  }
+  return carried
+}
+
+/** Removes the plan's units: a new, smaller PrunableModel with the same prediction output and the masks carried over. */
+export async function removeUnits(model: PrunableModel, plan: UnitPlan): Promise<PrunableModel> {
+  const rebuilt = await rebuildModel(model.model, plan)
+  let masks: MaskSet | undefined
+  try {
+    masks = carryMasks(model.masks, plan)
+    const result = new PrunableModel(rebuilt, { masks, output: model.output })
+    result.applyMasks()
+    return result
+  } catch (error) {
+    masks?.dispose()
+    rebuilt.dispose()
+    throw error
+  }
+}
