@@ -36,6 +36,17 @@ describe('selectLowest', () => {
     }
   })
 
+  it.each([
+    ['distinct values', undefined],
+    ['ties, signed zeros, NaN and infinities', [NaN, -Infinity, Infinity, 0, -0, 1.5, -1.5, 2, -2]],
+  ])('with order magnitude, prunes exactly the k smallest |w| without a copy (%s)', (_name, pool) => {
+    const groups = randomGroups(11, [70, 30, 55], pool)
+    const abs = groups.map((g) => g.map(Math.abs))
+    for (const k of [0, 1, 40, 100, 154, 155]) {
+      expect(selectLowest(groups, k, 'magnitude')).toEqual(referenceLowest(abs, k))
+    }
+  })
+
   it('finds the cut when values differ only in their low 16 bits', () => {
     const base = 1.0
     const values = Float32Array.from({ length: 100 }, (_, i) => base + i * 2 ** -23)

@@ -6,6 +6,12 @@
 
 const counts = new Uint32Array(65536)
 
+/** Key of |value|: the sign bit dropped; NaN still first. Lets magnitude selection skip a |w| copy. */
+function magnitudeKey(bits: number, value: number): number {
+  if (value !== value) return 0
+  return ((bits & 0x7fffffff) | 0x80000000) >>> 0
+}
+
 function orderedKey(bits: number, value: number): number {
   if (value !== value) return 0 // NaN: below every real number
   return bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0
@@ -25,10 +31,12 @@ function findBucket(k: number, below: number): { bucket: number; below: number }
 }
 
 /**
- * Returns keep-masks (1 keeps, 0 prunes) that prune exactly `k` entries: the k smallest scores.
+ * Returns keep-masks (1 keeps, 0 prunes) that prune exactly `k` entries: the k smallest scores
+ * (with order 'magnitude', the k smallest |score|, read straight from the weights without a copy).
  * Ties at the cut are broken by position (earlier arrays and indices are pruned first).
  */
-export function selectLowest(groups: readonly Float32Array[], k: number): Uint8Array[] {
+export function selectLowest(groups: readonly Float32Array[], k: number, order: 'value' | 'magnitude' = 'value'): Uint8Array[] {
+  const keyOf = order === 'magnitude' ? magnitudeKey : orderedKey
   const total = groups.reduce((n, g) => n + g.length, 0)
   const keep = groups.map((g) => new Uint8Array(g.length).fill(1))
   if (k <= 0) return keep
@@ -37,7 +45,7 @@ export function selectLowest(groups: readonly Float32Array[], k: number): Uint8A
   counts.fill(0)
   for (const g of groups) {
     const bits = bitsOf(g)
-    for (let i = 0; i < g.length; i++) counts[orderedKey(bits[i], g[i]) >>> 16]++
+    for (let i = 0; i < g.length; i++) counts[keyOf(bits[i], g[i]) >>> 16]++
   }
   const high = findBucket(k, 0)
 
@@ -45,7 +53,7 @@ export function selectLowest(groups: readonly Float32Array[], k: number): Uint8A
   for (const g of groups) {
     const bits = bitsOf(g)
     for (let i = 0; i < g.length; i++) {
-      const key = orderedKey(bits[i], g[i])
+      const key = keyOf(bits[i], g[i])
       if (key >>> 16 === high.bucket) counts[key & 0xffff]++
     }
   }
@@ -57,7 +65,7 @@ export function selectLowest(groups: readonly Float32Array[], k: number): Uint8A
     const bits = bitsOf(g)
     const mask = keep[gi]
     for (let i = 0; i < g.length; i++) {
-      const key = orderedKey(bits[i], g[i])
+      const key = keyOf(bits[i], g[i])
       if (key < cut) mask[i] = 0
       else if (key === cut && tiesToPrune > 0) {
         mask[i] = 0
