@@ -79,35 +79,22 @@ export function readNumber(snapshot: Metrics, name: MetricName): number | undefi
   return typeof value === 'number' ? value : undefined
 }
 
-export function readParams(snapshot: Metrics, name: MetricName = 'params'): ParamCounts | undefined {
-  const value = readValue(snapshot, name)
-  return isParamCounts(value) ? value : undefined
+/** A typed reader of one metric: the value when it has the expected shape, otherwise undefined. */
+function reader<T>(guard: (value: unknown) => value is T, defaultName: MetricName) {
+  return (snapshot: Metrics, name: MetricName = defaultName): T | undefined => {
+    const value = readValue(snapshot, name)
+    return guard(value) ? value : undefined
+  }
 }
 
-export function readLayers(snapshot: Metrics, name: MetricName = 'layers'): LayerStats[] | undefined {
-  const value = readValue(snapshot, name)
-  return Array.isArray(value) && value.every(isLayerStats) ? value : undefined
-}
+const isLayerStatsList = (value: unknown): value is LayerStats[] => Array.isArray(value) && value.every(isLayerStats)
 
-export function readHistograms(snapshot: Metrics, name: MetricName = 'histograms'): HistogramSet | undefined {
-  const value = readValue(snapshot, name)
-  return isHistogramSet(value) ? value : undefined
-}
-
-export function readSize(snapshot: Metrics, name: MetricName = 'size'): SizeStats | undefined {
-  const value = readValue(snapshot, name)
-  return isSizeStats(value) ? value : undefined
-}
-
-export function readFlops(snapshot: Metrics, name: MetricName = 'flops'): FlopsStats | undefined {
-  const value = readValue(snapshot, name)
-  return isFlopsStats(value) ? value : undefined
-}
-
-export function readLatency(snapshot: Metrics, name: MetricName = 'latency'): LatencyStats | undefined {
-  const value = readValue(snapshot, name)
-  return isLatencyStats(value) ? value : undefined
-}
+export const readParams = reader(isParamCounts, 'params')
+export const readLayers = reader(isLayerStatsList, 'layers')
+export const readHistograms = reader(isHistogramSet, 'histograms')
+export const readSize = reader(isSizeStats, 'size')
+export const readFlops = reader(isFlopsStats, 'flops')
+export const readLatency = reader(isLatencyStats, 'latency')
 
 /**
  * Units of every layer of `after` (that reports them) against `before`: "units before -> after" per
