@@ -58,21 +58,19 @@ describe('prunekit run', () => {
   })
 })
 
-describe('bad input', () => {
-  it('reports every problem of a bad config at once, with exit code 2 and no stack trace', async () => {
-    const dir = tempDir({
-      'bad.yaml': `
-seed: 1.5
-backend: gpu
-model: { zoo: lenet-300-10 }
+/** A config with one wrong name or value per section. */
+const badNames = `model: { zoo: lenet-300-10 }
 pipeline:
   - train: { epochs: -1 }
   - prune: { strategy: magnitud, sparsity: 0.9 }
   - prune: { sparsity: 0.9, threshold: 0.1 }
   - evaluat: {}
 reporters: [consol]
-`,
-    })
+`
+
+describe('bad input', () => {
+  it('reports every problem of a bad config at once, with exit code 2 and no stack trace', async () => {
+    const dir = tempDir({ 'bad.yaml': `seed: 1.5\nbackend: gpu\n${badNames}` })
     for (const command of ['validate', 'run']) {
       const result = await cli([command, 'bad.yaml'], dir)
       expect(result.code).toBe(2)
@@ -81,17 +79,7 @@ reporters: [consol]
       expect(result.stderr).toContain('backend: Invalid option: expected one of "wasm"|"cpu"')
     }
     // Schema errors come first; once fixed, name errors all come at once.
-    const names = tempDir({
-      'bad.yaml': `
-model: { zoo: lenet-300-10 }
-pipeline:
-  - train: { epochs: -1 }
-  - prune: { strategy: magnitud, sparsity: 0.9 }
-  - prune: { sparsity: 0.9, threshold: 0.1 }
-  - evaluat: {}
-reporters: [consol]
-`,
-    })
+    const names = tempDir({ 'bad.yaml': badNames })
     const result = await cli(['run', 'bad.yaml'], names)
     expect(result.code).toBe(2)
     // The registry grows as packages add models and steps: check each message, and that its list names the built-ins.
