@@ -77,7 +77,7 @@ describe('@prunekit/strategy-iterative from the command line', () => {
     }
   })
 
-  it.each(['iterative.yaml', 'lottery-ticket.yaml', 'gradual.yaml', 'gradual-from-scratch.yaml', 'one-shot-95.yaml', 'dense-15.yaml'])('validates examples/%s', async (example) => {
+  it.each(['iterative.yaml', 'lottery-ticket.yaml', 'gradual.yaml', 'gradual-from-scratch.yaml', 'one-shot-95.yaml', 'dense-15.yaml', 'structured-iterative.yaml', 'structured-gradual.yaml', 'structured-one-shot.yaml'])('validates examples/%s', async (example) => {
     const result = await cli(['validate', join(repoRoot, 'examples', example)], repoRoot)
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)

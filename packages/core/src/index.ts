@@ -47,6 +47,7 @@ export {
 } from './fit-model.js'
 export { evaluateModel, type Evaluation } from './evaluate.js'
 export { correctCount, taskLoss } from './loss.js'
+export { cutsBetween, extendLineage, sliceTensor, type AxisCut, type Lineage } from './lineage.js'
 export { magnitude } from './magnitude.js'
 export { MaskSet } from './masks.js'
 export { defineMetric, type Metric, type MetricValue, type Snapshot, type SnapshotContext } from './metric.js'

@@ -3,6 +3,7 @@ import type { LayerVariable, LayersModel } from '@tensorflow/tfjs-layers'
 import type { ZodType } from 'zod'
 import type { Named } from './catalog.js'
 import type { Task } from './data.js'
+import type { Lineage } from './lineage.js'
 import { MaskSet } from './masks.js'
 import type { Rng } from './rng.js'
 
@@ -43,9 +44,12 @@ export class PrunableModel {
   readonly masks: MaskSet
   /** Which output is the prediction, for multi-output models (default: the last). */
   readonly output: number
+  /** The axes of each weight that structured surgery cut since the model was first built (empty until then). */
+  readonly lineage: Lineage
 
-  constructor(readonly model: LayersModel, options: { masks?: MaskSet; output?: number } = {}) {
+  constructor(readonly model: LayersModel, options: { masks?: MaskSet; output?: number; lineage?: Lineage } = {}) {
     this.masks = options.masks ?? new MaskSet()
+    this.lineage = options.lineage ?? new Map()
     const outputs = model.outputs.length
     this.output = options.output === undefined ? outputs - 1 : options.output < 0 ? outputs + options.output : options.output
   }

@@ -4,17 +4,23 @@ import type { GroupId } from './layout.js'
 export interface Candidate {
   id: GroupId
   scores: Float64Array
-  /** Cut this group on its own by this fraction (scope layer, or a per-layer override); otherwise it joins the global pool. */
+  /** Cut this group on its own by this fraction of its current units (a per-layer override); otherwise it follows the options. */
   ratio?: number
-  /** Most units this group may lose, as a fraction (overrides the global maxRatio). */
+  /** Or cut this group on its own until this fraction of its units as built is gone. */
+  sparsity?: number
+  /** Units the group had when the model was built (default: as many as it has now). */
+  origin?: number
+  /** Most units this group may lose, as a fraction of its units as built (overrides the global maxRatio). */
   maxRatio?: number
 }
 
 export interface AllocationOptions {
-  /** Fraction of the units to remove. */
-  ratio: number
+  /** Fraction of the current units to remove... */
+  ratio?: number
+  /** ...or fraction of the units as built that are gone afterwards (one of the two). */
+  sparsity?: number
   scope: 'global' | 'layer'
-  /** No group loses more than this fraction of its units. */
+  /** No group loses more than this fraction of its units as built. */
   maxRatio: number
   /** Kept counts are multiples of this (unless a group keeps every unit). */
   roundTo: number
@@ -24,6 +30,22 @@ export interface AllocationOptions {
 export function minimumKept(size: number, maxRatio: number): number {
   return Math.max(1, size - Math.floor(maxRatio * size + 1e-9))
 }
+
+/** A fraction to remove: of the units there are now (ratio), or of the units as built (sparsity). */
+interface Fraction {
+  ratio?: number
+  sparsity?: number
+}
+
+/** Units to remove from `size` (of `origin` as built) for a fraction; none when the sparsity is reached already. */
+function removalsFor({ ratio, sparsity }: Fraction, size: number, origin: number): number {
+  if (ratio !== undefined) return Math.round(ratio * size)
+  return Math.max(0, size - (origin - Math.round(sparsity! * origin)))
+}
+
+const originOf = (c: Candidate): number => Math.max(c.origin ?? c.scores.length, c.scores.length)
+/** The candidate's floor: (1 - maxRatio) of its units as built, never more than it has. */
+const floorOf = (c: Candidate, maxRatio: number): number => Math.min(c.scores.length, minimumKept(originOf(c), c.maxRatio ?? maxRatio))
 
 /** Rounds a kept count to the nearest multiple of `roundTo`, never below the minimum, never above the size. */
 export function roundKept(kept: number, size: number, minimum: number, roundTo: number): number {
@@ -53,10 +75,9 @@ function globalRemovals(pool: Candidate[], options: AllocationOptions): Map<Grou
     c.scores.forEach((s, index) => units.push({ group, score: orderable(s) * scale, index }))
   })
   units.sort((a, b) => a.score - b.score || a.group - b.group || a.index - b.index)
-  const total = units.length
-  const target = Math.round(options.ratio * total)
+  const target = removalsFor(options, units.length, pool.reduce((sum, c) => sum + originOf(c), 0))
   const removed = pool.map(() => 0)
-  const caps = pool.map((c) => c.scores.length - minimumKept(c.scores.length, c.maxRatio ?? options.maxRatio))
+  const caps = pool.map((c) => c.scores.length - floorOf(c, options.maxRatio))
   let count = 0
   for (const unit of units) {
     if (count >= target) break
@@ -69,22 +90,22 @@ function globalRemovals(pool: Candidate[], options: AllocationOptions): Map<Grou
 
 /**
  * Chooses the units each group keeps: the same fraction in every group (scope layer, or a per-group
- * ratio), or one cut across the pooled groups (scope global). Only groups that lose units are returned.
+ * override), or one cut across the pooled groups (scope global). Only groups that lose units are returned.
  */
 export function allocateUnits(candidates: Candidate[], options: AllocationOptions): Map<GroupId, Int32Array> {
   const removals = new Map<GroupId, number>()
   const pooled: Candidate[] = []
   for (const c of candidates) {
-    const ratio = c.ratio ?? (options.scope === 'layer' ? options.ratio : undefined)
-    if (ratio === undefined) pooled.push(c)
-    else removals.set(c.id, Math.round(ratio * c.scores.length))
+    const own: Fraction | undefined = c.ratio !== undefined || c.sparsity !== undefined ? c : options.scope === 'layer' ? options : undefined
+    if (own === undefined) pooled.push(c)
+    else removals.set(c.id, removalsFor(own, c.scores.length, originOf(c)))
   }
   if (pooled.length) for (const [id, n] of globalRemovals(pooled, options)) removals.set(id, n)
 
   const kept = new Map<GroupId, Int32Array>()
   for (const c of candidates) {
     const size = c.scores.length
-    const minimum = minimumKept(size, c.maxRatio ?? options.maxRatio)
+    const minimum = floorOf(c, options.maxRatio)
     const count = roundKept(size - (removals.get(c.id) ?? 0), size, minimum, options.roundTo)
     if (count < size) kept.set(c.id, topUnits(c.scores, count))
   }

@@ -1,3 +1,4 @@
+import type { AxisCut as Cut } from '@prunekit/core'
 import type { Dependencies, WeightSlice } from './dependencies.js'
 import { keptIndices, layoutLength, type GroupId, type GroupSizes } from './layout.js'
 
@@ -7,12 +8,8 @@ export interface UnitPlan {
   kept: Map<GroupId, Int32Array>
 }
 
-/** One axis of a weight to gather, with the indices that survive on it. */
-export interface AxisCut {
-  axis: number
-  indices: Int32Array
-  /** The axis length before the cut. */
-  length: number
+/** One axis of a weight to gather, with the indices that survive on it, and whether they are the weight's own units. */
+export interface AxisCut extends Cut {
   role: WeightSlice['role']
 }
 

@@ -3,10 +3,11 @@ import { groupName, type ChannelGroup, type Dependencies } from './dependencies.
 import type { StructuredOptions } from './options.js'
 import type { UnitCriterion } from './ranking.js'
 
-/** A group chosen for pruning, with its own ratio and cap when an override names one of its layers. */
+/** A group chosen for pruning, with its own ratio or sparsity and cap when an override names one of its layers. */
 export interface SelectedGroup {
   group: ChannelGroup
   ratio?: number
+  sparsity?: number
   maxRatio?: number
 }
 
@@ -41,7 +42,7 @@ export function selectGroups(dependencies: Dependencies, model: PrunableModel, o
       continue
     }
     const override = Object.entries(options.overrides).find(([selector]) => matchesAny([selector], refs))?.[1]
-    selected.push({ group, ratio: override?.ratio, maxRatio: override?.maxRatio })
+    selected.push({ group, ratio: override?.ratio, sparsity: override?.sparsity, maxRatio: override?.maxRatio })
   }
   if (problems.length) {
     const names = [...new Set(problems.map((p) => p.split(':')[0].split(' + ')[0]))]

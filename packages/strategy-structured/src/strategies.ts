@@ -1,6 +1,6 @@
 import { defineStrategy, type PrunableModel, type PruneContext, type PruningStrategy } from '@prunekit/core'
 import { allocateUnits } from './allocation.js'
-import { analyzeDependencies } from './dependencies.js'
+import { analyzeDependencies, type ChannelGroup, type Dependencies } from './dependencies.js'
 import { describeModel } from './graph.js'
 import { structuredOptions, type StructuredOptions } from './options.js'
 import type { UnitPlan } from './plan.js'
@@ -8,13 +8,24 @@ import { scoreUnits, type UnitCriterion } from './ranking.js'
 import { selectGroups } from './selection.js'
 import { removeUnits } from './surgery.js'
 
+/** How many units a group had when the model was first built: its producers' unit axis in the model's lineage. */
+function originalUnits(model: PrunableModel, dependencies: Dependencies, group: ChannelGroup): number {
+  for (const slice of dependencies.slices) {
+    if (slice.role !== 'unit' || slice.weight !== 'kernel' || !group.producers.includes(slice.layer)) continue
+    const cut = model.lineage.get(`${slice.layer}/kernel`)?.find((c) => c.axis === slice.axis)
+    if (cut) return cut.length
+  }
+  return group.size
+}
+
 /** Analyses the model, ranks the selected groups' units and decides which survive; no tensors change. */
 export async function planUnits(model: PrunableModel, options: StructuredOptions, criterion: UnitCriterion, ctx: PruneContext, strategy: string = criterion): Promise<UnitPlan> {
   const dependencies = analyzeDependencies(describeModel(model.model))
   const selected = selectGroups(dependencies, model, options, criterion, strategy)
   const candidates = []
-  for (const { group, ratio, maxRatio } of selected) {
-    candidates.push({ id: group.id, scores: await scoreUnits(model.model, group, criterion, ctx.rng), ratio, maxRatio })
+  for (const { group, ratio, sparsity, maxRatio } of selected) {
+    const scores = await scoreUnits(model.model, group, criterion, ctx.rng)
+    candidates.push({ id: group.id, scores, ratio, sparsity, maxRatio, origin: originalUnits(model, dependencies, group) })
   }
   return { dependencies, kept: allocateUnits(candidates, options) }
 }

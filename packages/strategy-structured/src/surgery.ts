@@ -1,42 +1,10 @@
-import { MaskSet, PrunableModel } from '@prunekit/core'
+import { extendLineage, MaskSet, PrunableModel, sliceTensor, type AxisCut } from '@prunekit/core'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
-import { cutsFor, groupSizes, type AxisCut, type UnitPlan } from './plan.js'
+import { cutsFor, groupSizes, type UnitPlan } from './plan.js'
 import { weightKind } from './weights.js'
 
-/** Keeps `indices` along `axis` of a row-major array of the given shape. */
-function gatherAxis(values: Float32Array, shape: number[], axis: number, indices: Int32Array): Float32Array {
-  const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1)
-  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1)
-  const dim = shape[axis]
-  const result = new Float32Array(outer * indices.length * inner)
-  let k = 0
-  for (let o = 0; o < outer; o++) {
-    for (const index of indices) {
-      const start = (o * dim + index) * inner
-      for (let i = 0; i < inner; i++) result[k++] = values[start + i]
-    }
-  }
-  return result
-}
-
-/**
- * Keeps the surviving indices on each cut axis: a new float32 tensor, built on the host so that its
- * backend storage has its own shape (the wasm backend's gather output keeps a rank-4 record that
- * breaks its fused matMul when used as a Dense bias).
- */
-export function sliceTensor(value: tf.Tensor, cuts: AxisCut[], where: string): tf.Tensor {
-  let shape = [...value.shape]
-  let values: Float32Array = Float32Array.from(value.dataSync())
-  for (const cut of cuts) {
-    if (shape[cut.axis] !== cut.length) {
-      throw new Error(`Structured surgery expected axis ${cut.axis} of ${where} to hold ${cut.length} entries, but its shape is [${value.shape.join(', ')}].`)
-    }
-    values = gatherAxis(values, shape, cut.axis, cut.indices)
-    shape = shape.map((d, i) => (i === cut.axis ? cut.indices.length : d))
-  }
-  return tf.tensor(values, shape, 'float32')
-}
+export { sliceTensor }
 
 interface JsonLayer {
   class_name: string
@@ -102,13 +70,30 @@ export function carryMasks(masks: MaskSet, plan: UnitPlan): MaskSet {
   return carried
 }
 
-/** Removes the plan's units: a new, smaller PrunableModel with the same prediction output and the masks carried over. */
+/** Every weight the plan cuts, by key, with its cuts. */
+function planCuts(model: tfl.LayersModel, plan: UnitPlan): Map<string, AxisCut[]> {
+  const cuts = new Map<string, AxisCut[]>()
+  for (const layer of model.layers) {
+    for (const variable of layer.weights) {
+      const kind = weightKind(variable)
+      const weightCuts = cutsFor(plan, layer.name, kind)
+      if (weightCuts.length) cuts.set(`${layer.name}/${kind}`, weightCuts)
+    }
+  }
+  return cuts
+}
+
+/**
+ * Removes the plan's units: a new, smaller PrunableModel with the same prediction output, the masks
+ * carried over, and its lineage extended (which original units it keeps, for rewinding).
+ */
 export async function removeUnits(model: PrunableModel, plan: UnitPlan): Promise<PrunableModel> {
   const rebuilt = await rebuildModel(model.model, plan)
   let masks: MaskSet | undefined
   try {
     masks = carryMasks(model.masks, plan)
-    const result = new PrunableModel(rebuilt, { masks, output: model.output })
+    const lineage = extendLineage(model.lineage, planCuts(model.model, plan))
+    const result = new PrunableModel(rebuilt, { masks, output: model.output, lineage })
     result.applyMasks()
     return result
   } catch (error) {
