@@ -53,33 +53,153 @@ export function conv2dFilterGradient(
   return dW
 }
 
+interface DepthwiseGradAttrs {
+  strides: [number, number] | number
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+  dilations: [number, number] | number
+  /** Not a tfjs attribute of these kernels (always NHWC); checked in case a caller passes one. */
+  dataFormat?: 'NHWC' | 'NCHW'
+}
+
 /**
- * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so Conv2D layers cannot train on it.
- * This registers a JavaScript implementation for the wasm backend (once, and only if missing).
+ * Calls `visit(xBase, dyBase, wBase)` for every (output pixel, kernel tap) of a depthwise convolution
+ * that lands inside the input: the offsets of the input pixel's channels, the output pixel's channels
+ * and the tap's filter row, all channels-last. Both depthwise gradients are a sum over these taps.
+ */
+function forEachDepthwiseTap(info: tf.backend_util.Conv2DInfo, visit: (xBase: number, dyBase: number, wBase: number) => void): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info
+  const { top, left } = info.padInfo
+  for (let b = 0; b < batchSize; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let kh = 0; kh < filterHeight; kh++) {
+        const iy = oy * strideHeight - top + kh * dilationHeight
+        if (iy < 0 || iy >= inHeight) continue
+        for (let ox = 0; ox < outWidth; ox++) {
+          const dyBase = ((b * outHeight + oy) * outWidth + ox) * outChannels
+          for (let kw = 0; kw < filterWidth; kw++) {
+            const ix = ox * strideWidth - left + kw * dilationWidth
+            if (ix < 0 || ix >= inWidth) continue
+            visit(((b * inHeight + iy) * inWidth + ix) * inChannels, dyBase, (kh * filterWidth + kw) * outChannels)
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Depthwise filter gradient, NHWC input, filter [fh, fw, inChannels, multiplier]. Output channel
+ * d = c * multiplier + q reads input channel c, so the filter flattens to [fh, fw, outChannels]:
+ * dW[kh, kw, d] = sum over (b, y, x) of input[b, y*s + kh*dil - pad, x*s + kw*dil - pad, c] * dy[b, y, x, d].
+ */
+export function depthwiseConv2dFilterGradient(
+  x: Float32Array | tf.backend_util.TypedArray,
+  dy: Float32Array | tf.backend_util.TypedArray,
+  info: tf.backend_util.Conv2DInfo,
+): Float64Array {
+  const { inChannels, outChannels, filterHeight, filterWidth } = info
+  const multiplier = outChannels / inChannels
+  const dW = new Float64Array(filterHeight * filterWidth * outChannels)
+  forEachDepthwiseTap(info, (xBase, dyBase, wBase) => {
+    if (multiplier === 1) {
+      for (let c = 0; c < inChannels; c++) dW[wBase + c] += x[xBase + c] * dy[dyBase + c]
+      return
+    }
+    for (let c = 0, d = 0; c < inChannels; c++) {
+      const xv = x[xBase + c]
+      for (let q = 0; q < multiplier; q++, d++) dW[wBase + d] += xv * dy[dyBase + d]
+    }
+  })
+  return dW
+}
+
+/**
+ * Depthwise input gradient, the transpose of the forward pass: each dy[b, y, x, d] (d = c * multiplier + q)
+ * scatters dy * w[kh, kw, c, q] back onto input[b, y*s + kh*dil - pad, x*s + kw*dil - pad, c].
+ */
+export function depthwiseConv2dInputGradient(
+  dy: Float32Array | tf.backend_util.TypedArray,
+  filter: Float32Array | tf.backend_util.TypedArray,
+  info: tf.backend_util.Conv2DInfo,
+): Float64Array {
+  const { batchSize, inHeight, inWidth, inChannels, outChannels } = info
+  const multiplier = outChannels / inChannels
+  const dx = new Float64Array(batchSize * inHeight * inWidth * inChannels)
+  forEachDepthwiseTap(info, (xBase, dyBase, wBase) => {
+    if (multiplier === 1) {
+      for (let c = 0; c < inChannels; c++) dx[xBase + c] += dy[dyBase + c] * filter[wBase + c]
+      return
+    }
+    for (let c = 0, d = 0; c < inChannels; c++) {
+      let sum = 0
+      for (let q = 0; q < multiplier; q++, d++) sum += dy[dyBase + d] * filter[wBase + d]
+      dx[xBase + c] += sum
+    }
+  })
+  return dx
+}
+
+function registerWasmKernelIfMissing(kernelName: string, kernelFunc: tf.KernelFunc): void {
+  if (tf.getKernel(kernelName, 'wasm')) return
+  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc })
+}
+
+function depthwiseInfo(kernelName: string, xShape: number[], filterShape: number[], a: DepthwiseGradAttrs): tf.backend_util.Conv2DInfo {
+  if (a.dataFormat === 'NCHW') throw new Error(`${kernelName} on wasm supports channels-last (NHWC) data only.`)
+  if (xShape.length !== 4 || filterShape.length !== 4) throw new Error(`${kernelName} on wasm expects rank-4 input and filter, got shapes [${xShape}] and [${filterShape}].`)
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    a.strides,
+    a.dilations ?? 1,
+    a.pad,
+    a.dimRoundingMode,
+    true,
+    'channelsLast',
+  )
+}
+
+/**
+ * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter or
+ * DepthwiseConv2dNativeBackpropInput kernel, so Conv2D and DepthwiseConv2D (and SeparableConv2D)
+ * layers cannot train on it. This registers JavaScript implementations for the wasm backend
+ * (each once, and only if missing).
  */
 export function ensureWasmConvGradient(): void {
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) return
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo }
-      const a = attrs as unknown as FilterGradAttrs
-      if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports channels-last (NHWC) data only.')
-      const wasm = backend as unknown as WasmBackendLike
-      const info = tf.backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number],
-        a.filterShape,
-        a.strides,
-        1,
-        a.pad,
-        a.dimRoundingMode,
-        false,
-        'channelsLast',
-      )
-      const dW = conv2dFilterGradient(wasm.readSync(x.dataId), wasm.readSync(dy.dataId), info)
-      return wasm.makeOutput(a.filterShape, 'float32', undefined, Float32Array.from(dW))
-    },
+  registerWasmKernelIfMissing('Conv2DBackpropFilter', ({ inputs, attrs, backend }) => {
+    const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo }
+    const a = attrs as unknown as FilterGradAttrs
+    if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports channels-last (NHWC) data only.')
+    const wasm = backend as unknown as WasmBackendLike
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      a.filterShape,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+      false,
+      'channelsLast',
+    )
+    const dW = conv2dFilterGradient(wasm.readSync(x.dataId), wasm.readSync(dy.dataId), info)
+    return wasm.makeOutput(a.filterShape, 'float32', undefined, Float32Array.from(dW))
+  })
+  registerWasmKernelIfMissing('DepthwiseConv2dNativeBackpropFilter', ({ inputs, attrs, backend }) => {
+    const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo }
+    const a = attrs as unknown as DepthwiseGradAttrs & { filterShape: [number, number, number, number] }
+    const info = depthwiseInfo('DepthwiseConv2dNativeBackpropFilter', x.shape, a.filterShape, a)
+    const wasm = backend as unknown as WasmBackendLike
+    const dW = depthwiseConv2dFilterGradient(wasm.readSync(x.dataId), wasm.readSync(dy.dataId), info)
+    return wasm.makeOutput([...a.filterShape], 'float32', undefined, new Float32Array(dW))
+  })
+  registerWasmKernelIfMissing('DepthwiseConv2dNativeBackpropInput', ({ inputs, attrs, backend }) => {
+    const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo }
+    const a = attrs as unknown as DepthwiseGradAttrs & { inputShape: [number, number, number, number] }
+    const info = depthwiseInfo('DepthwiseConv2dNativeBackpropInput', a.inputShape, filter.shape, a)
+    const wasm = backend as unknown as WasmBackendLike
+    const dx = depthwiseConv2dInputGradient(wasm.readSync(dy.dataId), wasm.readSync(filter.dataId), info)
+    return wasm.makeOutput([...a.inputShape], 'float32', undefined, new Float32Array(dx))
   })
 }
 
