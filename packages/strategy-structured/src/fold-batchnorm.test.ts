@@ -62,8 +62,72 @@ const cases: Array<[string, number[], () => tfl.LayersModel, string[]]> = [
   ],
 ]
 
-function randomise(model: tfl.LayersModel): void {
-  const rng = createRng(11)
+interface Case {
+  name: string
+  inputShape: number[]
+  build: () => tfl.LayersModel
+  /** `norm into producer` and `activation into producer as fn`. */
+  folds: string[]
+  layers: [number, number]
+}
+
+const fusions: Case[] = [
+  {
+    name: 'conv -> BatchNorm -> relu Activation, in a Sequential model',
+    inputShape: [6, 6, 2],
+    build: () =>
+      tfl.sequential({
+        layers: [
+          L.conv2d({ name: 'conv_1', inputShape: [6, 6, 2], filters: 4, kernelSize: 3, padding: 'same', useBias: false }),
+          L.batchNormalization({ name: 'bn_1' }),
+          L.activation({ name: 'relu_1', activation: 'relu' }),
+          L.conv2d({ name: 'conv_2', filters: 5, kernelSize: 3, strides: 2 }),
+          L.batchNormalization({ name: 'bn_2' }),
+          L.reLU({ name: 'relu6_2', maxValue: 6 }),
+          L.flatten({ name: 'flatten' }),
+          L.dense({ name: 'output', units: 3 }),
+        ],
+      }),
+    folds: ['bn_1 into conv_1', 'bn_2 into conv_2', 'relu_1 into conv_1 as relu', 'relu6_2 into conv_2 as relu6'],
+    layers: [8, 4],
+  },
+  {
+    name: 'Dense -> Activation, the last one a model output; a second Activation in a row stays',
+    inputShape: [7],
+    build: () =>
+      tfl.sequential({
+        layers: [
+          L.dense({ name: 'dense_1', inputShape: [7], units: 6 }),
+          L.activation({ name: 'tanh_1', activation: 'tanh' }),
+          L.activation({ name: 'relu_1', activation: 'relu' }),
+          L.dense({ name: 'output', units: 3 }),
+          L.activation({ name: 'softmax', activation: 'softmax' }),
+        ],
+      }),
+    folds: ['tanh_1 into dense_1 as tanh', 'softmax into output as softmax'],
+    layers: [5, 3],
+  },
+  {
+    name: 'a functional model: a conv read twice and a shared activation keep theirs',
+    inputShape: [5, 5, 3],
+    build: () => {
+      const input = tfl.input({ name: 'input', shape: [5, 5, 3] })
+      const dw = call(L.activation({ name: 'dw_elu', activation: 'elu' }), call(L.batchNormalization({ name: 'dw_bn' }), call(L.depthwiseConv2d({ name: 'dw', kernelSize: 3, depthMultiplier: 2, padding: 'same' }), input)))
+      const shared = call(L.conv2d({ name: 'shared', filters: 6, kernelSize: 1 }), dw)
+      const sum = call(L.add({ name: 'add' }), [call(L.activation({ name: 'shared_relu', activation: 'relu' }), shared), shared])
+      const relu = L.activation({ name: 'twice', activation: 'relu' })
+      const a = call(relu, call(L.conv2d({ name: 'a', filters: 6, kernelSize: 1 }), sum))
+      const b = call(relu, call(L.conv2d({ name: 'b', filters: 6, kernelSize: 1 }), sum))
+      const out = call(L.dense({ name: 'output', units: 2 }), call(L.globalAveragePooling2d({ name: 'gap' }), call(L.add({ name: 'add_2' }), [a, b])))
+      return tfl.model({ inputs: input, outputs: out })
+    },
+    folds: ['dw_bn into dw', 'dw_elu into dw as elu'],
+    layers: [13, 11],
+  },
+]
+
+function randomise(model: tfl.LayersModel, seed = 11): void {
+  const rng = createRng(seed)
   for (const layer of model.layers) {
     const values = layer.weights.map((w) => {
       const kind = w.originalName.split('/').pop()!
@@ -74,6 +138,12 @@ function randomise(model: tfl.LayersModel): void {
     layer.setWeights(values)
     tf.dispose(values)
   }
+}
+
+/** The largest difference is within 1e-5 of the largest output (or of 1). */
+function expectClose(want: tf.Tensor, got: tf.Tensor): void {
+  const [gap, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(want, got))).dataSync()[0], tf.max(tf.abs(want)).dataSync()[0]])
+  expect(gap).toBeLessThan(1e-5 * Math.max(1, scale))
 }
 
 beforeAll(async () => {
@@ -90,11 +160,39 @@ describe('foldBatchNorm', () => {
     for (const norm of foldedNorms) expect(folded.layers.map((l) => l.name)).not.toContain(norm)
     const x = tf.randomNormal([4, ...inputShape], 0, 1, 'float32', 2)
     const [want, got] = [model.predict(x), folded.predict(x)] as tf.Tensor[]
-    const [gap, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(want, got))).dataSync()[0], tf.max(tf.abs(want)).dataSync()[0]])
-    expect(gap).toBeLessThan(1e-5 * Math.max(1, scale))
+    expectClose(want, got)
     tf.dispose([x, want, got])
     model.dispose()
     folded.dispose()
     expect(tf.memory().numTensors).toBe(tensorsBefore)
+  })
+})
+
+describe('foldBatchNorm with activation fusion', () => {
+  it.each(fusions)('fuses $name, computing the same at inference with fewer layers', async ({ inputShape, build, folds, layers }) => {
+    const tensorsBefore = tf.memory().numTensors
+    const model = build()
+    randomise(model, 7)
+    const result = await foldBatchNorm(model)
+    const described = [...result.folded.map((f) => `${f.norm} into ${f.producer}`), ...result.fused.map((f) => `${f.activation} into ${f.producer} as ${f.fn}`)]
+    expect(described).toEqual(folds)
+    expect([model.layers.length, result.model.layers.length]).toEqual(layers)
+    for (const f of result.fused) expect(result.model.getLayer(f.producer).getConfig().activation).toBe(f.fn)
+    const x = tf.randomNormal([4, ...inputShape], 0, 2, 'float32', 3)
+    const [want, got] = [model.predict(x), result.model.predict(x)] as tf.Tensor[]
+    expectClose(want, got)
+    tf.dispose([x, want, got])
+    model.dispose()
+    result.model.dispose()
+    expect(tf.memory().numTensors).toBe(tensorsBefore)
+  })
+
+  it('leaves the activation layers alone with activations: false', async () => {
+    const model = fusions[0].build()
+    const result = await foldBatchNorm(model, { activations: false })
+    expect(result.fused).toEqual([])
+    expect(result.model.layers.map((l) => l.name)).toEqual(['conv_1', 'relu_1', 'conv_2', 'relu6_2', 'flatten', 'output'])
+    model.dispose()
+    result.model.dispose()
   })
 })

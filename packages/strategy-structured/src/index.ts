@@ -10,7 +10,9 @@ export {
   type Resize,
   type WeightSlice,
 } from './dependencies.js'
-export { foldableBatchNorms, foldBatchNorm, type BatchNormFold } from './fold-batchnorm.js'
+export { foldBatchNorm } from './fold-batchnorm.js'
+export { foldableBatchNorms, fusableActivations, planFolds, type ActivationFusion, type BatchNormFold, type FoldPlan } from './fold-plan.js'
+export { foldBatchNormOptions, foldBatchNormStep, type FoldBatchNormOptions } from './fold-step.js'
 export { describeModel, type LayerNode, type ModelGraph } from './graph.js'
 export { blockWidth, keptIndices, layoutLength, normalizeLayout, type Block, type GroupId, type Layout, type Segment } from './layout.js'
 export { structuredOptions, type StructuredOptions } from './options.js'

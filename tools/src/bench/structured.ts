@@ -92,7 +92,7 @@ async function compare(c: StructuredCase, options: Required<Omit<StructuredBench
         latency[batch] = await sideBySide([dense, pruned], batch, options.rounds)
         log(`${c.model}: batch ${batch}: dense ${latency[batch].dense.toFixed(3)} ms, pruned ${latency[batch].pruned.toFixed(3)} ms`)
       }
-      // As deployed: each BatchNorm folded into the conv before it (the same function at inference, one pass fewer).
+      // As deployed: each BatchNorm, and the relu after it, folded into the conv before it (the same function at inference, two passes fewer).
       const folded: Record<number, Timing> = {}
       if (foldableBatchNorms(describeModel(dense.model)).length) {
         const deployed = [new PrunableModel((await foldBatchNorm(dense.model)).model), new PrunableModel((await foldBatchNorm(pruned.model)).model)]
@@ -164,7 +164,7 @@ export function structuredBench(options: StructuredBenchOptions = {}): Suite {
     name: 'structured',
     description:
       'Dense against structurally pruned (l1-units, 50%), side by side on wasm: params, multiply-accumulates per sample, median latency at ' +
-      `batch ${batches.join(' and ')} in ms (folded: each BatchNorm folded into its conv, as deployed), and test accuracy: accuracyAtCut is the dense ` +
+      `batch ${batches.join(' and ')} in ms (folded: each BatchNorm and the relu after it folded into its conv, as deployed), and test accuracy: accuracyAtCut is the dense ` +
       'model when it was cut and the pruned one right after the cut; accuracyAfterFinetune is after the same extra epochs for both (fine-tuning for the pruned one). ' +
       'The pruned / dense row holds ratios (latency: the median of the per-round ratios), and accuracy differences (fine-tuned pruned minus dense at the cut, and minus dense after the same epochs)',
     async run(log) {

@@ -28,7 +28,7 @@ export const restoreStep = defineStep({
   async run(ctx, options) {
     const checkpoint = ctx.checkpoints.get(options.name)
     if (!checkpoint) {
-      throw new PruneError(`No checkpoint named "${options.name}". Saved so far: ${[...ctx.checkpoints.keys()].join(', ')}. Add a checkpoint step before this one.`)
+      throw new PruneError(`No checkpoint named "${options.name}". Saved so far: ${[...ctx.checkpoints.keys()].join(', ') || 'none'}. Add a checkpoint step before this one.`)
     }
     checkpoint.restore(ctx.model, options.masks)
     return `restored "${options.name}"`
