@@ -56,8 +56,10 @@ export async function initCommand(path: string, force: boolean, out: Output): Pr
   out.log(`Wrote ${path}. Run it with: npx prunekit run ${path}`)
 }
 
-export function schemaText(): string {
-  return `${JSON.stringify(configJsonSchema(createDefaultRegistry()), null, 2)}\n`
+/** The JSON Schema of prunekit.yaml: the default registry's, or with the plugins a config names too. */
+export async function schemaText(configPath?: string): Promise<string> {
+  const registry = configPath ? (await prepare(configPath)).registry : createDefaultRegistry()
+  return `${JSON.stringify(configJsonSchema(registry), null, 2)}\n`
 }
 
 /** Bad usage of the command line (exit code 2). */

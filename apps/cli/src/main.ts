@@ -74,7 +74,8 @@ function buildProgram(io: Io): Command {
   program
     .command('schema')
     .description('print the JSON Schema of prunekit.yaml')
-    .action(() => void process.stdout.write(schemaText()))
+    .option('--config <file>', 'also cover the steps, strategies and schedules of the plugins this config names')
+    .action(async (opts: { config?: string }) => void process.stdout.write(await schemaText(opts.config)))
 
   return program
 }

@@ -1,9 +1,24 @@
 import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { schemaText } from './commands.js'
 
-describe('schema.json', () => {
-  it('is the committed output of `prunekit schema` (run `npm run schema -w prunekit` after changing options)', () => {
-    expect(readFileSync(new URL('../schema.json', import.meta.url), 'utf8')).toBe(schemaText())
+const at = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url))
+
+describe('the committed JSON Schemas (run `npm run schema -w prunekit` after changing options)', () => {
+  it.each([
+    ['apps/cli/schema.json', undefined],
+    ['examples/schema.json', 'examples/plugins.yaml'],
+    ['examples/custom-strategy/schema.json', 'examples/custom-strategy/prunekit.yaml'],
+  ])('%s is the output of `prunekit schema` with the plugins of %s', async (file, config) => {
+    expect(readFileSync(at(file), 'utf8')).toBe(await schemaText(config && at(config)))
+  })
+
+  it('covers the plugins a config names, and only those', async () => {
+    const [plain, withPlugins] = [await schemaText(), await schemaText(at('examples/plugins.yaml'))]
+    for (const name of ['iterate', 'fold-batchnorm', 'l1-units', 'polynomial']) {
+      expect(withPlugins).toContain(`"${name}"`)
+      expect(plain).not.toContain(`"${name}"`)
+    }
   })
 })
