@@ -8,6 +8,7 @@ import { PrunableModel } from './model.js'
 import type { Registry } from './registry.js'
 import type { Reporter, RunResult, StepEndInfo, StepInfo } from './reporter.js'
 import { createRng } from './rng.js'
+import { carryOptimizer, stateLayout, type StateLayout } from './optimizer-state.js'
 import { createOptimizer } from './trainer.js'
 import type * as tf from '@tensorflow/tfjs-core'
 import type { RunContext } from './step.js'
@@ -83,7 +84,7 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
       steps: stepNames,
     })
 
-    const optimizers = new Map<string, { model: PrunableModel; optimizer: tf.Optimizer }>()
+    const optimizers = new Map<string, { model: PrunableModel; layout: StateLayout; optimizer: tf.Optimizer }>()
     const checkpoints = new Map([['init', Checkpoint.capture(model)]])
     disposeRunState = () => {
       optimizers.forEach(({ optimizer }) => optimizer.dispose())
@@ -103,9 +104,11 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
         const key = `${name}:${learningRate}`
         const cached = optimizers.get(key)
         if (cached?.model === ctx.model) return cached.optimizer
+        // A model that structured pruning rebuilt continues its predecessor's state for the units it kept.
+        const create = () => createOptimizer(name, learningRate)
+        const optimizer = cached ? carryOptimizer(cached.optimizer, cached.layout, ctx.model, create) : create()
         cached?.optimizer.dispose()
-        const optimizer = createOptimizer(name, learningRate)
-        optimizers.set(key, { model: ctx.model, optimizer })
+        optimizers.set(key, { model: ctx.model, layout: stateLayout(ctx.model), optimizer })
         return optimizer
       },
       progress: (p) => reporters.forEach((r) => r.onProgress?.({ ...p, step: ctx.step })),

@@ -6,6 +6,7 @@ import { HostSplit } from './batches.js'
 import type { Split, Task } from './data.js'
 import { taskLoss } from './loss.js'
 import type { PrunableModel } from './model.js'
+import { carryOptimizer, stateLayout } from './optimizer-state.js'
 import type { Rng } from './rng.js'
 
 /** Defaults for every train / finetune step; each step may override any of them. */
@@ -70,12 +71,21 @@ function bind(model: PrunableModel) {
       const mask = model.masks.get(r.key)
       return mask ? [{ variable: variables[i], mask }] : []
     })
-  return { variables, masked }
+  return { variables, masked, layout: stateLayout(model) }
 }
 
 export function createOptimizer(name: TrainDefaults['optimizer'], learningRate: number): tf.Optimizer {
   if (name === 'sgd') return tf.train.sgd(learningRate)
-  if (name === 'momentum') return tf.train.momentum(learningRate, 0.9)
+  if (name === 'momentum') {
+    // tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar its SGD parent keeps: one tensor per optimizer.
+    const optimizer = tf.train.momentum(learningRate, 0.9)
+    const dispose = optimizer.dispose.bind(optimizer)
+    optimizer.dispose = () => {
+      dispose()
+      ;(optimizer as unknown as { c?: tf.Tensor }).c?.dispose()
+    }
+    return optimizer
+  }
   return tf.train.adam(learningRate)
 }
 
@@ -116,12 +126,12 @@ export class Trainer {
           if (afterStep) {
             const next = await afterStep(++step)
             if (next && next !== current) {
-              // New variables (of another shape) need their own optimizer state.
+              // New variables (of another shape): their optimizer state is the old one's, sliced to the units they kept.
+              const carried = carryOptimizer(opt, bound.layout, next, () => createOptimizer(this.options.optimizer, this.options.learningRate))
+              owned?.dispose()
+              owned = opt = carried
               current = next
               bound = bind(current)
-              owned?.dispose()
-              owned = createOptimizer(this.options.optimizer, this.options.learningRate)
-              opt = owned
             }
             masked = bound.masked() // the hook may have replaced masks
           }

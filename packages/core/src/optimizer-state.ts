@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { cutsBetween, sliceTensor, type Lineage } from './lineage.js'
+import type { PrunableModel } from './model.js'
+
+/** What an optimizer's state belongs to: the trainable weights in the order the Trainer passes them, and their lineage. */
+export interface StateLayout {
+  keys: string[]
+  shapes: number[][]
+  lineage: Lineage
+}
+
+export function stateLayout(model: PrunableModel): StateLayout {
+  const refs = model.weights()
+  return { keys: refs.map((r) => r.key), shapes: refs.map((r) => r.shape), lineage: model.lineage }
+}
+
+interface Slot {
+  originalName: string
+  variable: tf.Variable
+}
+
+/** The per-weight state of tfjs 4.22's optimizers (internal fields; a test pins them). */
+interface OptimizerInternals {
+  accumulatedFirstMoment?: Slot[]
+  accumulatedSecondMoment?: Slot[]
+  accumulations?: Slot[]
+  accBeta1?: tf.Variable
+  accBeta2?: tf.Variable
+  iterations_?: number
+}
+
+const slotFields = ['accumulatedFirstMoment', 'accumulatedSecondMoment', 'accumulations'] as const
+
+/**
+ * A fresh optimizer from `create`, holding the state `old` kept for a model of layout `from`, for the
+ * weights of `to`: each weight's moments follow it through structured surgery (sliced to the units it
+ * kept, found through the lineage), and the step count carries on, so Adam's bias correction does not
+ * restart. Weights `to` gained or cannot map start from zero state. `old` is left as it is.
+ */
+export function carryOptimizer(old: tf.Optimizer, from: StateLayout, to: PrunableModel, create: () => tf.Optimizer): tf.Optimizer {
+  const fresh = create()
+  const [source, target] = [old as unknown as OptimizerInternals, fresh as unknown as OptimizerInternals]
+  const refs = to.weights()
+  const index = new Map(from.keys.map((key, i) => [key, i]))
+  tf.tidy(() => {
+    for (const field of slotFields) {
+      const slots = source[field]
+      if (!slots?.length) continue
+      target[field] = refs.map((ref) => {
+        const i = index.get(ref.key)
+        const saved = i === undefined ? undefined : slots[i]?.variable
+        const cuts = saved && cutsBetween(from.lineage.get(ref.key), to.lineage.get(ref.key), saved.shape)
+        const value = saved && cuts ? (cuts.length ? sliceTensor(saved, cuts, `the optimizer state of ${ref.key}`) : tf.clone(saved)) : undefined
+        const fits = value?.shape.join() === ref.shape.join()
+        const suffix = slots[i ?? 0]?.originalName.split('/').pop() ?? 'state'
+        return { originalName: `${(ref.variable.read() as tf.Variable).name}/${suffix}`, variable: tf.keep((fits ? value! : tf.zeros(ref.shape)).variable(false)) }
+      })
+    }
+    if (source.accBeta1 && target.accBeta1) target.accBeta1.assign(source.accBeta1)
+    if (source.accBeta2 && target.accBeta2) target.accBeta2.assign(source.accBeta2)
+  })
+  target.iterations_ = source.iterations_
+  return fresh
+}
