@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
 
 /** Debian's chromium; .ci/run installs it when it is missing. Nothing is downloaded. */
 export const chromiumPath = '/usr/bin/chromium'
@@ -12,4 +15,60 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   })
+}
+
+/** Collects the page's console errors and uncaught exceptions, from now on. */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text())
+  })
+  page.on('pageerror', (error) => errors.push(error.message))
+  return errors
+}
+
+const mimeTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.map': 'application/json',
+}
+
+export interface StaticServer {
+  /** http://127.0.0.1:<port>, without a trailing slash. */
+  url: string
+  /** Every request as "<status> <path>", in order. */
+  requests: string[]
+  close(): Promise<void>
+}
+
+/** Serves in-memory files (URL path -> content; a path ending in / means its index.html) on 127.0.0.1 at a random port; anything else is a 404. */
+export async function serveFiles(files: ReadonlyMap<string, string | Uint8Array>): Promise<StaticServer> {
+  const requests: string[] = []
+  const server = createServer((request, response) => {
+    const requested = new URL(request.url ?? '/', 'http://localhost').pathname
+    const path = requested.endsWith('/') ? `${requested}index.html` : requested
+    const body = files.get(path)
+    requests.push(`${body === undefined ? 404 : 200} ${path}`)
+    if (body === undefined) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end(`${path} not found`)
+      return
+    }
+    response.writeHead(200, { 'content-type': mimeTypes[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body)
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
 }

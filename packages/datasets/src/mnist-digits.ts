@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { DataError } from '@prunekit/core'
 
 /** Pixels per digit (28 x 28). */
@@ -16,7 +14,9 @@ export interface MnistDigits {
 // Parsed once per process: the JSON files hold 20 MB of text.
 let cached: Promise<MnistDigits> | undefined
 
-/** Reads the real digits of the `mnist` package (mnist/src/digits/0..9.json), once per process. */
+const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node)
+
+/** Reads the real digits of the `mnist` package (mnist/src/digits/0..9.json), once per process. Node.js only. */
 export function loadMnistDigits(): Promise<MnistDigits> {
   cached ??= readDigits().catch((error: unknown) => {
     cached = undefined
@@ -25,11 +25,10 @@ export function loadMnistDigits(): Promise<MnistDigits> {
   return cached
 }
 
-async function readDigitFile(digit: number): Promise<number[]> {
+async function readDigitFile(digit: number, read: (file: string) => Promise<string>): Promise<number[]> {
   const file = `mnist/src/digits/${digit}.json`
   try {
-    const path = createRequire(import.meta.url).resolve(file)
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as { data?: unknown }
+    const parsed = JSON.parse(await read(file)) as { data?: unknown }
     if (!Array.isArray(parsed.data) || parsed.data.length % mnistPixels !== 0) {
       throw new Error(`expected { data: number[] } with a multiple of ${mnistPixels} values`)
     }
@@ -43,7 +42,14 @@ async function readDigitFile(digit: number): Promise<number[]> {
 }
 
 async function readDigits(): Promise<MnistDigits> {
-  const perDigit = await Promise.all(Array.from({ length: 10 }, (_, digit) => readDigitFile(digit)))
+  if (!isNode) {
+    throw new DataError(
+      'The mnist dataset reads its files with node:fs: in a browser, use the synthetic or iris dataset, ' +
+        'or define your own dataset (defineDataset from @prunekit/core) that fetches the digits.',
+    )
+  }
+  const { readPackageFile } = await import('./node-digits.js')
+  const perDigit = await Promise.all(Array.from({ length: 10 }, (_, digit) => readDigitFile(digit, readPackageFile)))
   const count = perDigit.reduce((sum, data) => sum + data.length / mnistPixels, 0)
   const pixels = new Float32Array(count * mnistPixels)
   const labels = new Uint8Array(count)
