@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
 import { BackendError } from './errors.js'
-import { ensureWasmConvGradient, ensureWasmFastTransposedMatMul } from './wasm-kernels.js'
+import { ensureWasmConvGradient, ensureWasmFastTransposedMatMul } from './wasm-kernels/index.js'
 
 export type BackendName = 'wasm' | 'cpu'
 

@@ -1,57 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-
-/** The slice of the wasm backend's interface this file needs. */
-interface WasmBackendLike {
-  readSync(dataId: tf.DataId): tf.backend_util.TypedArray
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: tf.backend_util.BackendValues): tf.TensorInfo
-}
-
-interface FilterGradAttrs {
-  strides: [number, number] | number
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
-  dataFormat: 'NHWC' | 'NCHW'
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
-  filterShape: [number, number, number, number]
-}
-
-/**
- * dW[kh, kw, ci, co] = sum over (b, y, x) of input[b, y*s + kh - pad, x*s + kw - pad, ci] * dy[b, y, x, co],
- * for NHWC input, accumulated in float64 per filter element block.
- */
-export function conv2dFilterGradient(
-  x: Float32Array | tf.backend_util.TypedArray,
-  dy: Float32Array | tf.backend_util.TypedArray,
-  info: tf.backend_util.Conv2DInfo,
-): Float64Array {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info
-  const top = info.padInfo.top
-  const left = info.padInfo.left
-  const dW = new Float64Array(filterHeight * filterWidth * inChannels * outChannels)
-  for (let b = 0; b < batchSize; b++) {
-    for (let oy = 0; oy < outHeight; oy++) {
-      for (let kh = 0; kh < filterHeight; kh++) {
-        const iy = oy * strideHeight - top + kh
-        if (iy < 0 || iy >= inHeight) continue
-        for (let ox = 0; ox < outWidth; ox++) {
-          const dyBase = ((b * outHeight + oy) * outWidth + ox) * outChannels
-          for (let kw = 0; kw < filterWidth; kw++) {
-            const ix = ox * strideWidth - left + kw
-            if (ix < 0 || ix >= inWidth) continue
-            const xBase = ((b * inHeight + iy) * inWidth + ix) * inChannels
-            const wBase = (kh * filterWidth + kw) * inChannels * outChannels
-            for (let ci = 0; ci < inChannels; ci++) {
-              const xv = x[xBase + ci]
-              if (xv === 0) continue
-              const w = wBase + ci * outChannels
-              for (let co = 0; co < outChannels; co++) dW[w + co] += xv * dy[dyBase + co]
-            }
-          }
-        }
-      }
-    }
-  }
-  return dW
-}
+import { registerWasmKernelIfMissing, type WasmBackendLike } from './shared.js'
 
 interface DepthwiseGradAttrs {
   strides: [number, number] | number
@@ -140,11 +88,6 @@ export function depthwiseConv2dInputGradient(
   return dx
 }
 
-function registerWasmKernelIfMissing(kernelName: string, kernelFunc: tf.KernelFunc): void {
-  if (tf.getKernel(kernelName, 'wasm')) return
-  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc })
-}
-
 function depthwiseInfo(kernelName: string, xShape: number[], filterShape: number[], a: DepthwiseGradAttrs): tf.backend_util.Conv2DInfo {
   if (a.dataFormat === 'NCHW') throw new Error(`${kernelName} on wasm supports channels-last (NHWC) data only.`)
   if (xShape.length !== 4 || filterShape.length !== 4) throw new Error(`${kernelName} on wasm expects rank-4 input and filter, got shapes [${xShape}] and [${filterShape}].`)
@@ -160,31 +103,8 @@ function depthwiseInfo(kernelName: string, xShape: number[], filterShape: number
   )
 }
 
-/**
- * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter or
- * DepthwiseConv2dNativeBackpropInput kernel, so Conv2D and DepthwiseConv2D (and SeparableConv2D)
- * layers cannot train on it. This registers JavaScript implementations for the wasm backend
- * (each once, and only if missing).
- */
-export function ensureWasmConvGradient(): void {
-  registerWasmKernelIfMissing('Conv2DBackpropFilter', ({ inputs, attrs, backend }) => {
-    const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo }
-    const a = attrs as unknown as FilterGradAttrs
-    if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports channels-last (NHWC) data only.')
-    const wasm = backend as unknown as WasmBackendLike
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      a.filterShape,
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-      false,
-      'channelsLast',
-    )
-    const dW = conv2dFilterGradient(wasm.readSync(x.dataId), wasm.readSync(dy.dataId), info)
-    return wasm.makeOutput(a.filterShape, 'float32', undefined, Float32Array.from(dW))
-  })
+/** tfjs-backend-wasm 4.22 has no depthwise gradient kernels: registers the JavaScript ones above (each once, only if missing). */
+export function registerWasmDepthwiseGradients(): void {
   registerWasmKernelIfMissing('DepthwiseConv2dNativeBackpropFilter', ({ inputs, attrs, backend }) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo }
     const a = attrs as unknown as DepthwiseGradAttrs & { filterShape: [number, number, number, number] }
@@ -201,47 +121,4 @@ export function ensureWasmConvGradient(): void {
     const dx = depthwiseConv2dInputGradient(wasm.readSync(dy.dataId), wasm.readSync(filter.dataId), info)
     return wasm.makeOutput([...a.inputShape], 'float32', undefined, new Float32Array(dx))
   })
-}
-
-interface KernelBackendLike {
-  disposeData(dataId: tf.DataId): boolean
-}
-
-const wrapped = new Set<string>()
-
-/**
- * tfjs-backend-wasm's matMul is several times slower when asked to transpose an operand (as every
- * backward pass does: dy·Wᵀ and xᵀ·dy) than when given the operand already transposed. This wraps
- * the wasm kernel so transposes happen explicitly first: same result, one fast path.
- */
-export function ensureWasmFastTransposedMatMul(): void {
-  for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
-    const original = tf.getKernel(kernelName, 'wasm')
-    const transpose = tf.getKernel('Transpose', 'wasm')
-    if (!original || !transpose || wrapped.has(kernelName)) continue
-    tf.unregisterKernel(kernelName, 'wasm')
-    tf.registerKernel({
-      ...original,
-      kernelFunc: (args) => {
-        const attrs = args.attrs as { transposeA: boolean; transposeB: boolean }
-        if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args)
-        const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo }
-        const flip = (t: tf.TensorInfo): tf.TensorInfo => {
-          const rank = t.shape.length
-          const perm = [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2]
-          return transpose.kernelFunc({ inputs: { x: t }, attrs: { perm }, backend: args.backend }) as tf.TensorInfo
-        }
-        const a2 = attrs.transposeA ? flip(a) : a
-        const b2 = attrs.transposeB ? flip(b) : b
-        try {
-          return original.kernelFunc({ ...args, inputs: { ...args.inputs, a: a2, b: b2 }, attrs: { ...args.attrs, transposeA: false, transposeB: false } })
-        } finally {
-          const backend = args.backend as unknown as KernelBackendLike
-          if (a2 !== a) backend.disposeData(a2.dataId)
-          if (b2 !== b) backend.disposeData(b2.dataId)
-        }
-      },
-    })
-    wrapped.add(kernelName)
-  }
 }

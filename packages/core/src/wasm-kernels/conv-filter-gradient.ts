@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { dyRows, fillTransposedPatches, samplesPerChunk } from './patches.js'
+import { registerWasmKernelIfMissing, runWasmKernel, wasmKernelFunc, type WasmBackendLike } from './shared.js'
+
+interface FilterGradAttrs {
+  strides: [number, number] | number
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
+  dataFormat: 'NHWC' | 'NCHW'
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+  filterShape: [number, number, number, number]
+  /** Not a tfjs attribute of this kernel (tfjs's conv2d gradient refuses dilations); honoured if a caller passes one. */
+  dilations?: [number, number] | number
+}
+
+/**
+ * dW ([fh * fw * inChannels, outChannels]) of samples [first, first + batches): one matMul of the
+ * transposed patch matrix, built on the wasm heap, by the matching rows of dy. Frees its intermediates.
+ */
+function filterGradientChunk(xPlanes: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, first: number, batches: number, backend: WasmBackendLike): tf.TensorInfo {
+  const { inChannels, outHeight, outWidth, filterHeight, filterWidth } = info
+  const patches = backend.makeOutput([filterHeight * filterWidth * inChannels, batches * outHeight * outWidth], 'float32')
+  let gradient: tf.TensorInfo | undefined
+  try {
+    gradient = dyRows(dy, info, first, batches, backend, 'Conv2DBackpropFilter')
+    // Views are taken after the allocations above, which may have grown (and so moved) the heap.
+    fillTransposedPatches(backend.typedArrayFromHeap(xPlanes), backend.typedArrayFromHeap(patches), info, first, batches)
+    return runWasmKernel(wasmKernelFunc('BatchMatMul', 'Conv2DBackpropFilter'), { a: patches, b: gradient }, { transposeA: false, transposeB: false }, backend)
+  } finally {
+    backend.disposeData(patches.dataId)
+    if (gradient) backend.disposeData(gradient.dataId)
+  }
+}
+
+/**
+ * Conv2DBackpropFilter on the wasm backend as im2col + matMul: dW = patchesᵀ · dy, where patchesᵀ is
+ * [fh * fw * inChannels, batch * outHeight * outWidth] and dy is [batch * outHeight * outWidth, outChannels].
+ * The transposed patch matrix is built directly (so the matMul needs no transpose flag, wasm's slow
+ * path), in chunks of whole samples of at most wasmConvGradientOptions.maxPatchBytes, whose
+ * products are summed. Only the result survives: intermediates are freed with backend.disposeData.
+ */
+function conv2dFilterGradientWasm(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, filterShape: number[], backend: WasmBackendLike): tf.TensorInfo {
+  const { batchSize, inChannels, outHeight, outWidth } = info
+  if (batchSize * outHeight * outWidth === 0) return backend.makeOutput([...filterShape], 'float32', undefined, new Float32Array(tf.util.sizeFromShape(filterShape)))
+  const chunk = samplesPerChunk(info)
+  // Channels-first input ([inChannels, batch, height, width]; one channel already is): each patch row reads one plane.
+  const xPlanes = inChannels === 1 ? x : runWasmKernel(wasmKernelFunc('Transpose', 'Conv2DBackpropFilter'), { x }, { perm: [3, 0, 1, 2] }, backend)
+  let result: tf.TensorInfo | undefined
+  try {
+    for (let first = 0; first < batchSize; first += chunk) {
+      const product = filterGradientChunk(xPlanes, dy, info, first, Math.min(chunk, batchSize - first), backend)
+      if (!result) {
+        result = product
+        continue
+      }
+      const sum = backend.typedArrayFromHeap(result) as Float32Array
+      const part = backend.typedArrayFromHeap(product) as Float32Array
+      for (let i = 0; i < sum.length; i++) sum[i] += part[i]
+      backend.disposeData(product.dataId)
+    }
+  } catch (error) {
+    if (result) backend.disposeData(result.dataId)
+    throw error
+  } finally {
+    if (xPlanes !== x) backend.disposeData(xPlanes.dataId)
+  }
+  return { dataId: result!.dataId, shape: [...filterShape], dtype: 'float32' }
+}
+
+/** tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter: registers {@link conv2dFilterGradientWasm} (once, only if missing). */
+export function registerWasmConvFilterGradient(): void {
+  registerWasmKernelIfMissing('Conv2DBackpropFilter', ({ inputs, attrs, backend }) => {
+    const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo }
+    const a = attrs as unknown as FilterGradAttrs
+    if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports channels-last (NHWC) data only.')
+    if (x.shape.length !== 4 || dy.shape.length !== 4) throw new Error(`Conv2DBackpropFilter on wasm expects rank-4 input and gradient, got shapes [${x.shape}] and [${dy.shape}].`)
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      a.filterShape,
+      a.strides,
+      a.dilations ?? 1,
+      a.pad,
+      a.dimRoundingMode,
+      false,
+      'channelsLast',
+    )
+    return conv2dFilterGradientWasm(x, dy, info, a.filterShape, backend as unknown as WasmBackendLike)
+  })
+}
