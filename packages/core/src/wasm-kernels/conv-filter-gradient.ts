@@ -1,16 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { dyRows, fillTransposedPatches, samplesPerChunk } from './patches.js'
-import { registerWasmKernelIfMissing, runWasmKernel, wasmKernelFunc, type WasmBackendLike } from './shared.js'
-
-interface FilterGradAttrs {
-  strides: [number, number] | number
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
-  dataFormat: 'NHWC' | 'NCHW'
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
-  filterShape: [number, number, number, number]
-  /** Not a tfjs attribute of this kernel (tfjs's conv2d gradient refuses dilations); honoured if a caller passes one. */
-  dilations?: [number, number] | number
-}
+import { convGradInfo, registerWasmKernelIfMissing, runWasmKernel, wasmKernelFunc, type ConvGradAttrs, type WasmBackendLike } from './shared.js'
 
 /**
  * dW ([fh * fw * inChannels, outChannels]) of samples [first, first + batches): one matMul of the
@@ -70,19 +60,8 @@ function conv2dFilterGradientWasm(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.
 export function registerWasmConvFilterGradient(): void {
   registerWasmKernelIfMissing('Conv2DBackpropFilter', ({ inputs, attrs, backend }) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo }
-    const a = attrs as unknown as FilterGradAttrs
-    if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports channels-last (NHWC) data only.')
-    if (x.shape.length !== 4 || dy.shape.length !== 4) throw new Error(`Conv2DBackpropFilter on wasm expects rank-4 input and gradient, got shapes [${x.shape}] and [${dy.shape}].`)
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      a.filterShape,
-      a.strides,
-      a.dilations ?? 1,
-      a.pad,
-      a.dimRoundingMode,
-      false,
-      'channelsLast',
-    )
+    const a = attrs as unknown as ConvGradAttrs
+    const info = convGradInfo('Conv2DBackpropFilter', x.shape, a.filterShape, a, false)
     return conv2dFilterGradientWasm(x, dy, info, a.filterShape, backend as unknown as WasmBackendLike)
   })
 }

@@ -1,16 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { dyRows, samplesPerChunk } from './patches.js'
-import { runWasmKernel, wasmKernelFunc, wrapWasmKernel, type WasmBackendLike } from './shared.js'
-
-interface InputGradAttrs {
-  strides: [number, number] | number
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
-  dataFormat: 'NHWC' | 'NCHW'
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
-  inputShape: [number, number, number, number]
-  /** Not a tfjs attribute of this kernel either; honoured if a caller passes one. */
-  dilations?: [number, number] | number
-}
+import { convGradInfo, runWasmKernel, wasmKernelFunc, wrapWasmKernel, type ConvGradAttrs, type WasmBackendLike } from './shared.js'
 
 /**
  * Conv2DBackpropInput with stride 1 as a forward convolution, which XNNPACK runs many times faster than
@@ -117,9 +107,9 @@ function conv2dInputGradientWasm(dy: tf.TensorInfo, filter: tf.TensorInfo, info:
 export function ensureWasmFastConvInputGradient(): void {
   wrapWasmKernel('Conv2DBackpropInput', (original) => (args) => {
     const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo }
-    const a = args.attrs as unknown as InputGradAttrs
+    const a = args.attrs as unknown as ConvGradAttrs
     if (a.dataFormat === 'NCHW' || a.inputShape.length !== 4 || filter.shape.length !== 4 || dy.shape.length !== 4 || dy.dtype !== 'float32') return original(args)
-    const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, 'channelsLast')
+    const info = convGradInfo('Conv2DBackpropInput', a.inputShape, filter.shape, a, false)
     return conv2dInputGradientWasm(dy, filter, info, args.backend as unknown as WasmBackendLike)
   })
 }

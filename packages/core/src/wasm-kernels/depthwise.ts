@@ -1,14 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { registerWasmKernelIfMissing, type WasmBackendLike } from './shared.js'
-
-interface DepthwiseGradAttrs {
-  strides: [number, number] | number
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
-  dilations: [number, number] | number
-  /** Not a tfjs attribute of these kernels (always NHWC); checked in case a caller passes one. */
-  dataFormat?: 'NHWC' | 'NCHW'
-}
+import { convGradInfo, registerWasmKernelIfMissing, type ConvGradAttrs, type WasmBackendLike } from './shared.js'
 
 /**
  * Calls `visit(xBase, dyBase, wBase)` for every (output pixel, kernel tap) of a depthwise convolution
@@ -88,37 +79,25 @@ export function depthwiseConv2dInputGradient(
   return dx
 }
 
-function depthwiseInfo(kernelName: string, xShape: number[], filterShape: number[], a: DepthwiseGradAttrs): tf.backend_util.Conv2DInfo {
-  if (a.dataFormat === 'NCHW') throw new Error(`${kernelName} on wasm supports channels-last (NHWC) data only.`)
-  if (xShape.length !== 4 || filterShape.length !== 4) throw new Error(`${kernelName} on wasm expects rank-4 input and filter, got shapes [${xShape}] and [${filterShape}].`)
-  return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    a.strides,
-    a.dilations ?? 1,
-    a.pad,
-    a.dimRoundingMode,
-    true,
-    'channelsLast',
-  )
+/** Registers a depthwise gradient kernel computed on the host: `compute(first, second, info)` over the inputs' values. */
+function registerDepthwise(
+  kernelName: string,
+  [first, second]: [string, string],
+  shapes: (inputs: Record<string, tf.TensorInfo>, a: ConvGradAttrs) => { x: number[]; filter: number[]; out: number[] },
+  compute: (a: tf.backend_util.TypedArray, b: tf.backend_util.TypedArray, info: tf.backend_util.Conv2DInfo) => Float64Array,
+): void {
+  registerWasmKernelIfMissing(kernelName, ({ inputs, attrs, backend }) => {
+    const tensors = inputs as Record<string, tf.TensorInfo>
+    const { x, filter, out } = shapes(tensors, attrs as unknown as ConvGradAttrs)
+    const info = convGradInfo(kernelName, x, filter, attrs as unknown as ConvGradAttrs, true)
+    const wasm = backend as unknown as WasmBackendLike
+    const values = compute(wasm.readSync(tensors[first].dataId), wasm.readSync(tensors[second].dataId), info)
+    return wasm.makeOutput([...out], 'float32', undefined, new Float32Array(values))
+  })
 }
 
 /** tfjs-backend-wasm 4.22 has no depthwise gradient kernels: registers the JavaScript ones above (each once, only if missing). */
 export function registerWasmDepthwiseGradients(): void {
-  registerWasmKernelIfMissing('DepthwiseConv2dNativeBackpropFilter', ({ inputs, attrs, backend }) => {
-    const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo }
-    const a = attrs as unknown as DepthwiseGradAttrs & { filterShape: [number, number, number, number] }
-    const info = depthwiseInfo('DepthwiseConv2dNativeBackpropFilter', x.shape, a.filterShape, a)
-    const wasm = backend as unknown as WasmBackendLike
-    const dW = depthwiseConv2dFilterGradient(wasm.readSync(x.dataId), wasm.readSync(dy.dataId), info)
-    return wasm.makeOutput([...a.filterShape], 'float32', undefined, new Float32Array(dW))
-  })
-  registerWasmKernelIfMissing('DepthwiseConv2dNativeBackpropInput', ({ inputs, attrs, backend }) => {
-    const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo }
-    const a = attrs as unknown as DepthwiseGradAttrs & { inputShape: [number, number, number, number] }
-    const info = depthwiseInfo('DepthwiseConv2dNativeBackpropInput', a.inputShape, filter.shape, a)
-    const wasm = backend as unknown as WasmBackendLike
-    const dx = depthwiseConv2dInputGradient(wasm.readSync(dy.dataId), wasm.readSync(filter.dataId), info)
-    return wasm.makeOutput([...a.inputShape], 'float32', undefined, new Float32Array(dx))
-  })
+  registerDepthwise('DepthwiseConv2dNativeBackpropFilter', ['x', 'dy'], ({ x }, a) => ({ x: x.shape, filter: a.filterShape, out: a.filterShape }), depthwiseConv2dFilterGradient)
+  registerDepthwise('DepthwiseConv2dNativeBackpropInput', ['dy', 'filter'], ({ filter }, a) => ({ x: a.inputShape, filter: filter.shape, out: a.inputShape }), depthwiseConv2dInputGradient)
 }

@@ -7,6 +7,7 @@ export { depthwiseConv2dFilterGradient, depthwiseConv2dInputGradient } from './d
 export { ensureWasmFastConvInputGradient } from './conv-input-gradient.js'
 export { ensureWasmFastTransposedMatMul } from './matmul.js'
 export { fillTransposedPatches, wasmConvGradientOptions } from './patches.js'
+export { addedWasmKernels } from './shared.js'
 export { ensureWasmFastTile } from './tile.js'
 
 /**

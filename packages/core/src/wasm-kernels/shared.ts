@@ -9,6 +9,28 @@ export interface WasmBackendLike {
   disposeData(dataId: tf.DataId): boolean
 }
 
+type Shape4 = [number, number, number, number]
+
+/** The attributes tfjs passes to the convolution gradient kernels; `dilations` is honoured where a caller adds it. */
+export interface ConvGradAttrs {
+  strides: [number, number] | number
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding
+  dataFormat?: 'NHWC' | 'NCHW'
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+  dilations?: [number, number] | number
+  /** The filter gradient kernels' output shape. */
+  filterShape: Shape4
+  /** The input gradient kernels' output shape. */
+  inputShape: Shape4
+}
+
+/** The geometry of a channels-last convolution gradient kernel; NCHW and other ranks are refused by name. */
+export function convGradInfo(kernelName: string, xShape: number[], filterShape: number[], a: ConvGradAttrs, depthwise: boolean): tf.backend_util.Conv2DInfo {
+  if (a.dataFormat === 'NCHW') throw new Error(`${kernelName} on wasm supports channels-last (NHWC) data only.`)
+  if (xShape.length !== 4 || filterShape.length !== 4) throw new Error(`${kernelName} on wasm expects rank-4 input and filter, got shapes [${xShape}] and [${filterShape}].`)
+  return tf.backend_util.computeConv2DInfo(xShape as Shape4, filterShape as Shape4, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise, 'channelsLast')
+}
+
 export function wasmKernelFunc(kernelName: string, user: string): tf.KernelFunc {
   const kernel = tf.getKernel(kernelName, 'wasm')
   if (!kernel) throw new Error(`${user} on wasm needs the wasm ${kernelName} kernel.`)
@@ -28,10 +50,14 @@ export function copyOnHeap(backend: WasmBackendLike, from: tf.TensorInfo, fromIn
   heap.copyWithin(at(target, toIndex), at(source, fromIndex), at(source, fromIndex) + count)
 }
 
+/** The wasm kernels prunekit supplied because tfjs-backend-wasm has none. */
+export const addedWasmKernels = new Set<string>()
+
 /** Registers a kernel for wasm unless the backend (or an earlier call) already has one. */
 export function registerWasmKernelIfMissing(kernelName: string, kernelFunc: tf.KernelFunc): void {
   if (tf.getKernel(kernelName, 'wasm')) return
   tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc })
+  addedWasmKernels.add(kernelName)
 }
 
 const wrapped = new Set<string>()
