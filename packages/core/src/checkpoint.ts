@@ -1,20 +1,53 @@
 import * as tf from '@tensorflow/tfjs-core'
+import * as tfl from '@tensorflow/tfjs-layers'
 import { PruneError } from './errors.js'
 import { cutsBetween, sliceTensor, type Lineage } from './lineage.js'
 import type { MaskSet } from './masks.js'
-import type { PrunableModel } from './model.js'
+import { PrunableModel } from './model.js'
 
-/** A copy of a model's trainable weights (and masks), to restore or rewind to later. */
+/** Every weight of a model, trainable or not (BatchNorm's moving statistics too), keyed as `layer/kind`. */
+function allWeights(model: tfl.LayersModel): Array<{ key: string; variable: tfl.LayerVariable }> {
+  return model.layers.flatMap((layer) => layer.weights.map((variable) => ({ key: `${layer.name}/${variable.originalName.split('/').pop()}`, variable })))
+}
+
+const shapeOf = (variable: tfl.LayerVariable): number[] => variable.shape.map((d) => d ?? 0)
+
+/** A copy of a model's weights (all of them) and masks, and of its architecture, to restore or rewind to later. */
 export class Checkpoint {
   private constructor(
     private readonly weights: Map<string, tf.Tensor>,
     readonly masks: MaskSet,
     private readonly lineage: Lineage,
+    private readonly topology: object,
+    private readonly output: number,
   ) {}
 
   static capture(model: PrunableModel): Checkpoint {
-    const weights = new Map(model.weights().map((ref) => [ref.key, tf.keep(tf.clone(ref.variable.read()))] as const))
-    return new Checkpoint(weights, model.masks.clone(), model.lineage)
+    const weights = new Map(allWeights(model.model).map(({ key, variable }) => [key, tf.keep(tf.clone(variable.read()))] as const))
+    return new Checkpoint(weights, model.masks.clone(), model.lineage, model.model.toJSON(null, false) as object, model.output)
+  }
+
+  /** Whether the model has exactly the saved weights' shapes, so that the saved weights and masks can be written into it. */
+  fits(model: PrunableModel): boolean {
+    const weights = allWeights(model.model)
+    return weights.length === this.weights.size && weights.every(({ key, variable }) => this.weights.get(key)?.shape.join() === shapeOf(variable).join())
+  }
+
+  /**
+   * A new model as saved: the saved architecture (so a model that structured pruning or folding
+   * changed since comes back whole), weights, masks and lineage. The current model is not touched.
+   */
+  async rebuild(): Promise<PrunableModel> {
+    const model = await tfl.models.modelFromJSON({ modelTopology: this.topology as tf.io.ModelJSON['modelTopology'] })
+    try {
+      for (const { key, variable } of allWeights(model)) variable.write(this.weights.get(key)!)
+      const restored = new PrunableModel(model, { masks: this.masks.clone(), output: this.output, lineage: this.lineage })
+      restored.applyMasks()
+      return restored
+    } catch (error) {
+      model.dispose()
+      throw error
+    }
   }
 
   /** The saved value of one weight, by key (`dense_1/kernel`). */
@@ -26,15 +59,17 @@ export class Checkpoint {
    * Writes the saved weights back. With `masks: 'saved'` the saved masks come back too; with
    * `'current'` the model keeps its masks and pruned weights stay exactly zero (a lottery-ticket rewind).
    * A model that structured pruning made smaller since the capture gets the saved values of the units it
-   * kept (found through its lineage); 'saved' masks need the model's shapes to be the saved ones.
+   * kept (found through its lineage); 'saved' masks need the model's shapes to be the saved ones
+   * (see {@link fits}; {@link rebuild} brings back the model as saved instead).
    */
   restore(model: PrunableModel, masks: 'saved' | 'current' = 'saved'): void {
     const values = new Map<string, tf.Tensor>()
+    const refs = allWeights(model.model).map(({ key, variable }) => ({ key, variable, shape: shapeOf(variable) }))
     try {
-      for (const ref of model.weights()) {
+      for (const ref of refs) {
         const saved = this.weights.get(ref.key)
         const cuts = saved && cutsBetween(this.lineage.get(ref.key), model.lineage.get(ref.key), saved.shape)
-        const problem = !saved ? 'has no such weight' : !cuts ? 'lacks units the model still has' : cuts.length && masks === 'saved' ? 'was saved before structured pruning made it smaller, so the saved masks do not fit (masks: current rewinds the kept units)' : undefined
+        const problem = !saved ? 'has no such weight' : !cuts ? 'lacks units the model still has' : cuts.length && masks === 'saved' ? 'was saved before structured pruning made it smaller, so the saved masks do not fit (masks: current rewinds the kept units; rebuild() brings back the model as saved)' : undefined
         if (problem) throw new PruneError(`Cannot restore ${ref.key}: the checkpoint ${problem}. Restore a checkpoint saved from this model or an ancestor of it.`)
         const value = cuts!.length ? sliceTensor(saved!, cuts!, `the checkpoint's ${ref.key}`) : saved!
         if (value.shape.join() !== ref.shape.join()) {
@@ -44,7 +79,7 @@ export class Checkpoint {
         values.set(ref.key, value)
       }
       // Written only once every weight fits, so a refused restore leaves the model as it was.
-      for (const ref of model.weights()) ref.variable.write(values.get(ref.key)!)
+      for (const ref of refs) ref.variable.write(values.get(ref.key)!)
     } finally {
       for (const [key, value] of values) if (value !== this.weights.get(key)) value.dispose()
     }

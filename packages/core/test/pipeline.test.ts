@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createRegistry, runPipeline, setupBackend, type ConfigInput, type Reporter } from '../src/index.js'
+import * as tfl from '@tensorflow/tfjs-layers'
+import { Checkpoint, createRegistry, PrunableModel, runPipeline, setupBackend, type ConfigInput, type Reporter } from '../src/index.js'
 import { tinyPlugin } from './fixtures.js'
 
 const config = (overrides: Partial<ConfigInput> = {}): ConfigInput => ({
@@ -97,6 +98,24 @@ describe('runPipeline', () => {
     expect(restored.metrics).toEqual(trained.metrics)
     expect(rewound.metrics.zeros).toBe(pruned.metrics.zeros)
     await expect(run(config({ pipeline: [{ restore: { name: 'nope' } }] }))).rejects.toThrow(/No checkpoint named "nope". Saved so far: init/)
+  })
+
+  it('restores non-trainable weights too: BatchNorm\'s moving statistics come back', async () => {
+    const model = new PrunableModel(
+      tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 4 }), tfl.layers.batchNormalization({ name: 'bn' }), tfl.layers.dense({ units: 2 })] }),
+    )
+    const stats = () => model.model.getLayer('bn').getWeights().slice(2).map((w) => Array.from(w.dataSync()))
+    const saved = Checkpoint.capture(model)
+    const before = stats()
+    const x = tf.randomNormal([16, 3], 3, 2, 'float32', 1)
+    tf.tidy(() => void model.forward(x, true)) // a training-mode pass moves the statistics
+    expect(stats()).not.toEqual(before)
+    expect(saved.fits(model)).toBe(true)
+    saved.restore(model)
+    expect(stats()).toEqual(before)
+    tf.dispose(x)
+    saved.dispose()
+    model.dispose()
   })
 
   it('leaks no tensors across a whole run', async () => {

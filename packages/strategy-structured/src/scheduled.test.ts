@@ -107,6 +107,33 @@ const config = (pipeline: ConfigInput['pipeline']): ConfigInput => ({
 })
 const metrics = ['accuracy', 'params', 'layers']
 
+describe('restore after structured pruning', () => {
+  it('brings back the model as saved, architecture and all, to compare strategies on the same trained model', async () => {
+    const tensors = tf.memory().numTensors
+    const result = await runPipeline(
+      config([
+        { train: { epochs: 1 } },
+        { checkpoint: { name: 'trained' } },
+        { evaluate: { label: 'trained', metrics } },
+        { prune: { strategy: 'l1-units', ratio: 0.5 } },
+        { evaluate: { label: 'structured', metrics } },
+        { restore: { name: 'trained' } },
+        { evaluate: { label: 'restored', metrics } },
+        { prune: { strategy: 'magnitude', sparsity: 0.5 } },
+        { evaluate: { label: 'magnitude', metrics: ['accuracy', 'sparsity', 'layers'] } },
+      ]),
+      { registry: registry() },
+    )
+    const [trained, structured, restored, magnitude] = result.snapshots
+    expect(hidden(structured)).toEqual([8, 4])
+    expect(restored.metrics).toEqual(trained.metrics)
+    expect(hidden(magnitude)).toEqual([16, 8])
+    expect(magnitude.metrics.sparsity).toBe(0.5)
+    expect(result.steps[5].summary).toBe('restored "trained": the model as saved (209 -> 481 params)')
+    expect(tf.memory().numTensors).toBe(tensors)
+  })
+})
+
 describe('schedules and iterate drive the structured strategies', () => {
   it('iterate: rounds cut to each sparsity of the units as built, with a lottery-ticket rewind and its reinit control', async () => {
     const tensors = tf.memory().numTensors

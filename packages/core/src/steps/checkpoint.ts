@@ -18,11 +18,14 @@ export const checkpointStep = defineStep({
 
 export const restoreStep = defineStep({
   name: 'restore',
-  description: 'Restore weights (and masks) saved by a checkpoint step, e.g. to compare strategies on the same model',
+  description: 'Restore the weights (and masks, and architecture) saved by a checkpoint step, e.g. to compare strategies on the same model',
   options: z
     .object({
       name,
-      masks: z.enum(['saved', 'current']).default('saved').describe('saved: bring back the saved masks too; current: keep the current masks (rewind)'),
+      masks: z
+        .enum(['saved', 'current'])
+        .default('saved')
+        .describe('saved: bring back the saved masks too (and the saved architecture, if structured pruning changed it); current: keep the current masks and shapes (rewind)'),
     })
     .strict(),
   async run(ctx, options) {
@@ -30,7 +33,15 @@ export const restoreStep = defineStep({
     if (!checkpoint) {
       throw new PruneError(`No checkpoint named "${options.name}". Saved so far: ${[...ctx.checkpoints.keys()].join(', ') || 'none'}. Add a checkpoint step before this one.`)
     }
-    checkpoint.restore(ctx.model, options.masks)
-    return `restored "${options.name}"`
+    if (options.masks === 'current' || checkpoint.fits(ctx.model)) {
+      checkpoint.restore(ctx.model, options.masks)
+      return `restored "${options.name}"`
+    }
+    // The model changed shape since (structured pruning): bring back the model as it was saved.
+    const restored = await checkpoint.rebuild()
+    const before = ctx.model.model.countParams()
+    ctx.model.dispose()
+    ctx.model = restored
+    return `restored "${options.name}": the model as saved (${before.toLocaleString('en-US')} -> ${restored.model.countParams().toLocaleString('en-US')} params)`
   },
 })
