@@ -12,11 +12,12 @@ function unitsOf(model: PrunableModel, name: string): number | undefined {
 
 export const layersMetric = defineMetric({
   name: 'layers',
-  description: 'One row per layer with a kernel: type, kernel shape, params, nonzero, sparsity, bias params, units',
+  description: 'One row per layer with a kernel: type, kernel shape, params, nonzero, sparsity (of the kernel as built), bias params, units',
   async compute(ctx): Promise<LayerStats[]> {
     return kernelLayers(await weightStats(ctx)).map((layer): LayerStats => {
       const units = unitsOf(ctx.model, layer.name)
       const params = layer.kernels.reduce((n, w) => n + w.size, 0)
+      const built = layer.kernels.reduce((n, w) => n + w.builtSize, 0)
       const nonzero = layer.kernels.reduce((n, w) => n + w.nonzero, 0)
       return {
         name: layer.name,
@@ -24,7 +25,8 @@ export const layersMetric = defineMetric({
         shape: [...layer.kernels[0].shape],
         params,
         nonzero,
-        sparsity: params === 0 ? 0 : (params - nonzero) / params,
+        sparsity: built === 0 ? 0 : (built - nonzero) / built,
+        ...(built === params ? {} : { builtParams: built }),
         biasParams: layer.others.reduce((n, w) => n + w.size, 0),
         ...(units === undefined ? {} : { units }),
       }

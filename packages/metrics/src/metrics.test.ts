@@ -156,6 +156,8 @@ describe('metrics of a dense model before pruning, after pruning and after the w
       nonzero: nonzeroKernels + nonzeroBiases,
       prunable: kernelSize,
       prunableNonzero: nonzeroKernels,
+      built: model.model.countParams(), // no structured pruning: as built
+      prunableBuilt: kernelSize,
     })
     expect(model.model.countParams()).toBe(kernelSize + biasSize)
   })

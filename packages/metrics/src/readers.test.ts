@@ -29,7 +29,7 @@ describe('snapshot readers', () => {
   })
 
   it('reads well-formed values, also after a JSON round trip', () => {
-    const metrics = { layers: [row], histograms: histogramSet, params: { total: 54, nonzero: 24, prunable: 48, prunableNonzero: 24 }, size: { denseBytes: 216, nonzeroBytes: 192 } }
+    const metrics = { layers: [row], histograms: histogramSet, params: { total: 54, nonzero: 24, prunable: 48, prunableNonzero: 24, built: 54, prunableBuilt: 48 }, size: { denseBytes: 216, nonzeroBytes: 192 } }
     const snapshot = JSON.parse(JSON.stringify(snapshotOf(metrics)))
     expect(readLayers(snapshot)).toEqual([row])
     expect(readHistograms(snapshot)).toEqual(histogramSet)

@@ -20,7 +20,7 @@ function hasNumbers(value: Record<string, unknown>, keys: readonly string[]): bo
 }
 
 export function isParamCounts(value: unknown): value is ParamCounts {
-  return isRecord(value) && hasNumbers(value, ['total', 'nonzero', 'prunable', 'prunableNonzero'])
+  return isRecord(value) && hasNumbers(value, ['total', 'nonzero', 'prunable', 'prunableNonzero', 'built', 'prunableBuilt'])
 }
 
 export function isLayerStats(value: unknown): value is LayerStats {

@@ -6,6 +6,10 @@ export type ParamCounts = {
   nonzero: number
   prunable: number
   prunableNonzero: number
+  /** Parameters as the model was built, before structured pruning removed any (equal to total until then). */
+  built: number
+  /** Kernel entries as the model was built. */
+  prunableBuilt: number
 }
 
 /** One row per layer that has a kernel. A layer with several kernels (LSTM) sums them. */
@@ -18,8 +22,13 @@ export type LayerStats = {
   /** Kernel entries (the prunable weights of the layer). */
   params: number
   nonzero: number
-  /** Fraction of the kernel entries that are exactly zero, 0..1. */
+  /**
+   * Fraction of the layer's kernel entries as built that are zero or gone, 0..1: exact zeros, and the
+   * entries structured pruning removed (so a layer cut from 300 to 150 units reads at least 0.5).
+   */
   sparsity: number
+  /** Kernel entries as the model was built, when structured pruning has cut the layer since. */
+  builtParams?: number
   /** The layer's other trainable entries (its bias), never counted as prunable. */
   biasParams: number
   /**

@@ -1,4 +1,4 @@
-import type { SnapshotContext, WeightRef } from '@prunekit/core'
+import type { Lineage, SnapshotContext, WeightRef } from '@prunekit/core'
 
 /** What one read of a trainable weight tells every metric of a snapshot. */
 export interface WeightStat {
@@ -8,6 +8,8 @@ export interface WeightStat {
   kind: string
   shape: number[]
   size: number
+  /** Entries the weight had when the model was built: more than `size` once structured pruning cut it. */
+  builtSize: number
   /** Entries that are not exactly zero (NaN counts as nonzero). */
   nonzero: number
   /** Kernels (rank >= 2) are prunable; biases and other vectors are not. */
@@ -27,7 +29,13 @@ export function isPrunable(ref: Pick<WeightRef, 'shape'>): boolean {
   return ref.shape.length >= 2
 }
 
-async function readStat(ref: WeightRef): Promise<WeightStat> {
+/** Entries of a weight as first built: its shape with every axis structured pruning cut at its original length. */
+function builtSize(ref: WeightRef, lineage: Lineage): number {
+  const cuts = lineage.get(ref.key) ?? []
+  return ref.shape.reduce((n, d, axis) => n * (cuts.find((c) => c.axis === axis)?.length ?? d), 1)
+}
+
+async function readStat(ref: WeightRef, lineage: Lineage): Promise<WeightStat> {
   // read() returns the variable's own tensor, so nothing is allocated here that needs disposing.
   const data = (await ref.variable.read().data()) as Float32Array
   let nonzero = 0
@@ -40,12 +48,12 @@ async function readStat(ref: WeightRef): Promise<WeightStat> {
   }
   const prunable = isPrunable(ref)
   const { key, layerName, layerType, kind, shape, size } = ref
-  return { key, layerName, layerType, kind, shape, size, nonzero, prunable, maxAbs, ...(prunable ? { values: data } : {}) }
+  return { key, layerName, layerType, kind, shape, size, builtSize: builtSize(ref, lineage), nonzero, prunable, maxAbs, ...(prunable ? { values: data } : {}) }
 }
 
 async function collect(ctx: SnapshotContext): Promise<WeightStats> {
   const weights: WeightStat[] = []
-  for (const ref of ctx.model.weights()) weights.push(await readStat(ref))
+  for (const ref of ctx.model.weights()) weights.push(await readStat(ref, ctx.model.lineage))
   return { weights }
 }
 

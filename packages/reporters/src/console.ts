@@ -27,7 +27,8 @@ export function layerTable(snapshot: Snapshot): string[] {
   // The last column draws each layer's sparsity as a bar; the dashes above it span 100%.
   return textTable(
     ['layer', 'shape', 'params', 'nonzero', 'sparsity', ' '.repeat(barWidth)],
-    layers.map((l) => [l.name, `[${l.shape.join(', ')}]`, int(l.params), int(l.nonzero), percent(l.sparsity), textBar(l.sparsity, barWidth)]),
+    // A layer that structured pruning cut shows its kernel entries now "of" those it was built with.
+    layers.map((l) => [l.name, `[${l.shape.join(', ')}]`, l.builtParams ? `${int(l.params)} of ${int(l.builtParams)}` : int(l.params), int(l.nonzero), percent(l.sparsity), textBar(l.sparsity, barWidth)]),
     [false, false, true, true, true, false],
   )
 }

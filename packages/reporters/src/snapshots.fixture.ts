@@ -25,7 +25,7 @@ function snapshot(label: string, step: number, metrics: { loss: number; accuracy
       loss: metrics.loss,
       accuracy: metrics.accuracy,
       sparsity: (kernels - nonzero) / kernels,
-      params: { total: 37, nonzero: nonzero + 7, prunable: kernels, prunableNonzero: nonzero },
+      params: { total: 37, nonzero: nonzero + 7, prunable: kernels, prunableNonzero: nonzero, built: 37, prunableBuilt: kernels },
       layers,
       histograms: { bins: 3, layers: histograms },
       size: { denseBytes: 148, nonzeroBytes: (nonzero + 7) * 8 },

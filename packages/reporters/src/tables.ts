@@ -27,7 +27,8 @@ export function summaryTable(snapshots: readonly Snapshot[]): Table {
         fixed(readFinite(s, 'loss')),
         fixed(readFinite(s, 'accuracy')),
         sparsity === undefined ? missing : percent(sparsity),
-        params ? `${int(params.nonzero)} of ${int(params.total)}` : missing,
+        // Of the parameters the model was built with, so structured pruning's removals count as pruned.
+        params ? `${int(params.nonzero)} of ${int(params.built)}` : missing,
         size ? bytes(size.denseBytes) : missing,
         size ? bytes(size.nonzeroBytes) : missing,
       ]
