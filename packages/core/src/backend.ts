@@ -21,7 +21,8 @@ export interface BackendOptions {
   threads?: number
 }
 
-const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node)
+/** Whether this runs in Node.js (not a browser): Node-only code is loaded with a dynamic import behind it. */
+export const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node)
 let threadedWasm = 1
 
 const backendNames: readonly BackendName[] = ['wasm', 'cpu']

@@ -1,16 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core'
-import * as tfl from '@tensorflow/tfjs-layers'
 import { PruneError } from './errors.js'
 import { cutsBetween, sliceTensor, type Lineage } from './lineage.js'
 import type { MaskSet } from './masks.js'
-import { PrunableModel } from './model.js'
-
-/** Every weight of a model, trainable or not (BatchNorm's moving statistics too), keyed as `layer/kind`. */
-function allWeights(model: tfl.LayersModel): Array<{ key: string; variable: tfl.LayerVariable }> {
-  return model.layers.flatMap((layer) => layer.weights.map((variable) => ({ key: `${layer.name}/${variable.originalName.split('/').pop()}`, variable })))
-}
-
-const shapeOf = (variable: tfl.LayerVariable): number[] => variable.shape.map((d) => d ?? 0)
+import { PrunableModel, weightKind } from './model.js'
+import { modelFromTopology } from './topology.js'
 
 /** A copy of a model's weights (all of them) and masks, and of its architecture, to restore or rewind to later. */
 export class Checkpoint {
@@ -23,14 +16,14 @@ export class Checkpoint {
   ) {}
 
   static capture(model: PrunableModel): Checkpoint {
-    const weights = new Map(allWeights(model.model).map(({ key, variable }) => [key, tf.keep(tf.clone(variable.read()))] as const))
+    const weights = new Map(model.weights('all').map(({ key, variable }) => [key, tf.keep(tf.clone(variable.read()))] as const))
     return new Checkpoint(weights, model.masks.clone(), model.lineage, model.model.toJSON(null, false) as object, model.output)
   }
 
   /** Whether the model has exactly the saved weights' shapes, so that the saved weights and masks can be written into it. */
   fits(model: PrunableModel): boolean {
-    const weights = allWeights(model.model)
-    return weights.length === this.weights.size && weights.every(({ key, variable }) => this.weights.get(key)?.shape.join() === shapeOf(variable).join())
+    const weights = model.weights('all')
+    return weights.length === this.weights.size && weights.every(({ key, shape }) => this.weights.get(key)?.shape.join() === shape.join())
   }
 
   /**
@@ -38,16 +31,10 @@ export class Checkpoint {
    * changed since comes back whole), weights, masks and lineage. The current model is not touched.
    */
   async rebuild(): Promise<PrunableModel> {
-    const model = await tfl.models.modelFromJSON({ modelTopology: this.topology as tf.io.ModelJSON['modelTopology'] })
-    try {
-      for (const { key, variable } of allWeights(model)) variable.write(this.weights.get(key)!)
-      const restored = new PrunableModel(model, { masks: this.masks.clone(), output: this.output, lineage: this.lineage })
-      restored.applyMasks()
-      return restored
-    } catch (error) {
-      model.dispose()
-      throw error
-    }
+    const model = await modelFromTopology(this.topology, (layer) => layer.weights.map((v) => tf.clone(this.weights.get(`${layer.name}/${weightKind(v)}`)!)))
+    const restored = new PrunableModel(model, { masks: this.masks.clone(), output: this.output, lineage: this.lineage })
+    restored.applyMasks()
+    return restored
   }
 
   /** The saved value of one weight, by key (`dense_1/kernel`). */
@@ -64,7 +51,7 @@ export class Checkpoint {
    */
   restore(model: PrunableModel, masks: 'saved' | 'current' = 'saved'): void {
     const values = new Map<string, tf.Tensor>()
-    const refs = allWeights(model.model).map(({ key, variable }) => ({ key, variable, shape: shapeOf(variable) }))
+    const refs = model.weights('all')
     try {
       for (const ref of refs) {
         const saved = this.weights.get(ref.key)

@@ -1,5 +1,5 @@
 export { loadDataset, prune, train, type PruneOptions, type TrainOptions } from './api.js'
-export { setupBackend, type BackendInfo, type BackendName, type BackendOptions } from './backend.js'
+export { isNode, setupBackend, type BackendInfo, type BackendName, type BackendOptions } from './backend.js'
 export { Checkpoint } from './checkpoint.js'
 export { Catalog, type AddOptions, type CatalogEntry, type Named } from './catalog.js'
 export {
@@ -52,7 +52,7 @@ export { magnitude } from './magnitude.js'
 export { carryOptimizer, stateLayout, type StateLayout } from './optimizer-state.js'
 export { MaskSet } from './masks.js'
 export { defineMetric, type Metric, type MetricValue, type Snapshot, type SnapshotContext } from './metric.js'
-export { PrunableModel, defineModel, type ModelContext, type ModelFactory, type WeightRef } from './model.js'
+export { PrunableModel, defineModel, weightKind, type ModelContext, type ModelFactory, type WeightRef } from './model.js'
 export { runPipeline, type PipelineResult, type RunOptions } from './pipeline.js'
 export { addIssues, checkRegistered } from './registered-name.js'
 export { definePlugin, registerAll, type CatalogName, type PrunekitPlugin, type Registry } from './registry.js'
@@ -90,6 +90,7 @@ export { layerSelector, matchesSelector, type LayerSelector } from './selectors.
 export { describeSnapshot, recordSnapshot, type RecordedSnapshot } from './snapshot.js'
 export { applyStrategy, optionsAtSparsity, pruneToSparsity, resolveSparsityTarget, type SparsityTarget } from './sparsity-target.js'
 export { defineStep, stepSchema, type RunContext, type StepFactory } from './step.js'
+export { modelFromTopology } from './topology.js'
 export {
   defineSchedule,
   defineStrategy,

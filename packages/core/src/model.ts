@@ -39,6 +39,9 @@ export interface WeightRef {
   size: number
 }
 
+/** A weight's short name, the last part of its original name: `dense_1/kernel` -> kernel. */
+export const weightKind = (variable: LayerVariable): string => variable.originalName.split('/').pop() ?? variable.originalName
+
 /** A tf.LayersModel together with the masks that hold its pruned weights at zero. */
 export class PrunableModel {
   readonly masks: MaskSet
@@ -60,12 +63,12 @@ export class PrunableModel {
     return Array.isArray(result) ? result[this.output] : result
   }
 
-  /** Every trainable weight, in layer order. */
-  weights(): WeightRef[] {
+  /** Every trainable weight, in layer order; with 'all', the non-trainable ones too (BatchNorm's moving statistics). */
+  weights(which: 'trainable' | 'all' = 'trainable'): WeightRef[] {
     const refs: WeightRef[] = []
     for (const layer of this.model.layers) {
-      for (const variable of layer.trainableWeights) {
-        const kind = variable.originalName.split('/').pop() ?? variable.originalName
+      for (const variable of which === 'all' ? layer.weights : layer.trainableWeights) {
+        const kind = weightKind(variable)
         refs.push({
           key: `${layer.name}/${kind}`,
           layerName: layer.name,

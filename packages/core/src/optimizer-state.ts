@@ -5,13 +5,11 @@ import type { PrunableModel } from './model.js'
 /** What an optimizer's state belongs to: the trainable weights in the order the Trainer passes them, and their lineage. */
 export interface StateLayout {
   keys: string[]
-  shapes: number[][]
   lineage: Lineage
 }
 
 export function stateLayout(model: PrunableModel): StateLayout {
-  const refs = model.weights()
-  return { keys: refs.map((r) => r.key), shapes: refs.map((r) => r.shape), lineage: model.lineage }
+  return { keys: model.weights().map((r) => r.key), lineage: model.lineage }
 }
 
 interface Slot {

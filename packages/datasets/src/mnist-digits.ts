@@ -1,4 +1,4 @@
-import { DataError } from '@prunekit/core'
+import { DataError, isNode } from '@prunekit/core'
 
 /** Pixels per digit (28 x 28). */
 export const mnistPixels = 784
@@ -13,8 +13,6 @@ export interface MnistDigits {
 
 // Parsed once per process: the JSON files hold 20 MB of text.
 let cached: Promise<MnistDigits> | undefined
-
-const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node)
 
 /** Reads the real digits of the `mnist` package (mnist/src/digits/0..9.json), once per process. Node.js only. */
 export function loadMnistDigits(): Promise<MnistDigits> {

@@ -78,3 +78,12 @@ export function sequentialModel(name: string, inputShape: number[], makers: Laye
   const layers = makers.map((make, i) => make(i === 0 ? { inputShape: [...inputShape] } : {}))
   return tfl.sequential({ name, layers })
 }
+
+/**
+ * A perceptron: inputs of rank > 1 flattened, hidden Dense layers dense_1..dense_n (each spec's units
+ * and activation), then the output layer. The builders of mlp, seed-mlp and lenet-300-100.
+ */
+export function denseStack(name: string, ctx: ModelContext, hidden: Array<Omit<DenseSpec, 'name'>>, useBias = true): tfl.LayersModel {
+  const layers = hidden.map((spec, i) => dense({ ...spec, name: `dense_${i + 1}` }, ctx.rng))
+  return sequentialModel(name, ctx.inputShape, [...flattenIfNeeded(ctx.inputShape), ...layers, outputLayer(ctx, useBias)])
+}

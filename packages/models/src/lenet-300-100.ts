@@ -1,7 +1,7 @@
 import { defineModel } from '@prunekit/core'
 import { z } from 'zod'
 import { checkContext } from './context.js'
-import { dense, flattenIfNeeded, outputLayer, sequentialModel } from './layers.js'
+import { denseStack } from './layers.js'
 
 export const lenet300100Options = z.object({}).strict()
 
@@ -14,11 +14,6 @@ export const lenet300100Model = defineModel<Lenet300100Options>({
   options: lenet300100Options,
   build(_options, ctx) {
     checkContext('lenet-300-100', ctx)
-    return sequentialModel('lenet-300-100', ctx.inputShape, [
-      ...flattenIfNeeded(ctx.inputShape),
-      dense({ name: 'dense_1', units: 300, activation: 'relu' }, ctx.rng),
-      dense({ name: 'dense_2', units: 100, activation: 'relu' }, ctx.rng),
-      outputLayer(ctx),
-    ])
+    return denseStack('lenet-300-100', ctx, [300, 100].map((units) => ({ units, activation: 'relu' as const })))
   },
 })

@@ -2,7 +2,7 @@ import { defineModel } from '@prunekit/core'
 import { z } from 'zod'
 import { activationNames, activationSchema } from './activation.js'
 import { checkContext } from './context.js'
-import { dense, flattenIfNeeded, outputLayer, sequentialModel } from './layers.js'
+import { denseStack } from './layers.js'
 
 export const mlpOptions = z
   .object({
@@ -34,9 +34,7 @@ export const mlpModel = defineModel<MlpOptions>({
   options: mlpOptions,
   build(options, ctx) {
     checkContext('mlp', ctx)
-    const hidden = options.units.map((units, i) =>
-      dense({ name: `dense_${i + 1}`, units, activation: options.activations[i] ?? options.activation, useBias: options.useBias }, ctx.rng),
-    )
-    return sequentialModel('mlp', ctx.inputShape, [...flattenIfNeeded(ctx.inputShape), ...hidden, outputLayer(ctx, options.useBias)])
+    const hidden = options.units.map((units, i) => ({ units, activation: options.activations[i] ?? options.activation, useBias: options.useBias }))
+    return denseStack('mlp', ctx, hidden, options.useBias)
   },
 })

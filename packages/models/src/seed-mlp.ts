@@ -1,7 +1,7 @@
 import { defineModel } from '@prunekit/core'
 import { z } from 'zod'
 import { checkContext } from './context.js'
-import { dense, flattenIfNeeded, outputLayer, sequentialModel } from './layers.js'
+import { denseStack } from './layers.js'
 
 const width = z.number().int().positive()
 
@@ -20,12 +20,6 @@ export const seedMlpModel = defineModel<SeedMlpOptions>({
   options: seedMlpOptions,
   build(options, ctx) {
     checkContext('seed-mlp', ctx)
-    const [first, second] = options.hidden
-    return sequentialModel('seed-mlp', ctx.inputShape, [
-      ...flattenIfNeeded(ctx.inputShape),
-      dense({ name: 'dense_1', units: first, activation: 'relu' }, ctx.rng),
-      dense({ name: 'dense_2', units: second, activation: 'relu' }, ctx.rng),
-      outputLayer(ctx),
-    ])
+    return denseStack('seed-mlp', ctx, options.hidden.map((units) => ({ units, activation: 'relu' as const })))
   },
 })

@@ -1,9 +1,9 @@
+import { modelFromTopology, sliceTensor, weightKind } from '@prunekit/core'
 import * as tf from '@tensorflow/tfjs-core'
-import * as tfl from '@tensorflow/tfjs-layers'
+import type * as tfl from '@tensorflow/tfjs-layers'
 import { planFolds, type BatchNormFold, type FoldPlan } from './fold-plan.js'
 import { describeModel } from './graph.js'
-import { sliceTensor } from './surgery.js'
-import { weightKind } from './weights.js'
+import { layerWeights } from './weights.js'
 
 interface JsonLayer {
   name?: string
@@ -71,23 +71,12 @@ export async function foldBatchNorm(model: tfl.LayersModel, options: { activatio
     removeLayer(config, fusion.activation, fusion.producer)
     config.layers.find((entry) => entry.config.name === fusion.producer)!.config.activation = fusion.fn
   }
-  const folded = await tfl.models.modelFromJSON({ modelTopology: topology as unknown as tf.io.ModelJSON['modelTopology'] })
-  try {
-    const byProducer = new Map(plan.folded.map((f) => [f.producer, f]))
-    for (const layer of folded.layers) {
-      if (layer.weights.length === 0) continue
-      const fold = byProducer.get(layer.name)
-      const original = new Map(model.getLayer(layer.name).weights.map((v) => [weightKind(v), v]))
-      const values = fold ? foldedWeights(model, fold) : layer.weights.map((v) => sliceTensor(original.get(weightKind(v))!.read(), [], `${layer.name}/${weightKind(v)}`))
-      try {
-        layer.setWeights(values)
-      } finally {
-        tf.dispose(values)
-      }
-    }
-  } catch (error) {
-    folded.dispose()
-    throw error
-  }
+  const byProducer = new Map(plan.folded.map((f) => [f.producer, f]))
+  const folded = await modelFromTopology(topology, (layer) => {
+    const fold = byProducer.get(layer.name)
+    if (fold) return foldedWeights(model, fold)
+    const original = layerWeights(model, layer.name)
+    return layer.weights.map((v) => sliceTensor(original.get(weightKind(v))!.read(), [], `${layer.name}/${weightKind(v)}`))
+  })
   return { model: folded, ...plan }
 }

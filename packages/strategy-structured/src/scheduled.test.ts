@@ -106,24 +106,22 @@ const config = (pipeline: ConfigInput['pipeline']): ConfigInput => ({
   reporters: [],
 })
 const metrics = ['accuracy', 'params', 'layers']
+const run = (pipeline: ConfigInput['pipeline']) => runPipeline(config(pipeline), { registry: registry() })
 
 describe('restore after structured pruning', () => {
   it('brings back the model as saved, architecture and all, to compare strategies on the same trained model', async () => {
     const tensors = tf.memory().numTensors
-    const result = await runPipeline(
-      config([
-        { train: { epochs: 1 } },
-        { checkpoint: { name: 'trained' } },
-        { evaluate: { label: 'trained', metrics } },
-        { prune: { strategy: 'l1-units', ratio: 0.5 } },
-        { evaluate: { label: 'structured', metrics } },
-        { restore: { name: 'trained' } },
-        { evaluate: { label: 'restored', metrics } },
-        { prune: { strategy: 'magnitude', sparsity: 0.5 } },
-        { evaluate: { label: 'magnitude', metrics: ['accuracy', 'sparsity', 'layers'] } },
-      ]),
-      { registry: registry() },
-    )
+    const result = await run([
+      { train: { epochs: 1 } },
+      { checkpoint: { name: 'trained' } },
+      { evaluate: { label: 'trained', metrics } },
+      { prune: { strategy: 'l1-units', ratio: 0.5 } },
+      { evaluate: { label: 'structured', metrics } },
+      { restore: { name: 'trained' } },
+      { evaluate: { label: 'restored', metrics } },
+      { prune: { strategy: 'magnitude', sparsity: 0.5 } },
+      { evaluate: { label: 'magnitude', metrics: ['accuracy', 'sparsity', 'layers'] } },
+    ])
     const [trained, structured, restored, magnitude] = result.snapshots
     expect(hidden(structured)).toEqual([8, 4])
     expect(restored.metrics).toEqual(trained.metrics)
@@ -137,13 +135,10 @@ describe('restore after structured pruning', () => {
 describe('schedules and iterate drive the structured strategies', () => {
   it('iterate: rounds cut to each sparsity of the units as built, with a lottery-ticket rewind and its reinit control', async () => {
     const tensors = tf.memory().numTensors
-    const result = await runPipeline(
-      config([
-        { train: { epochs: 1 } },
-        { iterate: { rounds: 3, prune: { strategy: 'l1-units', sparsity: [0.25, 0.5, 0.75] }, finetune: { epochs: 1 }, rewind: 'init', control: 'reinit', metrics } },
-      ]),
-      { registry: registry() },
-    )
+    const result = await run([
+      { train: { epochs: 1 } },
+      { iterate: { rounds: 3, prune: { strategy: 'l1-units', sparsity: [0.25, 0.5, 0.75] }, finetune: { epochs: 1 }, rewind: 'init', control: 'reinit', metrics } },
+    ])
     const rounds = result.snapshots.filter((s) => /^round-\d$/.test(s.label))
     expect(rounds.map(hidden)).toEqual([
       [12, 6],
@@ -157,26 +152,20 @@ describe('schedules and iterate drive the structured strategies', () => {
   })
 
   it('gradual: a polynomial schedule removes units while training, never adding any back', async () => {
-    const result = await runPipeline(
-      config([
-        { train: { epochs: 3, prune: { strategy: 'l1-units', schedule: { name: 'polynomial', finalSparsity: 0.5, endStep: 20, frequency: 5 } } } },
-        { evaluate: { label: 'end', metrics } },
-      ]),
-      { registry: registry() },
-    )
+    const result = await run([
+      { train: { epochs: 3, prune: { strategy: 'l1-units', schedule: { name: 'polynomial', finalSparsity: 0.5, endStep: 20, frequency: 5 } } } },
+      { evaluate: { label: 'end', metrics } },
+    ])
     expect(hidden(result.snapshots[0])).toEqual([8, 4])
     expect(result.steps[0].summary).toMatch(/l1-units on a polynomial schedule: [3-5] prune\(s\), now at 50\.00% sparsity$/)
   })
 
   it('refuses ratio where a schedule or iterate sets the sparsity, and both fractions at once', async () => {
-    const error = await runPipeline(
-      config([
-        { iterate: { rounds: 2, prune: { strategy: 'l1-units', ratio: 0.5, sparsity: [0.2, 0.4] } } },
-        { prune: { strategy: 'l1-units', ratio: 0.5, sparsity: 0.5 } },
-        { prune: { strategy: 'l1-units' } },
-      ]),
-      { registry: registry() },
-    ).then(
+    const error = await run([
+      { iterate: { rounds: 2, prune: { strategy: 'l1-units', ratio: 0.5, sparsity: [0.2, 0.4] } } },
+      { prune: { strategy: 'l1-units', ratio: 0.5, sparsity: 0.5 } },
+      { prune: { strategy: 'l1-units' } },
+    ]).then(
       () => expect.unreachable('the config is invalid'),
       (e: unknown) => e as ConfigError,
     )

@@ -1,8 +1,8 @@
-import { extendLineage, MaskSet, PrunableModel, sliceTensor, type AxisCut } from '@prunekit/core'
+import { extendLineage, MaskSet, modelFromTopology, PrunableModel, sliceTensor, weightKind, type AxisCut } from '@prunekit/core'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { cutsFor, groupSizes, type UnitPlan } from './plan.js'
-import { weightKind } from './weights.js'
+import { layerWeights } from './weights.js'
 
 export { sliceTensor }
 
@@ -29,34 +29,15 @@ function resizedTopology(model: tfl.LayersModel, plan: UnitPlan): tf.io.ModelJSO
  * on both sides (a layer's own units, and each consumer's input channels). The original is untouched.
  */
 export async function rebuildModel(model: tfl.LayersModel, plan: UnitPlan): Promise<tfl.LayersModel> {
-  const rebuilt = await tfl.models.modelFromJSON({ modelTopology: resizedTopology(model, plan) })
-  try {
-    for (const layer of rebuilt.layers) {
-      if (layer.weights.length === 0) continue
-      const original = new Map(model.getLayer(layer.name).weights.map((v) => [weightKind(v), v]))
-      const values: tf.Tensor[] = []
-      try {
-        for (const variable of layer.weights) {
-          const kind = weightKind(variable)
-          const source = original.get(kind)
-          if (!source) throw new Error(`Structured surgery found no weight ${layer.name}/${kind} in the original model.`)
-          values.push(sliceTensor(source.read(), cutsFor(plan, layer.name, kind), `${layer.name}/${kind}`))
-        }
-      } catch (error) {
-        tf.dispose(values)
-        throw error
-      }
-      try {
-        layer.setWeights(values)
-      } finally {
-        tf.dispose(values)
-      }
-    }
-  } catch (error) {
-    rebuilt.dispose()
-    throw error
-  }
-  return rebuilt
+  return modelFromTopology(resizedTopology(model, plan), (layer) => {
+    const original = layerWeights(model, layer.name)
+    return layer.weights.map((variable) => {
+      const kind = weightKind(variable)
+      const source = original.get(kind)
+      if (!source) throw new Error(`Structured surgery found no weight ${layer.name}/${kind} in the original model.`)
+      return sliceTensor(source.read(), cutsFor(plan, layer.name, kind), `${layer.name}/${kind}`)
+    })
+  })
 }
 
 /** The masks of the original, sliced like their weights, so unstructured pruning survives the surgery. */
@@ -71,16 +52,11 @@ export function carryMasks(masks: MaskSet, plan: UnitPlan): MaskSet {
 }
 
 /** Every weight the plan cuts, by key, with its cuts. */
-function planCuts(model: tfl.LayersModel, plan: UnitPlan): Map<string, AxisCut[]> {
-  const cuts = new Map<string, AxisCut[]>()
-  for (const layer of model.layers) {
-    for (const variable of layer.weights) {
-      const kind = weightKind(variable)
-      const weightCuts = cutsFor(plan, layer.name, kind)
-      if (weightCuts.length) cuts.set(`${layer.name}/${kind}`, weightCuts)
-    }
-  }
-  return cuts
+function planCuts(model: PrunableModel, plan: UnitPlan): Map<string, AxisCut[]> {
+  return new Map(model.weights('all').flatMap(({ key, layerName, kind }) => {
+    const cuts = cutsFor(plan, layerName, kind)
+    return cuts.length ? [[key, cuts] as const] : []
+  }))
 }
 
 /**
@@ -92,7 +68,7 @@ export async function removeUnits(model: PrunableModel, plan: UnitPlan): Promise
   let masks: MaskSet | undefined
   try {
     masks = carryMasks(model.masks, plan)
-    const lineage = extendLineage(model.lineage, planCuts(model.model, plan))
+    const lineage = extendLineage(model.lineage, planCuts(model, plan))
     const result = new PrunableModel(rebuilt, { masks, output: model.output, lineage })
     result.applyMasks()
     return result

@@ -1,7 +1,5 @@
+import { weightKind } from '@prunekit/core'
 import type { LayerVariable, LayersModel } from '@tensorflow/tfjs-layers'
-
-/** A weight's short name, as PrunableModel keys it: `dense_1/kernel` -> kernel. */
-export const weightKind = (variable: LayerVariable): string => variable.originalName.split('/').pop() ?? variable.originalName
 
 /** Every weight of a layer (trainable and not), by short name. */
 export function layerWeights(model: LayersModel, layer: string): Map<string, LayerVariable> {
