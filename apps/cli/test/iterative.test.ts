@@ -68,13 +68,12 @@ describe('@prunekit/strategy-iterative from the command line', () => {
     ])
   })
 
-  it('lists the schedules and the iterate step once the config loads the plugin', async () => {
+  it('lists the iterate step once the config loads the plugin, and core\'s schedules', async () => {
     const dir = tempDir({ 'prunekit.yaml': config('  - evaluate: {}') })
     const result = await cli(['list', '--config', 'prunekit.yaml'], dir)
     expect(result.code).toBe(0)
-    for (const name of ['iterate', 'constant', 'linear', 'polynomial', 'geometric']) {
-      expect(result.stdout).toMatch(new RegExp(`^  ${name} +\\S.*\\[@prunekit/strategy-iterative\\]$`, 'm'))
-    }
+    expect(result.stdout).toMatch(/^  iterate +\S.*\[@prunekit\/strategy-iterative\]$/m)
+    for (const name of ['constant', 'linear', 'polynomial', 'geometric']) expect(result.stdout).toMatch(new RegExp(`^  ${name} +\\S.*\\[@prunekit/core\\]$`, 'm'))
   })
 
   it.each(['iterative.yaml', 'lottery-ticket.yaml', 'gradual.yaml', 'gradual-from-scratch.yaml', 'one-shot-95.yaml', 'dense-15.yaml', 'structured-iterative.yaml', 'structured-gradual.yaml', 'structured-one-shot.yaml'])('validates examples/%s', async (example) => {

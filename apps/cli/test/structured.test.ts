@@ -69,7 +69,7 @@ reporters: [json]
 out: out
 `)
     expect(report.steps[3].summary).toBe(
-      'folded 2 BatchNorm(s) (bn_1 into conv_1, bn_2 into conv_2), fused 2 activation(s) (relu_1 into conv_1, relu_2 into conv_2); 10 -> 6 layers; checkpoints init dropped (they hold weights from before the fold)',
+      'folded 2 BatchNorm(s) (bn_1 into conv_1, bn_2 into conv_2), fused 2 activation(s) (relu_1 into conv_1, relu_2 into conv_2); 10 -> 6 layers; checkpoints init restore the unfolded model as saved, and cannot be rewound into the folded one',
     )
     const [structured, deployed] = report.snapshots.map((s) => s.metrics)
     expect(deployed.accuracy).toBe(structured.accuracy)

@@ -37,9 +37,10 @@ export class Checkpoint {
     return restored
   }
 
-  /** The saved value of one weight, by key (`dense_1/kernel`). */
-  get(key: string): tf.Tensor | undefined {
-    return this.weights.get(key)
+  /** A copy of the saved value of one weight, by key (`dense_1/kernel`); the caller disposes it. */
+  copyOf(key: string): tf.Tensor | undefined {
+    const saved = this.weights.get(key)
+    return saved && tf.clone(saved)
   }
 
   /**

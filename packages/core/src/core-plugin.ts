@@ -4,11 +4,12 @@ import { checkpointStep, restoreStep } from './steps/checkpoint.js'
 import { evaluateStep } from './steps/evaluate.js'
 import { finetuneStep, trainStep } from './steps/fit.js'
 import { pruneStep } from './steps/prune.js'
+import { builtinSchedules } from './schedules/index.js'
 
-/** Core's built-ins: the magnitude strategy and the train / evaluate / prune / finetune / checkpoint / restore steps. */
+/** Core's built-ins: the magnitude strategy, the train / evaluate / prune / finetune / checkpoint / restore steps and the pruning schedules. */
 export const corePlugin = definePlugin({
   name: '@prunekit/core',
   register(registry) {
-    registerAll(registry, { strategies: [magnitude], steps: [trainStep, evaluateStep, pruneStep, finetuneStep, checkpointStep, restoreStep] })
+    registerAll(registry, { strategies: [magnitude], steps: [trainStep, evaluateStep, pruneStep, finetuneStep, checkpointStep, restoreStep], schedules: Object.values(builtinSchedules) })
   },
 })

@@ -1,15 +1,15 @@
 import { z } from 'zod'
-import { Checkpoint } from './checkpoint.js'
+import { optimizerNames } from './optimizers.js'
 import type { Rng } from './rng.js'
 import { gradualPruning, type ScheduledPrune } from './scheduled-prune.js'
 import type { RunContext } from './step.js'
-import { Trainer, type FitResult } from './trainer.js'
+import { Trainer, type FitResult, type TrainProgress } from './trainer.js'
 
 /** The options of one fit: epochs, and overrides of the config's `train` defaults. */
 export function fitSettingsShape(defaultEpochs: number) {
   return {
     epochs: z.number().int().min(0).default(defaultEpochs).describe('Passes over the training split'),
-    optimizer: z.enum(['sgd', 'momentum', 'adam']).optional().describe('Overrides train.optimizer'),
+    optimizer: z.enum(optimizerNames).optional().describe('Overrides train.optimizer'),
     learningRate: z.number().positive().optional().describe('Overrides train.learningRate'),
     batchSize: z.number().int().positive().optional().describe('Overrides train.batchSize'),
     shuffle: z.boolean().optional().describe('Overrides train.shuffle'),
@@ -26,16 +26,10 @@ export type FitSettings = z.output<ReturnType<typeof fitSettingsSchema>>
 /** The name a fit saves the weights under after epoch k (see `checkpoints` on train / finetune). */
 export const epochCheckpoint = (epoch: number): string => `epoch-${epoch}`
 
-/** Saves ctx.model under `name` in the run's checkpoints, replacing (and freeing) an earlier one. */
-function saveCheckpoint(ctx: RunContext, name: string): void {
-  ctx.checkpoints.get(name)?.dispose()
-  ctx.checkpoints.set(name, Checkpoint.capture(ctx.model))
-}
-
 export interface FitExtras {
   /** Gradual pruning: re-run a strategy whenever the schedule's sparsity changes. */
   prune?: ScheduledPrune
-  /** Epochs (1-based) after which the weights are saved as `epoch-k` in ctx.checkpoints. */
+  /** Epochs (1-based) after which the weights are saved as `epoch-k` in the run's checkpoints. */
   checkpoints?: readonly number[]
   /** Shuffles with this generator instead of the run's. */
   rng?: Rng
@@ -50,8 +44,9 @@ export interface FitOutcome extends FitResult {
 }
 
 /**
- * Trains ctx.model with the config's train defaults overridden by `settings`, continuing the run's
- * optimizer unless told otherwise; with `prune`, prunes gradually as it trains. Updates ctx.model.
+ * Trains the run's model with the config's train defaults overridden by `settings`, continuing the
+ * run's optimizer state unless told otherwise; with `prune`, prunes gradually as it trains (a
+ * structured strategy puts each smaller model in the slot, and training goes on with it).
  */
 export async function fitModel(ctx: RunContext, settings: FitSettings, extras: FitExtras = {}): Promise<FitOutcome> {
   const { resetOptimizer, ...overrides } = settings
@@ -60,19 +55,17 @@ export async function fitModel(ctx: RunContext, settings: FitSettings, extras: F
   const pruning = extras.prune ? gradualPruning(ctx, extras.prune) : undefined
   await pruning?.at(0) // a schedule may start before the first step
   const fresh = resetOptimizer || extras.freshOptimizer
-  const optimizer = fresh ? undefined : ctx.optimizer(options.optimizer, options.learningRate)
   const saveAt = new Set(extras.checkpoints ?? [])
-  const result = await new Trainer(options).fit(ctx.model, ctx.data.train, {
+  const fit = {
     task: ctx.data.task,
     rng: extras.rng ?? ctx.rng,
-    onProgress: (p) => ctx.progress(p),
-    optimizer,
-    afterStep: pruning ? (step) => pruning.at(step) : undefined,
-    afterEpoch: (epoch) => {
-      if (saveAt.has(epoch)) saveCheckpoint(ctx, epochCheckpoint(epoch))
+    onProgress: (p: TrainProgress) => ctx.progress(p),
+    afterStep: pruning ? (step: number) => pruning.at(step) : undefined,
+    afterEpoch: (epoch: number) => {
+      if (saveAt.has(epoch)) ctx.slot.checkpoints.save(epochCheckpoint(epoch))
     },
-  })
-  ctx.model = result.model
+  }
+  const result = await new Trainer(options).fitSlot(ctx.slot, ctx.data.train, fit, { fresh })
   return { ...result, prunes: pruning?.prunes ?? 0, sparsity: pruning?.sparsity ?? 0 }
 }
 

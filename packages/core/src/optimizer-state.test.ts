@@ -1,45 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core'
-import * as tfl from '@tensorflow/tfjs-layers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { setupBackend } from './backend.js'
 import { PrunableModel } from './model.js'
 import { carryOptimizer, stateLayout } from './optimizer-state.js'
-import { createOptimizer } from './trainer.js'
-
-const kept = Int32Array.from([0, 2, 5])
-
-/** Dense 4 -> units -> 2 with seeded weights. */
-function mlp(units: number, seed: number): tfl.LayersModel {
-  return tfl.sequential({
-    layers: [
-      tfl.layers.dense({ name: 'dense_1', inputShape: [4], units, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed }), biasInitializer: 'ones' }),
-      tfl.layers.dense({ name: 'dense_2', units: 2, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) }),
-    ],
-  })
-}
-
-/** The big model's units 0, 2 and 5 of dense_1, as structured surgery would leave them (weights aside). */
-const smaller = () =>
-  new PrunableModel(mlp(3, 9), {
-    lineage: new Map([
-      ['dense_1/kernel', [{ axis: 1, indices: kept, length: 6 }]],
-      ['dense_1/bias', [{ axis: 0, indices: kept, length: 6 }]],
-      ['dense_2/kernel', [{ axis: 0, indices: kept, length: 6 }]],
-    ]),
-  })
-
-function train(model: PrunableModel, optimizer: tf.Optimizer, steps: number): void {
-  const variables = model.weights().map((r) => r.variable.read() as tf.Variable)
-  const x = tf.randomNormal([8, 4], 0, 1, 'float32', 1)
-  const y = tf.randomNormal([8, 2], 0, 1, 'float32', 2)
-  for (let i = 0; i < steps; i++) optimizer.minimize(() => tf.losses.meanSquaredError(y, model.forward(x, true)) as tf.Scalar, false, variables)
-  tf.dispose([x, y])
-}
-
-type Slots = Array<{ variable: tf.Variable }>
-const slots = (optimizer: tf.Optimizer, field: string) => (optimizer as unknown as Record<string, Slots>)[field]
-const values = (t: tf.Tensor) => Array.from(t.dataSync())
-const gather = (t: tf.Tensor, axis: number) => tf.tidy(() => values(tf.gather(t, tf.tensor1d(kept, 'int32'), axis)))
+import { createOptimizer } from './optimizers.js'
+import { gather, mlp, slots, smaller, train, values } from '../test/fixtures.js'
 
 beforeAll(async () => {
   await setupBackend('cpu')

@@ -11,7 +11,6 @@ export interface ScheduleRef {
   options: unknown
 }
 
-const noSchedules = ' (no schedules are registered: add a plugin that brings them, e.g. plugins: [\'@prunekit/strategy-iterative\'])'
 
 /** `polynomial`, or `{ name: polynomial, finalSparsity: 0.9, endStep: 500 }`. */
 export const scheduleInput = z
@@ -27,7 +26,7 @@ export const scheduleInput = z
 export function resolveScheduleRef(registry: Registry, input: z.output<typeof scheduleInput>, ctx: z.RefinementCtx, path: PropertyKey[]): ScheduleRef | undefined {
   const { name, ...options } = typeof input === 'string' ? { name: input } : input
   const namePath = typeof input === 'string' ? path : [...path, 'name']
-  if (!checkRegistered(registry.schedules, name, ctx, namePath, noSchedules)) return undefined
+  if (!checkRegistered(registry.schedules, name, ctx, namePath)) return undefined
   const parsed = registry.schedules.get(name).options.safeParse(options)
   if (!parsed.success) {
     addIssues(ctx, parsed.error.issues, path)

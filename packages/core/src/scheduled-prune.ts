@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { taggedUnion, type JsonSchema } from './json-schema.js'
-import type { PrunableModel } from './model.js'
 import type { Registry } from './registry.js'
 import { createSchedule, resolveScheduleRef, scheduleInput, scheduleJsonSchema, type ScheduleRef } from './schedule-ref.js'
 import { pruneToSparsity, resolveSparsityTarget, type SparsityTarget } from './sparsity-target.js'
@@ -43,8 +42,8 @@ export function scheduledPruneJsonSchema(registry: Registry): JsonSchema {
 
 /** What gradual pruning did during one fit. */
 export interface GradualPruning {
-  /** Re-runs the strategy when the scheduled sparsity at `step` differs from the last; returns the (possibly new) model then. */
-  at(step: number): Promise<PrunableModel | undefined>
+  /** Re-runs the strategy when the scheduled sparsity at `step` differs from the last (a new model goes into the run's slot). */
+  at(step: number): Promise<void>
   /** How many times the strategy ran. */
   readonly prunes: number
   /** The last sparsity the strategy was run at (0 before the first). */
@@ -65,10 +64,10 @@ export function gradualPruning(ctx: RunContext, prune: ScheduledPrune): GradualP
     },
     async at(step) {
       const target = schedule(step)
-      if (target === sparsity) return undefined
+      if (target === sparsity) return
       sparsity = target
       prunes++
-      return pruneToSparsity(ctx, prune, target)
+      await pruneToSparsity(ctx, prune, target)
     },
   }
 }

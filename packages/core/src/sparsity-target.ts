@@ -55,13 +55,12 @@ export function optionsAtSparsity(registry: Registry, target: SparsityTarget, sp
 }
 
 /**
- * Runs a registered strategy on the run's model and makes the result the current model, disposing
- * the one it replaces (structured strategies return a new, smaller model).
+ * Runs a registered strategy on the run's model; a new model it returns (structured strategies
+ * return a smaller one) goes into the slot.
  */
 export async function applyStrategy(ctx: RunContext, strategy: string, options: unknown): Promise<PrunableModel> {
   const pruned = await ctx.registry.strategies.get(strategy).prune(ctx.model, { options }, { rng: ctx.rng, data: ctx.data })
-  if (pruned !== ctx.model) ctx.model.dispose()
-  ctx.model = pruned
+  ctx.slot.replace(pruned)
   return pruned
 }
 

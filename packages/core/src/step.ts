@@ -1,16 +1,14 @@
-import type * as tf from '@tensorflow/tfjs-core'
 import type { ZodType } from 'zod'
 import type { BackendInfo } from './backend.js'
-import type { Checkpoint } from './checkpoint.js'
 import type { Named } from './catalog.js'
 import type { PipelineConfig } from './config.js'
 import type { Dataset } from './data.js'
 import type { Snapshot } from './metric.js'
+import type { ModelSlot } from './model-slot.js'
 import type { PrunableModel } from './model.js'
 import type { Registry } from './registry.js'
 import type { ProgressEvent, StepInfo } from './reporter.js'
 import type { Rng } from './rng.js'
-import type { TrainDefaults } from './trainer.js'
 
 /** Everything a step can read and change while the pipeline runs. */
 export interface RunContext {
@@ -19,17 +17,15 @@ export interface RunContext {
   backend: BackendInfo
   rng: Rng
   data: Dataset
-  /** The current model; a structured strategy may replace it with a smaller one. */
-  model: PrunableModel
-  history: Snapshot[]
-  /** Named weight/mask copies; "init" holds the model as built or loaded. Disposed when the run ends. */
-  checkpoints: Map<string, Checkpoint>
-  step: StepInfo
   /**
-   * The run's optimizer for the current model and settings: train and finetune steps continue its
-   * state, as consecutive Keras fit() calls do. Disposed when the run ends.
+   * The one owner of the run's model, its optimizer state and its checkpoints. A step that makes a
+   * new model (a smaller one, a folded one) hands it over with `slot.replace(next)`.
    */
-  optimizer(name: TrainDefaults['optimizer'], learningRate: number): tf.Optimizer
+  readonly slot: ModelSlot
+  /** The current model: `slot.current`. */
+  readonly model: PrunableModel
+  history: Snapshot[]
+  step: StepInfo
   progress(event: Omit<ProgressEvent, 'step'>): void
   snapshot(snapshot: Snapshot): Promise<void>
 }

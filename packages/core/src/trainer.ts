@@ -5,14 +5,15 @@ import { z } from 'zod'
 import { HostSplit } from './batches.js'
 import type { Split, Task } from './data.js'
 import { taskLoss } from './loss.js'
+import { ModelSlot } from './model-slot.js'
 import type { PrunableModel } from './model.js'
-import { carryOptimizer, stateLayout } from './optimizer-state.js'
+import { optimizerNames } from './optimizers.js'
 import type { Rng } from './rng.js'
 
 /** Defaults for every train / finetune step; each step may override any of them. */
 export const trainDefaultsSchema = z
   .object({
-    optimizer: z.enum(['sgd', 'momentum', 'adam']).default('adam').describe('Optimizer: sgd, momentum (0.9) or adam'),
+    optimizer: z.enum(optimizerNames).default('adam').describe('Optimizer: sgd, momentum (0.9) or adam'),
     learningRate: z.number().positive().default(0.001).describe('Learning rate'),
     batchSize: z.number().int().positive().default(64).describe('Samples per optimizer step'),
     shuffle: z.boolean().default(true).describe('Shuffle the training split every epoch (seeded)'),
@@ -40,15 +41,12 @@ export interface FitContext {
   /** Seeded generator for the per-epoch shuffle. */
   rng: Rng
   onProgress?: (p: TrainProgress) => void
-  /** Continue this optimizer's state (as Keras does across fit calls); otherwise a fresh one is made and disposed. */
-  optimizer?: tf.Optimizer
   /**
    * Runs after every optimizer step (masks already enforced), with the 1-based step count of this
-   * fit. A gradual-pruning schedule re-prunes here; its new masks are enforced from the next step.
-   * Returning a different model (a structured strategy's smaller one) trains that model from the
-   * next step on, with fresh optimizer state; the hook owns the disposal of the old one.
+   * fit. A gradual-pruning schedule re-prunes here; new masks, or a new model put in the slot, are
+   * trained from the next step on.
    */
-  afterStep?: (step: number) => void | PrunableModel | Promise<void | PrunableModel>
+  afterStep?: (step: number) => void | Promise<void>
   /** Runs after each epoch (1-based), e.g. to save a rewind checkpoint. */
   afterEpoch?: (epoch: number) => void | Promise<void>
 }
@@ -58,8 +56,6 @@ export interface FitResult {
   losses: number[]
   samples: number
   seconds: number
-  /** The model trained last: the one passed in, unless afterStep replaced it. */
-  model: PrunableModel
 }
 
 /** The variables a fit updates, and the masks it enforces on them. */
@@ -71,22 +67,7 @@ function bind(model: PrunableModel) {
       const mask = model.masks.get(r.key)
       return mask ? [{ variable: variables[i], mask }] : []
     })
-  return { variables, masked, layout: stateLayout(model) }
-}
-
-export function createOptimizer(name: TrainDefaults['optimizer'], learningRate: number): tf.Optimizer {
-  if (name === 'sgd') return tf.train.sgd(learningRate)
-  if (name === 'momentum') {
-    // tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar its SGD parent keeps: one tensor per optimizer.
-    const optimizer = tf.train.momentum(learningRate, 0.9)
-    const dispose = optimizer.dispose.bind(optimizer)
-    optimizer.dispose = () => {
-      dispose()
-      ;(optimizer as unknown as { c?: tf.Tensor }).c?.dispose()
-    }
-    return optimizer
-  }
-  return tf.train.adam(learningRate)
+  return { model, variables, masked }
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
@@ -98,14 +79,25 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeou
 export class Trainer {
   constructor(readonly options: FitOptions) {}
 
-  /** Trains the model in place on the split. */
+  /** Trains the model in place on the split, with a fresh optimizer. */
   async fit(model: PrunableModel, split: Split, context: FitContext): Promise<FitResult> {
+    const slot = new ModelSlot(model, { borrowed: true })
+    try {
+      return await this.fitSlot(slot, split, context, { fresh: true })
+    } finally {
+      slot.detach()
+    }
+  }
+
+  /**
+   * Trains the slot's model, continuing the slot's optimizer state for these settings (unless
+   * `fresh`). A hook may put a new model in the slot: training goes on with it from the next step.
+   */
+  async fitSlot(slot: ModelSlot, split: Split, context: FitContext, options: { fresh?: boolean } = {}): Promise<FitResult> {
     const { epochs, batchSize, shuffle } = this.options
-    const { task, rng, onProgress, optimizer, afterStep, afterEpoch } = context
-    let owned = optimizer ? undefined : createOptimizer(this.options.optimizer, this.options.learningRate)
-    let opt = optimizer ?? owned!
-    let current = model
-    let bound = bind(current)
+    const { task, rng, onProgress, afterStep, afterEpoch } = context
+    const lease = slot.optimizer(this.options.optimizer, this.options.learningRate, options)
+    let bound = bind(slot.current)
     let masked = bound.masked()
     let step = 0
     const host = await HostSplit.from(split)
@@ -120,19 +112,13 @@ export class Trainer {
         const costs: tf.Scalar[] = []
         for (let b = 0; b < batches.length; b++) {
           const [x, y] = batches[b]
-          const cost = opt.minimize(() => taskLoss(task, y, current.forward(x, true)), true, bound.variables)
+          const { model, variables } = bound
+          const cost = lease.optimizer.minimize(() => taskLoss(task, y, model.forward(x, true)), true, variables)
           if (cost) costs.push(cost)
           if (masked.length) tf.tidy(() => masked.forEach(({ variable, mask }) => variable.assign(tf.mul(variable, mask))))
           if (afterStep) {
-            const next = await afterStep(++step)
-            if (next && next !== current) {
-              // New variables (of another shape): their optimizer state is the old one's, sliced to the units they kept.
-              const carried = carryOptimizer(opt, bound.layout, next, () => createOptimizer(this.options.optimizer, this.options.learningRate))
-              owned?.dispose()
-              owned = opt = carried
-              current = next
-              bound = bind(current)
-            }
+            await afterStep(++step)
+            if (slot.current !== bound.model) bound = bind(slot.current)
             masked = bound.masked() // the hook may have replaced masks
           }
           const last = b === batches.length - 1
@@ -150,8 +136,8 @@ export class Trainer {
         await afterEpoch?.(epoch + 1)
       }
     } finally {
-      owned?.dispose()
+      lease.release()
     }
-    return { losses, samples: epochs * split.size, seconds: (performance.now() - began) / 1000, model: current }
+    return { losses, samples: epochs * split.size, seconds: (performance.now() - began) / 1000 }
   }
 }

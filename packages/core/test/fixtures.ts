@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { z } from 'zod'
-import { createRng, defineDataset, defineModel, definePlugin, type Dataset, type Rng, type Split } from '../src/index.js'
+import { createRng, defineDataset, defineModel, definePlugin, PrunableModel, type Dataset, type Rng, type Split } from '../src/index.js'
 
 /** A tiny dense net with stable names and seeded weights. */
 export function tinyModel(rng: Rng, inputs = 6, hidden = [8, 5], outputs = 3): tfl.LayersModel {
@@ -69,3 +69,38 @@ export const tinyPlugin = definePlugin({
 export async function kernelValues(model: tfl.LayersModel): Promise<Float32Array[]> {
   return Promise.all(model.layers.map((l) => l.getWeights()[0]).filter(Boolean).map(async (w) => new Float32Array(await w.data())))
 }
+
+export const kept = Int32Array.from([0, 2, 5])
+
+/** Dense 4 -> units -> 2 with seeded weights (for optimizer-state tests). */
+export function mlp(units: number, seed: number): tfl.LayersModel {
+  return tfl.sequential({
+    layers: [
+      tfl.layers.dense({ name: 'dense_1', inputShape: [4], units, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed }), biasInitializer: 'ones' }),
+      tfl.layers.dense({ name: 'dense_2', units: 2, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) }),
+    ],
+  })
+}
+
+/** The big model's units 0, 2 and 5 of dense_1, as structured surgery would leave them (weights aside). */
+export const smaller = () =>
+  new PrunableModel(mlp(3, 9), {
+    lineage: new Map([
+      ['dense_1/kernel', [{ axis: 1, indices: kept, length: 6 }]],
+      ['dense_1/bias', [{ axis: 0, indices: kept, length: 6 }]],
+      ['dense_2/kernel', [{ axis: 0, indices: kept, length: 6 }]],
+    ]),
+  })
+
+export function train(model: PrunableModel, optimizer: tf.Optimizer, steps: number): void {
+  const variables = model.weights().map((r) => r.variable.read() as tf.Variable)
+  const x = tf.randomNormal([8, 4], 0, 1, 'float32', 1)
+  const y = tf.randomNormal([8, 2], 0, 1, 'float32', 2)
+  for (let i = 0; i < steps; i++) optimizer.minimize(() => tf.losses.meanSquaredError(y, model.forward(x, true)) as tf.Scalar, false, variables)
+  tf.dispose([x, y])
+}
+
+export type Slots = Array<{ variable: tf.Variable }>
+export const slots = (optimizer: tf.Optimizer, field: string) => (optimizer as unknown as Record<string, Slots>)[field]
+export const values = (t: tf.Tensor) => Array.from(t.dataSync())
+export const gather = (t: tf.Tensor, axis: number) => tf.tidy(() => values(tf.gather(t, tf.tensor1d(kept, 'int32'), axis)))

@@ -1,16 +1,12 @@
 import { definePlugin, registerAll, type PrunekitPlugin } from '@prunekit/core'
 import { iterateStep } from './iterate/step.js'
-import { builtinSchedules } from './schedules.js'
 
-/**
- * Registers the schedules (constant, linear, polynomial, geometric), which also drive
- * `prune: { strategy, schedule }` on core's train and finetune steps, and the `iterate` step.
- */
+/** Registers the `iterate` step: prune-retrain rounds, with lottery-ticket rewinding and the re-init control. */
 export function iterativePlugin(): PrunekitPlugin {
   return definePlugin({
     name: '@prunekit/strategy-iterative',
     register(registry) {
-      registerAll(registry, { schedules: Object.values(builtinSchedules), steps: [iterateStep] })
+      registerAll(registry, { steps: [iterateStep] })
     },
   })
 }

@@ -1,4 +1,4 @@
-import { createRegistry, definePlugin, defineStep, MaskSet, PrunableModel, registerAll, runPipeline, setupBackend, type PrunekitPlugin, type RunContext } from '@prunekit/core'
+import { createRegistry, definePlugin, defineStep, MaskSet, ModelSlot, PrunableModel, registerAll, runPipeline, setupBackend, type PrunekitPlugin, type RunContext } from '@prunekit/core'
 import { datasetsPlugin } from '@prunekit/datasets'
 import { metricsPlugin, readNumber } from '@prunekit/metrics'
 import { modelsPlugin } from '@prunekit/models'
@@ -74,7 +74,7 @@ describe('the fold-batchnorm step', () => {
     ])
     expect(result.steps[5].summary).toBe(
       'folded 2 BatchNorm(s) (bn_1 into conv_1, bn_2 into conv_2), fused 2 activation(s) (relu_1 into conv_1, relu_2 into conv_2); 10 -> 6 layers; ' +
-        'checkpoints init, trained dropped (they hold weights from before the fold)',
+        'checkpoints init, trained restore the unfolded model as saved, and cannot be rewound into the folded one',
     )
     const [before, after] = probes
     expect(after.model).not.toBe(before.model)
@@ -100,10 +100,16 @@ describe('the fold-batchnorm step', () => {
     result.model!.dispose()
   })
 
-  it('forgets the checkpoints, which hold unfolded weights, so a later restore fails by name', async () => {
-    await expect(run({ zoo: 'cnn-small', filters: [4, 4], units: 8 }, [{ checkpoint: { name: 'trained' } }, 'fold-batchnorm', { restore: { name: 'trained' } }])).rejects.toThrow(
-      'No checkpoint named "trained". Saved so far: none. Add a checkpoint step before this one.',
+  it('keeps the checkpoints: they bring back the unfolded model as saved, and refuse to be rewound into the folded one', async () => {
+    const model = { zoo: 'cnn-small', filters: [4, 4], units: 8 }
+    await expect(run(model, [{ checkpoint: { name: 'trained' } }, 'fold-batchnorm', { restore: { name: 'trained', masks: 'current' } }])).rejects.toThrow(
+      'Cannot rewind to checkpoint "trained": fold-batchnorm rewrote the model\'s weights since it was saved. Restore it with masks: saved to bring back the model as saved, or save the checkpoint after fold-batchnorm.',
     )
+    const { result, probes } = await run(model, [{ checkpoint: { name: 'trained' } }, 'fold-batchnorm', 'probe', { restore: { name: 'init' } }, 'probe', { restore: { name: 'trained', masks: 'current' } }])
+    expect(probes.map((p) => p.layers.length)).toEqual([6, 10])
+    expect(result.steps[3].summary).toMatch(/^restored "init": the model as saved/)
+    expect(result.steps[5].summary).toBe('restored "trained"')
+    result.model!.dispose()
   })
 
   it('drops a folded layer\'s bias mask (its bias now holds the BatchNorm\'s shift) and keeps its kernel mask', async () => {
@@ -118,15 +124,18 @@ describe('the fold-batchnorm step', () => {
     masks.setValues('dense/kernel', [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0], [3, 4])
     masks.setValues('dense/bias', [0, 1, 1, 1], [4])
     masks.setValues('output/kernel', [1, 1, 0, 1, 1, 1, 1, 0], [4, 2])
-    const ctx = { model: new PrunableModel(model, { masks }), checkpoints: new Map() } as RunContext
+    const slot = new ModelSlot(new PrunableModel(model, { masks }))
+    const ctx = { slot, get model() { return slot.current } } as RunContext
     ctx.model.applyMasks()
     const x = tf.randomNormal([5, 3], 0, 1, 'float32', 9)
     const want = ctx.model.model.predict(x) as tf.Tensor
-    expect(await foldBatchNormStep.run(ctx, { activations: true })).toBe('folded 1 BatchNorm(s) (bn into dense), fused 0 activation(s); 3 -> 2 layers')
+    expect(await foldBatchNormStep.run(ctx, { activations: true })).toBe(
+      'folded 1 BatchNorm(s) (bn into dense), fused 0 activation(s); 3 -> 2 layers; checkpoints init restore the unfolded model as saved, and cannot be rewound into the folded one',
+    )
     expect(ctx.model.masks.keys()).toEqual(['dense/kernel', 'output/kernel'])
     const got = ctx.model.model.predict(x) as tf.Tensor
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(want, got))).dataSync()[0])).toBeLessThan(1e-5)
     tf.dispose([x, want, got])
-    ctx.model.dispose()
+    slot.dispose()
   })
 })

@@ -54,16 +54,12 @@ export const foldBatchNormStep = defineStep<FoldBatchNormOptions>({
       return `nothing to fold: no BatchNormalization${options.activations ? ' or activation layer' : ''} directly follows a linear Dense or Conv that only it reads; model unchanged`
     }
     const { model: folded, ...plan } = await foldBatchNorm(ctx.model.model, options)
-    const replacement = carryOver(ctx.model, folded, plan)
-    ctx.model.dispose()
-    ctx.model = replacement
-    // Saved weights from before the fold would not compute the same function in the folded layers.
-    const dropped = [...ctx.checkpoints.keys()]
-    for (const checkpoint of ctx.checkpoints.values()) checkpoint.dispose()
-    ctx.checkpoints.clear()
+    const kept = ctx.slot.checkpoints.names()
+    // Saved weights from before the fold would not compute the same function in the folded layers: the slot refuses to rewind into it.
+    ctx.slot.replace(carryOver(ctx.model, folded, plan), { rewrittenBy: 'fold-batchnorm' })
     const norms = `folded ${plan.folded.length} BatchNorm(s)${plan.folded.length ? ` (${listed(plan.folded.map((f) => [f.norm, f.producer]))})` : ''}`
     const activations = options.activations ? `, fused ${plan.fused.length} activation(s)${plan.fused.length ? ` (${listed(plan.fused.map((f) => [f.activation, f.producer]))})` : ''}` : ''
-    const forgotten = dropped.length ? `; checkpoints ${dropped.join(', ')} dropped (they hold weights from before the fold)` : ''
-    return `${norms}${activations}; ${before} -> ${folded.layers.length} layers${forgotten}`
+    const rewind = `; checkpoints ${kept.join(', ')} restore the unfolded model as saved, and cannot be rewound into the folded one`
+    return `${norms}${activations}; ${before} -> ${folded.layers.length} layers${rewind}`
   },
 })

@@ -1,6 +1,4 @@
 import { z } from 'zod'
-import { Checkpoint } from '../checkpoint.js'
-import { PruneError } from '../errors.js'
 import { defineStep } from '../step.js'
 
 const name = z.string().min(1).describe('Checkpoint name ("init" holds the weights as first built or loaded)')
@@ -8,10 +6,11 @@ const name = z.string().min(1).describe('Checkpoint name ("init" holds the weigh
 export const checkpointStep = defineStep({
   name: 'checkpoint',
   description: 'Save the current weights and masks under a name, to restore later in the run',
-  options: z.object({ name }).strict(),
+  options: z
+    .object({ name: name.refine((n) => n !== 'init', 'init is the model as built or loaded: choose another name') })
+    .strict(),
   async run(ctx, options) {
-    ctx.checkpoints.get(options.name)?.dispose()
-    ctx.checkpoints.set(options.name, Checkpoint.capture(ctx.model))
+    ctx.slot.checkpoints.save(options.name)
     return `saved "${options.name}"`
   },
 })
@@ -28,20 +27,5 @@ export const restoreStep = defineStep({
         .describe('saved: bring back the saved masks too (and the saved architecture, if structured pruning changed it); current: keep the current masks and shapes (rewind)'),
     })
     .strict(),
-  async run(ctx, options) {
-    const checkpoint = ctx.checkpoints.get(options.name)
-    if (!checkpoint) {
-      throw new PruneError(`No checkpoint named "${options.name}". Saved so far: ${[...ctx.checkpoints.keys()].join(', ') || 'none'}. Add a checkpoint step before this one.`)
-    }
-    if (options.masks === 'current' || checkpoint.fits(ctx.model)) {
-      checkpoint.restore(ctx.model, options.masks)
-      return `restored "${options.name}"`
-    }
-    // The model changed shape since (structured pruning): bring back the model as it was saved.
-    const restored = await checkpoint.rebuild()
-    const before = ctx.model.model.countParams()
-    ctx.model.dispose()
-    ctx.model = restored
-    return `restored "${options.name}": the model as saved (${before.toLocaleString('en-US')} -> ${restored.model.countParams().toLocaleString('en-US')} params)`
-  },
+  run: (ctx, options) => ctx.slot.checkpoints.restore(options.name, options.masks),
 })

@@ -48,7 +48,7 @@ export const iterateStep = defineStep<IterateOptions>({
   },
   async run(ctx, options) {
     const rewindTo = rewindCheckpoint(options.rewind)
-    if (rewindTo && !ctx.checkpoints.has(rewindTo)) {
+    if (rewindTo && !ctx.slot.checkpoints.has(rewindTo)) {
       const epoch = typeof options.rewind === 'object' ? options.rewind.epoch : 0
       throw new PruneError(`rewind: { epoch: ${epoch} } needs the weights after epoch ${epoch}: add checkpoints: [${epoch}] to the train step before iterate.`)
     }
@@ -58,7 +58,7 @@ export const iterateStep = defineStep<IterateOptions>({
       const seed = ctx.rng.seed()
       const sparsity = options.sparsities[round - 1]
       await pruneToSparsity(ctx, options.target, sparsity)
-      if (rewindTo) ctx.checkpoints.get(rewindTo)!.restore(ctx.model, 'current')
+      if (rewindTo) await ctx.slot.checkpoints.restore(rewindTo, 'current')
       await fitModel(ctx, options.finetune, { rng: createRng(seed), freshOptimizer: rewindTo !== undefined })
       const { snapshot } = await recordSnapshot(ctx, `${options.label}-${round}`, options.metrics)
       const control = options.control === 'reinit' ? await trainControl(ctx, options, round, seed) : undefined

@@ -1,9 +1,8 @@
-import { createRegistry } from '@prunekit/core'
+import { createRegistry } from '../create-registry.js'
 import { describe, expect, it } from 'vitest'
-import { iterativePlugin } from './plugin.js'
-import { builtinSchedules } from './schedules.js'
+import { builtinSchedules } from './index.js'
 
-const registry = createRegistry({ plugins: [iterativePlugin()] })
+const registry = createRegistry()
 
 /** A schedule from the registry, built from raw options as a config would give them. */
 function schedule(name: string, options: Record<string, unknown>): (step: number) => number {

@@ -1,9 +1,9 @@
-import type { ScheduleFactory } from '@prunekit/core'
-import { constantSchedule } from './schedules/constant.js'
-import { geometricSchedule } from './schedules/geometric.js'
-import { linearSchedule, polynomialSchedule } from './schedules/polynomial.js'
+import type { ScheduleFactory } from '../strategy.js'
+import { constantSchedule } from './constant.js'
+import { geometricSchedule } from './geometric.js'
+import { linearSchedule, polynomialSchedule } from './polynomial.js'
 
-/** The schedules this plugin registers, by name. */
+/** The schedules core registers, by name: they drive gradual pruning in train / finetune and the rounds of plugins' steps. */
 export const builtinSchedules = {
   constant: constantSchedule,
   linear: linearSchedule,

@@ -1,4 +1,4 @@
-import { defineSchedule, type ScheduleFactory } from '@prunekit/core'
+import { defineSchedule, type ScheduleFactory } from '../strategy.js'
 import { z } from 'zod'
 import { beginStep, frequency, initialSparsity, sparsitySchema } from './timing.js'
 
