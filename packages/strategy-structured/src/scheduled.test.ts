@@ -6,6 +6,7 @@ import { iterativePlugin } from '@prunekit/strategy-iterative'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { structuredPlugin } from './plugin.js'
 
 const registry = (): Registry => createRegistry({ plugins: [modelsPlugin(), datasetsPlugin(), metricsPlugin(), iterativePlugin(), structuredPlugin()] })
@@ -158,6 +159,47 @@ describe('schedules and iterate drive the structured strategies', () => {
     ])
     expect(hidden(result.snapshots[0])).toEqual([8, 4])
     expect(result.steps[0].summary).toMatch(/l1-units on a polynomial schedule: [3-5] prune\(s\), now at 50\.00% sparsity$/)
+  })
+
+  it('keeps Adam\'s step count and moments through train, gradual structured pruning, iterate and finetune', async () => {
+    const reg = registry()
+    const seen: Array<{ step: number; iterations: number; fits: boolean; moved: boolean }> = []
+    let batches = 0
+    reg.steps.add({
+      name: 'adam-probe',
+      description: 'records the run\'s adam state',
+      options: z.object({}).strict(),
+      async run(ctx) {
+        batches = Math.ceil(ctx.data.train.size / 32)
+        const adam = ctx.slot.optimizer('adam', 0.01).optimizer as unknown as { iterations_: number; accumulatedFirstMoment: Array<{ variable: tf.Variable }> }
+        const moments = adam.accumulatedFirstMoment.map((s) => s.variable)
+        const weights = ctx.model.weights()
+        seen.push({
+          step: ctx.step.index,
+          iterations: adam.iterations_,
+          fits: moments.length === weights.length && moments.every((m, i) => m.shape.join() === weights[i].shape.join()),
+          moved: moments.every((m) => m.dataSync().some((v) => v !== 0)),
+        })
+      },
+    })
+    const tensors = tf.memory().numTensors
+    await runPipeline(
+      config([
+        { train: { epochs: 2, prune: { strategy: 'l1-units', schedule: { name: 'polynomial', finalSparsity: 0.5, endStep: 6, frequency: 2 } } } },
+        'adam-probe',
+        { finetune: { epochs: 1 } },
+        'adam-probe',
+        { iterate: { rounds: 2, prune: { strategy: 'l1-units', sparsity: [0.6, 0.75] }, finetune: { epochs: 1 } } },
+        'adam-probe',
+        { finetune: { epochs: 1, prune: { strategy: 'l1-units', schedule: { name: 'constant', sparsity: 0.8, beginStep: 3 } } } },
+        'adam-probe',
+      ]),
+      { registry: reg },
+    )
+    // Every optimizer step of every fit counts: 2 epochs, then 1, then 2 rounds of 1, then 1.
+    expect(seen.map((s) => s.iterations / batches)).toEqual([2, 3, 5, 6])
+    expect(seen.every((s) => s.fits && s.moved)).toBe(true)
+    expect(tf.memory().numTensors).toBe(tensors)
   })
 
   it('refuses ratio where a schedule or iterate sets the sparsity, and both fractions at once', async () => {
