@@ -9,13 +9,13 @@ import { describe, expect, it } from 'vitest'
 
 const run = promisify(execFile)
 const repo = fileURLToPath(new URL('../../', import.meta.url))
-const packages = ['core', 'models', 'datasets']
+const packages = ['tfjs-wasm', 'core', 'models', 'datasets']
 
-/** The README's "prune a model in about ten lines" example, exactly as printed. */
-function readmeExample(): string {
-  const readme = readFileSync(join(repo, 'README.md'), 'utf8')
-  const match = /<!-- example: prune-in-ten-lines -->\s*```ts\n([\s\S]*?)```/.exec(readme)
-  if (!match) throw new Error('README.md lost its "prune-in-ten-lines" example')
+/** A README's example marked `<!-- example: name -->`, exactly as printed. */
+function readmeExample(readmePath: string, name: string): string {
+  const readme = readFileSync(join(repo, readmePath), 'utf8')
+  const match = new RegExp(`<!-- example: ${name} -->\\s*\`\`\`[jt]s\\n([\\s\\S]*?)\`\`\``).exec(readme)
+  if (!match) throw new Error(`${readmePath} lost its "${name}" example`)
   return match[1]
 }
 
@@ -25,7 +25,7 @@ describe('single packages, installed as users install them', () => {
     expect(messages.map((m) => `${m.code} ${JSON.stringify(m.args)}`)).toEqual([])
   })
 
-  it('packs core, models and datasets, installs them in a fresh project and runs the README example', async () => {
+  it('packs tfjs-wasm, core, models and datasets, installs them in a fresh project and runs the READMEs\' examples', async () => {
     const project = mkdtempSync(join(tmpdir(), 'prunekit-pack-'))
     const tarballs: string[] = []
     for (const name of packages) {
@@ -38,7 +38,17 @@ describe('single packages, installed as users install them', () => {
     expect(existsSync(join(project, 'node_modules/@prunekit/core/src/magnitude.test.ts'))).toBe(false)
 
     cpSync(join(repo, '../shared/fixtures/external/keras-lenet'), join(project, 'keras-lenet'), { recursive: true })
-    writeFileSync(join(project, 'example.mjs'), readmeExample())
+    expect(existsSync(join(project, 'node_modules/@prunekit/tfjs-wasm/dist/node/index.d.ts'))).toBe(true)
+    expect(existsSync(join(project, 'node_modules/@prunekit/tfjs-wasm/src/register.test.ts'))).toBe(false)
+
+    // @prunekit/tfjs-wasm on its own, as a plain tfjs user trains a Conv2D model on wasm with it.
+    writeFileSync(join(project, 'conv.mjs'), readmeExample('packages/tfjs-wasm/README.md', 'train-conv-on-wasm'))
+    const conv = await run(process.execPath, ['conv.mjs'], { cwd: project, timeout: 120_000 })
+    expect(conv.stdout).toMatch(/added: \[\s+'Conv2DBackpropFilter'/)
+    const losses = /loss \[ ([\d.]+), ([\d.]+) \]/.exec(conv.stdout)
+    expect(losses?.slice(1).map(Number).every(Number.isFinite)).toBe(true)
+
+    writeFileSync(join(project, 'example.mjs'), readmeExample('README.md', 'prune-in-ten-lines'))
     const { stdout } = await run(process.execPath, ['example.mjs'], { cwd: project, timeout: 120_000 })
     const accuracy = Number(/accuracy: ([\d.]+)/.exec(stdout)?.[1])
     expect(accuracy).toBeGreaterThan(0.9)

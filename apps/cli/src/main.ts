@@ -1,5 +1,5 @@
 import { ConfigError, isUsageError, PrunekitError } from '@prunekit/core'
-import { stopThreadedWasm } from '@prunekit/core/node'
+import { stopThreadedWasm } from '@prunekit/tfjs-wasm/node'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { initCommand, listCommand, runCommand, schemaText, UsageError, validateCommand, type Output } from './commands.js'

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
+import { registerWasmKernels } from '@prunekit/tfjs-wasm'
 import { BackendError } from './errors.js'
-import { ensureWasmConvGradient, ensureWasmFastTransposedMatMul } from './wasm-kernels/index.js'
 
 export type BackendName = 'wasm' | 'cpu'
 
@@ -16,7 +16,7 @@ export interface BackendInfo {
 export interface BackendOptions {
   /**
    * wasm only: run the threaded SIMD build with this many threads. Opt-in: in Node.js it is loaded
-   * by prunekit's own loader (tfjs disables threads there); in browsers tfjs decides.
+   * by @prunekit/tfjs-wasm's loader (tfjs disables threads there); in browsers tfjs decides.
    */
   threads?: number
 }
@@ -39,11 +39,10 @@ export async function setupBackend(name: BackendName = 'wasm', options: BackendO
   // Production mode: skips tfjs's debug-time checks and its "install tfjs-node" banner.
   if (!tf.env().getBool('PROD')) tf.enableProdMode()
   if (name === 'wasm') {
-    ensureWasmConvGradient()
-    ensureWasmFastTransposedMatMul()
+    registerWasmKernels()
     const threads = options.threads ?? 1
     if (isNode && threads !== threadedWasm) {
-      const { registerThreadedWasm, registerSingleThreadedWasm } = await import('./node/wasm-threads.js')
+      const { registerThreadedWasm, registerSingleThreadedWasm } = await import('@prunekit/tfjs-wasm/node')
       if (threads > 1) await registerThreadedWasm(threads)
       else registerSingleThreadedWasm()
       threadedWasm = threads

@@ -1,3 +1,2 @@
-// Node.js-only helpers (file system, worker threads); the main entry stays browser-safe.
-export { registerSingleThreadedWasm, registerThreadedWasm, stopThreadedWasm } from './wasm-threads.js'
+// Node.js-only helpers (file system); the main entry stays browser-safe.
 export { writeFileAtomic, writeFilesAtomic } from './write-file-atomic.js'

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { dyRows, samplesPerChunk } from './patches.js'
-import { convGradInfo, runWasmKernel, wasmKernelFunc, wrapWasmKernel, type ConvGradAttrs, type WasmBackendLike } from './shared.js'
+import { convGradInfo, runWasmKernel, wasmKernelFunc, wrappingReplacement, type ConvGradAttrs, type KernelReplacement, type WasmBackendLike } from './shared.js'
 
 /**
  * Conv2DBackpropInput with stride 1 as a forward convolution, which XNNPACK runs many times faster than
@@ -101,15 +101,13 @@ function conv2dInputGradientWasm(dy: tf.TensorInfo, filter: tf.TensorInfo, info:
 
 /**
  * tfjs-backend-wasm's Conv2DBackpropInput is a plain C++ loop, about ten times slower than XNNPACK's
- * forward convolution of the same size. This routes channels-last calls through
+ * forward convolution of the same size. This replacement routes channels-last calls through
  * {@link conv2dInputGradientWasm} (XNNPACK convolution or matMul); NCHW ones keep the original kernel.
  */
-export function ensureWasmFastConvInputGradient(): void {
-  wrapWasmKernel('Conv2DBackpropInput', (original) => (args) => {
-    const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo }
-    const a = args.attrs as unknown as ConvGradAttrs
-    if (a.dataFormat === 'NCHW' || a.inputShape.length !== 4 || filter.shape.length !== 4 || dy.shape.length !== 4 || dy.dtype !== 'float32') return original(args)
-    const info = convGradInfo('Conv2DBackpropInput', a.inputShape, filter.shape, a, false)
-    return conv2dInputGradientWasm(dy, filter, info, args.backend as unknown as WasmBackendLike)
-  })
-}
+export const fastConvInputGradientReplacement: KernelReplacement = wrappingReplacement('Conv2DBackpropInput', (original) => (args) => {
+  const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo }
+  const a = args.attrs as unknown as ConvGradAttrs
+  if (a.dataFormat === 'NCHW' || a.inputShape.length !== 4 || filter.shape.length !== 4 || dy.shape.length !== 4 || dy.dtype !== 'float32') return original(args)
+  const info = convGradInfo('Conv2DBackpropInput', a.inputShape, filter.shape, a, false)
+  return conv2dInputGradientWasm(dy, filter, info, args.backend as unknown as WasmBackendLike)
+})

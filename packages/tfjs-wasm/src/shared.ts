@@ -50,28 +50,17 @@ export function copyOnHeap(backend: WasmBackendLike, from: tf.TensorInfo, fromIn
   heap.copyWithin(at(target, toIndex), at(source, fromIndex), at(source, fromIndex) + count)
 }
 
-/** The wasm kernels prunekit supplied because tfjs-backend-wasm has none. */
-export const addedWasmKernels = new Set<string>()
-
-/** Registers a kernel for wasm unless the backend (or an earlier call) already has one. */
-export function registerWasmKernelIfMissing(kernelName: string, kernelFunc: tf.KernelFunc): void {
-  if (tf.getKernel(kernelName, 'wasm')) return
-  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc })
-  addedWasmKernels.add(kernelName)
+/**
+ * A faster version of a kernel tfjs-backend-wasm already has. It is built from that original config:
+ * it keeps the original's setup and disposal and calls the original wherever it has no faster path.
+ */
+export interface KernelReplacement {
+  kernelName: string
+  backendName: 'wasm'
+  replace(original: tf.KernelConfig): tf.KernelConfig
 }
 
-const wrapped = new Set<string>()
-
-/**
- * Replaces the wasm kernel `kernelName` (once) by `make(original)`, keeping its setup and disposal.
- * Returns false when there is no such kernel to wrap.
- */
-export function wrapWasmKernel(kernelName: string, make: (original: tf.KernelFunc) => tf.KernelFunc): boolean {
-  const original = tf.getKernel(kernelName, 'wasm')
-  if (!original) return false
-  if (wrapped.has(kernelName)) return true
-  tf.unregisterKernel(kernelName, 'wasm')
-  tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) })
-  wrapped.add(kernelName)
-  return true
+/** A replacement of the wasm kernel `kernelName` whose kernel function is `make(original kernel function)`. */
+export function wrappingReplacement(kernelName: string, make: (original: tf.KernelFunc) => tf.KernelFunc): KernelReplacement {
+  return { kernelName, backendName: 'wasm', replace: (original) => ({ ...original, kernelFunc: make(original.kernelFunc) }) }
 }

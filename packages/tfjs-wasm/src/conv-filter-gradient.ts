@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { dyRows, fillTransposedPatches, samplesPerChunk } from './patches.js'
-import { convGradInfo, registerWasmKernelIfMissing, runWasmKernel, wasmKernelFunc, type ConvGradAttrs, type WasmBackendLike } from './shared.js'
+import { convGradInfo, runWasmKernel, wasmKernelFunc, type ConvGradAttrs, type WasmBackendLike } from './shared.js'
 
 /**
  * dW ([fh * fw * inChannels, outChannels]) of samples [first, first + batches): one matMul of the
@@ -56,12 +56,14 @@ function conv2dFilterGradientWasm(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.
   return { dataId: result!.dataId, shape: [...filterShape], dtype: 'float32' }
 }
 
-/** tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter: registers {@link conv2dFilterGradientWasm} (once, only if missing). */
-export function registerWasmConvFilterGradient(): void {
-  registerWasmKernelIfMissing('Conv2DBackpropFilter', ({ inputs, attrs, backend }) => {
+/** tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter: {@link conv2dFilterGradientWasm} as a kernel. */
+export const conv2dBackpropFilterConfig: tf.KernelConfig = {
+  kernelName: 'Conv2DBackpropFilter',
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, attrs, backend }) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo }
     const a = attrs as unknown as ConvGradAttrs
     const info = convGradInfo('Conv2DBackpropFilter', x.shape, a.filterShape, a, false)
     return conv2dFilterGradientWasm(x, dy, info, a.filterShape, backend as unknown as WasmBackendLike)
-  })
+  },
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { convGradInfo, registerWasmKernelIfMissing, type ConvGradAttrs, type WasmBackendLike } from './shared.js'
+import { convGradInfo, type ConvGradAttrs, type WasmBackendLike } from './shared.js'
 
 /**
  * Calls `visit(xBase, dyBase, wBase)` for every (output pixel, kernel tap) of a depthwise convolution
@@ -79,25 +79,26 @@ export function depthwiseConv2dInputGradient(
   return dx
 }
 
-/** Registers a depthwise gradient kernel computed on the host: `compute(first, second, info)` over the inputs' values. */
-function registerDepthwise(
+/** A depthwise gradient kernel computed on the host: `compute(first, second, info)` over the inputs' values. */
+function depthwiseKernel(
   kernelName: string,
   [first, second]: [string, string],
   shapes: (inputs: Record<string, tf.TensorInfo>, a: ConvGradAttrs) => { x: number[]; filter: number[]; out: number[] },
   compute: (a: tf.backend_util.TypedArray, b: tf.backend_util.TypedArray, info: tf.backend_util.Conv2DInfo) => Float64Array,
-): void {
-  registerWasmKernelIfMissing(kernelName, ({ inputs, attrs, backend }) => {
+): tf.KernelConfig {
+  const kernelFunc: tf.KernelFunc = ({ inputs, attrs, backend }) => {
     const tensors = inputs as Record<string, tf.TensorInfo>
     const { x, filter, out } = shapes(tensors, attrs as unknown as ConvGradAttrs)
     const info = convGradInfo(kernelName, x, filter, attrs as unknown as ConvGradAttrs, true)
     const wasm = backend as unknown as WasmBackendLike
     const values = compute(wasm.readSync(tensors[first].dataId), wasm.readSync(tensors[second].dataId), info)
     return wasm.makeOutput([...out], 'float32', undefined, new Float32Array(values))
-  })
+  }
+  return { kernelName, backendName: 'wasm', kernelFunc }
 }
 
-/** tfjs-backend-wasm 4.22 has no depthwise gradient kernels: registers the JavaScript ones above (each once, only if missing). */
-export function registerWasmDepthwiseGradients(): void {
-  registerDepthwise('DepthwiseConv2dNativeBackpropFilter', ['x', 'dy'], ({ x }, a) => ({ x: x.shape, filter: a.filterShape, out: a.filterShape }), depthwiseConv2dFilterGradient)
-  registerDepthwise('DepthwiseConv2dNativeBackpropInput', ['dy', 'filter'], ({ filter }, a) => ({ x: a.inputShape, filter: filter.shape, out: a.inputShape }), depthwiseConv2dInputGradient)
-}
+/** tfjs-backend-wasm 4.22 has no depthwise gradient kernels: the JavaScript ones above, as kernels. */
+export const depthwiseGradientConfigs: tf.KernelConfig[] = [
+  depthwiseKernel('DepthwiseConv2dNativeBackpropFilter', ['x', 'dy'], ({ x }, a) => ({ x: x.shape, filter: a.filterShape, out: a.filterShape }), depthwiseConv2dFilterGradient),
+  depthwiseKernel('DepthwiseConv2dNativeBackpropInput', ['dy', 'filter'], ({ filter }, a) => ({ x: a.inputShape, filter: filter.shape, out: a.inputShape }), depthwiseConv2dInputGradient),
+]
