@@ -83,29 +83,19 @@ export class PluginError extends PrunekitError {
   }
 }
 
-export class ModelError extends PrunekitError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('MODEL_INVALID', message, options)
+/** A base class for errors that differ only in their code: `class ModelError extends withCode('MODEL_INVALID') {}`. */
+function withCode(code: ErrorCode) {
+  return class extends PrunekitError {
+    constructor(message: string, options?: { cause?: unknown }) {
+      super(code, message, options)
+    }
   }
 }
 
-export class DataError extends PrunekitError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('DATA_INVALID', message, options)
-  }
-}
-
-export class BackendError extends PrunekitError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('BACKEND_FAILED', message, options)
-  }
-}
-
-export class PruneError extends PrunekitError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('PRUNE_INVALID', message, options)
-  }
-}
+export class ModelError extends withCode('MODEL_INVALID') {}
+export class DataError extends withCode('DATA_INVALID') {}
+export class BackendError extends withCode('BACKEND_FAILED') {}
+export class PruneError extends withCode('PRUNE_INVALID') {}
 
 export class StepError extends PrunekitError {
   constructor(step: string, index: number, cause: unknown) {

@@ -14,7 +14,7 @@ export { structuredPlugin } from './plugin.js'
 export { scoreUnits, type UnitCriterion } from './ranking.js'
 export { selectGroups, type SelectedGroup } from './selection.js'
 export { bnScale, l1Units, l2Units, planUnits, randomUnits, structuredStrategies, type StructuredStrategy } from './strategies.js'
-export { carryMasks, rebuildModel, removeUnits, sliceTensor } from './surgery.js'
+export { carryMasks, rebuildModel, removeUnits } from './surgery.js'
 export { zeroUnits } from './unit-masks.js'
 
 export default structuredPlugin
