@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers'
 import { createRegistry } from './create-registry.js'
 import type { Dataset, DatasetFactory } from './data.js'
-import { ConfigError } from './errors.js'
+import { ConfigError, configIssues } from './errors.js'
 import { PrunableModel } from './model.js'
 import type { Registry } from './registry.js'
 import { createRng } from './rng.js'
@@ -27,7 +27,7 @@ export async function prune(model: LayersModel | PrunableModel, options: PruneOp
   const { strategy = 'magnitude', registry, seed = 42, ...rest } = options
   const chosen = typeof strategy === 'string' ? (registry ?? createRegistry()).strategies.get(strategy) : strategy
   const parsed = chosen.options.safeParse(rest)
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })), `prune(${chosen.name})`)
+  if (!parsed.success) throw new ConfigError(configIssues(parsed.error.issues), `prune(${chosen.name})`)
   const target = model instanceof PrunableModel ? model : new PrunableModel(model)
   return chosen.prune(target, { options: parsed.data }, { rng: createRng(seed) })
 }
@@ -47,6 +47,6 @@ export async function train(model: PrunableModel, data: Dataset, options: TrainO
 /** Loads a dataset factory with options validated by its schema: `await loadDataset(mnistDataset, { train: 2000 })`. */
 export async function loadDataset<O>(factory: DatasetFactory<O>, options: Partial<O> = {}, seed = 42): Promise<Dataset> {
   const parsed = factory.options.safeParse(options)
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })), factory.name)
+  if (!parsed.success) throw new ConfigError(configIssues(parsed.error.issues), factory.name)
   return factory.load(parsed.data, { seed, rng: createRng(seed) })
 }

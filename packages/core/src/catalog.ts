@@ -1,5 +1,4 @@
 import { DuplicateNameError, UnknownNameError } from './errors.js'
-import { suggestName } from './suggest.js'
 
 /** Anything a catalog holds has a name and a one-line description. */
 export interface Named {
@@ -23,11 +22,8 @@ export class Catalog<T extends Named> {
   private readonly entries = new Map<string, CatalogEntry<T>>()
   private currentSource: string | undefined
 
-  /** `kind` names one entry (strategy), `plural` the catalog (strategies). */
-  constructor(
-    readonly kind: string,
-    readonly plural: string,
-  ) {}
+  /** `kind` names one entry: strategy, model ... */
+  constructor(readonly kind: string) {}
 
   add(item: T, options: AddOptions = {}): this {
     const existing = this.entries.get(item.name)
@@ -48,12 +44,8 @@ export class Catalog<T extends Named> {
   /** Throws an error that lists what exists and suggests the nearest name. */
   get(name: string): T {
     const entry = this.entries.get(name)
-    if (!entry) throw this.unknown(name)
+    if (!entry) throw new UnknownNameError(this.kind, name, this.names())
     return entry.item
-  }
-
-  unknown(name: string): UnknownNameError {
-    return new UnknownNameError(this.kind, this.plural, name, this.names(), suggestName(name, this.names()))
   }
 
   names(): string[] {

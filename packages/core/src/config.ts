@@ -1,9 +1,8 @@
 import { z } from 'zod'
-import { ConfigError, type ConfigIssue } from './errors.js'
+import { ConfigError, configIssues, unknownNameMessage, type ConfigIssue } from './errors.js'
 import type { Registry } from './registry.js'
 import { stepSchema } from './step.js'
 import { trainDefaultsSchema } from './trainer.js'
-import { suggestName } from './suggest.js'
 
 /** A one-key map: `{ train: { epochs: 5 } }`, or a bare name such as `console`. */
 const namedEntry = z.union([z.string(), z.record(z.string(), z.unknown())])
@@ -75,14 +74,6 @@ export interface ResolvedConfig {
   data: ResolvedEntry
 }
 
-function pathOf(path: ReadonlyArray<PropertyKey>): string {
-  return path.map(String).join('.')
-}
-
-function zodIssues(error: z.ZodError, prefix: Array<string | number>): ConfigIssue[] {
-  return error.issues.map((issue) => ({ path: pathOf([...prefix, ...issue.path]), message: issue.message }))
-}
-
 /** Splits `{ name: options }` or `name` into its parts. */
 export function entryOf(entry: unknown): { name: string; options: unknown } | undefined {
   if (typeof entry === 'string') return { name: entry, options: {} }
@@ -93,18 +84,13 @@ export function entryOf(entry: unknown): { name: string; options: unknown } | un
   return undefined
 }
 
-function unknownName(kind: string, name: string, known: string[]): string {
-  const hint = suggestName(name, known)
-  return `unknown ${kind} "${name}".${hint ? ` Did you mean "${hint}"?` : ''} Known: ${known.join(', ') || '(none)'}`
-}
-
 /**
  * Validates a config against the schema and the registry, collecting every problem at once.
  * Throws a ConfigError listing each as `path.to.key: message`.
  */
 export function resolveConfig(raw: unknown, registry: Registry, source?: string): ResolvedConfig {
   const parsed = configSchema.safeParse(raw ?? {})
-  if (!parsed.success) throw new ConfigError(zodIssues(parsed.error, []), source)
+  if (!parsed.success) throw new ConfigError(configIssues(parsed.error.issues), source)
   const config = parsed.data
   const issues: ConfigIssue[] = []
 
@@ -117,14 +103,14 @@ export function resolveConfig(raw: unknown, registry: Registry, source?: string)
       }
       const catalog = registry[kind]
       if (!catalog.has(split.name)) {
-        issues.push({ path: `${key}.${i}`, message: unknownName(kind === 'steps' ? 'step' : 'reporter', split.name, catalog.names()) })
+        issues.push({ path: `${key}.${i}`, message: unknownNameMessage(kind === 'steps' ? 'step' : 'reporter', split.name, catalog.names()) })
         return []
       }
       const factory = catalog.get(split.name)
       const schema = kind === 'steps' ? stepSchema(registry.steps.get(split.name), registry) : registry.reporters.get(split.name).options
       const result = schema.safeParse(split.options)
       if (!result.success) {
-        issues.push(...zodIssues(result.error, [key, i, split.name]))
+        issues.push(...configIssues(result.error.issues, [key, i, split.name]))
         return []
       }
       return [{ name: factory.name, options: result.data }]
@@ -135,11 +121,11 @@ export function resolveConfig(raw: unknown, registry: Registry, source?: string)
     const { [nameKey]: name, ...options } = ('path' in entry && !(nameKey in entry) ? { [nameKey]: fileModelName, ...entry } : entry) as Record<string, unknown> & { [k: string]: string }
     const catalog = registry[kind]
     if (!catalog.has(name)) {
-      issues.push({ path: `${key}.${nameKey}`, message: unknownName(kind === 'models' ? 'model' : 'dataset', name, catalog.names()) })
+      issues.push({ path: `${key}.${nameKey}`, message: unknownNameMessage(kind === 'models' ? 'model' : 'dataset', name, catalog.names()) })
       return { name, options }
     }
     const result = catalog.get(name).options.safeParse(options)
-    if (!result.success) issues.push(...zodIssues(result.error, [key]))
+    if (!result.success) issues.push(...configIssues(result.error.issues, [key]))
     return { name, options: result.success ? result.data : options }
   }
 

@@ -6,13 +6,13 @@ import type { Catalogs, PrunekitPlugin, Registry } from './registry.js'
 /** A fresh registry (one per run): core's built-ins first, then the given plugins in order. */
 export function createRegistry(options: { plugins?: PrunekitPlugin[] } = {}): Registry {
   const catalogs: Catalogs = {
-    strategies: new Catalog('strategy', 'strategies'),
-    models: new Catalog('model', 'models'),
-    datasets: new Catalog('dataset', 'datasets'),
-    metrics: new Catalog('metric', 'metrics'),
-    reporters: new Catalog('reporter', 'reporters'),
-    steps: new Catalog('step', 'steps'),
-    schedules: new Catalog('schedule', 'schedules'),
+    strategies: new Catalog('strategy'),
+    models: new Catalog('model'),
+    datasets: new Catalog('dataset'),
+    metrics: new Catalog('metric'),
+    reporters: new Catalog('reporter'),
+    steps: new Catalog('step'),
+    schedules: new Catalog('schedule'),
   }
   const registry: Registry = {
     ...catalogs,

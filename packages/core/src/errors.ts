@@ -1,3 +1,6 @@
+import type { z } from 'zod'
+import { suggestName } from './suggest.js'
+
 /** Stable codes for every error prunekit throws on purpose. */
 export type ErrorCode =
   | 'CONFIG_INVALID'
@@ -26,27 +29,44 @@ export interface ConfigIssue {
   message: string
 }
 
+/** zod's issues as config issues, their paths joined with dots under `prefix`. */
+export function configIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): ConfigIssue[] {
+  return issues.map((issue) => ({ path: [...prefix, ...issue.path].map(String).join('.'), message: issue.message }))
+}
+
+/** Issues as `path: message` lines; an issue at the root is shown under `root`. */
+export function issueLines(issues: readonly ConfigIssue[], root = '(root)'): string[] {
+  return issues.map((i) => `${i.path || root}: ${i.message}`)
+}
+
 export class ConfigError extends PrunekitError {
   readonly issues: ConfigIssue[]
   constructor(issues: ConfigIssue[], source?: string) {
     const where = source ? ` in ${source}` : ''
-    const lines = issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`)
+    const lines = issueLines(issues).map((line) => `  ${line}`)
     super('CONFIG_INVALID', `Invalid config${where} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`)
     this.issues = issues
   }
 }
 
+/**
+ * `unknown strategy "magnitud". Did you mean "magnitude"? Known: magnitude, ...`: the nearest known name
+ * when it is a plausible typo, then every known one; `hint` follows "(none)" when nothing is known.
+ */
+export function unknownNameMessage(kind: string, requested: string, known: readonly string[], hint = ''): string {
+  const nearest = suggestName(requested, known)
+  return `unknown ${kind} "${requested}".${nearest ? ` Did you mean "${nearest}"?` : ''} Known: ${known.length ? known.join(', ') : `(none)${hint}`}`
+}
+
 export class UnknownNameError extends PrunekitError {
+  readonly suggestion: string | undefined
   constructor(
     readonly kind: string,
-    plural: string,
     readonly requested: string,
     readonly known: string[],
-    readonly suggestion?: string,
   ) {
-    const hint = suggestion ? ` Did you mean "${suggestion}"?` : ''
-    const list = known.length ? ` Known ${plural}: ${known.join(', ')}.` : ` No ${plural} are registered.`
-    super('UNKNOWN_NAME', `Unknown ${kind} "${requested}".${hint}${list}`)
+    super('UNKNOWN_NAME', unknownNameMessage(kind, requested, known))
+    this.suggestion = suggestName(requested, known)
   }
 }
 
@@ -63,29 +83,19 @@ export class PluginError extends PrunekitError {
   }
 }
 
-export class ModelError extends PrunekitError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('MODEL_INVALID', message, options)
+/** A base class for errors that differ only in their code: `class ModelError extends withCode('MODEL_INVALID') {}`. */
+function withCode(code: ErrorCode) {
+  return class extends PrunekitError {
+    constructor(message: string, options?: { cause?: unknown }) {
+      super(code, message, options)
+    }
   }
 }
 
-export class DataError extends PrunekitError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('DATA_INVALID', message, options)
-  }
-}
-
-export class BackendError extends PrunekitError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('BACKEND_FAILED', message, options)
-  }
-}
-
-export class PruneError extends PrunekitError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('PRUNE_INVALID', message, options)
-  }
-}
+export class ModelError extends withCode('MODEL_INVALID') {}
+export class DataError extends withCode('DATA_INVALID') {}
+export class BackendError extends withCode('BACKEND_FAILED') {}
+export class PruneError extends withCode('PRUNE_INVALID') {}
 
 export class StepError extends PrunekitError {
   constructor(step: string, index: number, cause: unknown) {

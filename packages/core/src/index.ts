@@ -106,6 +106,7 @@ export {
   type ScheduleFactory,
 } from './strategy.js'
 export { suggestName } from './suggest.js'
+export { layerUnits, unitChanges, type LayerUnits, type UnitChange } from './units.js'
 export {
   Trainer,
   trainDefaultsSchema,

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { Catalog, Named } from './catalog.js'
-import { suggestName } from './suggest.js'
+import { unknownNameMessage } from './errors.js'
 
 /**
  * For zod transforms: true when `name` is in the catalog; otherwise adds an issue at `path` that
@@ -14,13 +14,7 @@ export function checkRegistered<T extends Named>(
   hint = '',
 ): boolean {
   if (catalog.has(name)) return true
-  const known = catalog.names()
-  const nearest = suggestName(name, known)
-  ctx.addIssue({
-    code: 'custom',
-    path,
-    message: `unknown ${catalog.kind} "${name}".${nearest ? ` Did you mean "${nearest}"?` : ''} Known: ${known.length ? known.join(', ') : `(none)${hint}`}`,
-  })
+  ctx.addIssue({ code: 'custom', path, message: unknownNameMessage(catalog.kind, name, catalog.names(), hint) })
   return false
 }
 

@@ -25,7 +25,8 @@ describe('Registry', () => {
       }
     })() as UnknownNameError
     expect(error).toBeInstanceOf(UnknownNameError)
-    expect(error.message).toBe('Unknown strategy "magnitud". Did you mean "magnitude"? Known strategies: magnitude.')
+    expect(error.message).toBe('unknown strategy "magnitud". Did you mean "magnitude"? Known: magnitude')
+    expect(error.suggestion).toBe('magnitude')
   })
 
   it('refuses duplicates unless overridden', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { PruneError } from './errors.js'
+import { configIssues, issueLines, PruneError } from './errors.js'
 import type { PrunableModel } from './model.js'
 import { addIssues, checkRegistered } from './registered-name.js'
 import type { Registry } from './registry.js'
@@ -48,7 +48,7 @@ export function optionsAtSparsity(registry: Registry, target: SparsityTarget, sp
   if (!(sparsity >= 0 && sparsity <= 1)) throw new PruneError(`Cannot prune to sparsity ${sparsity}: a sparsity lies in 0..1.`)
   const parsed = registry.strategies.get(target.strategy).options.safeParse({ ...target.options, sparsity })
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(options)'}: ${i.message}`).join('; ')
+    const problems = issueLines(configIssues(parsed.error.issues), '(options)').join('; ')
     throw new PruneError(`Strategy "${target.strategy}" rejected its options at sparsity ${sparsity}: ${problems}`)
   }
   return parsed.data

@@ -1,4 +1,3 @@
-import type * as tf from '@tensorflow/tfjs-core'
 import type { ZodType } from 'zod'
 import type { Named } from './catalog.js'
 import type { Dataset } from './data.js'
@@ -42,5 +41,3 @@ export interface ScheduleFactory<O = Record<string, unknown>> extends Named {
 export function defineSchedule<O>(factory: ScheduleFactory<O>): ScheduleFactory<O> {
   return factory
 }
-
-export type ScoreTensor = tf.Tensor

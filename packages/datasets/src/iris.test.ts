@@ -1,24 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { createRng, setupBackend, type Dataset } from '@prunekit/core'
+import { setupBackend, type Dataset } from '@prunekit/core'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { withDataset } from '../test/with-dataset.js'
 import { irisFeatures } from './iris-data.js'
-import { irisDataset, irisOptions, type IrisOptions } from './iris.js'
+import { irisDataset, irisOptions } from './iris.js'
 
 beforeAll(async () => {
   await setupBackend('cpu')
 })
-
-/** Loads, hands the dataset to `use`, disposes it, and checks that no tensor was left behind. */
-async function withIris<T>(options: Partial<IrisOptions>, seed: number, use: (data: Dataset) => T): Promise<T> {
-  const before = tf.memory().numTensors
-  const data = await irisDataset.load(irisOptions.parse(options), { seed, rng: createRng(seed) })
-  try {
-    return use(data)
-  } finally {
-    data.dispose()
-    expect(tf.memory().numTensors).toBe(before)
-  }
-}
 
 /** Every row of both splits as "5.1,3.5,1.4,0.2" -> class index. */
 function rowsByContent(data: Dataset): Map<string, number> {
@@ -47,7 +36,7 @@ describe('iris', () => {
   })
 
   it('splits 120 / 30 rows of 4 features with 3 one-hot classes of 50 each', async () => {
-    await withIris({}, 42, (data) => {
+    await withDataset(irisDataset, {}, 42, (data) => {
       expect(data).toMatchObject({ name: 'iris', task: 'multiclass', numClasses: 3, featureShape: [4] })
       expect(data.train.x.shape).toEqual([120, 4])
       expect(data.train.y.shape).toEqual([120, 3])
@@ -67,14 +56,14 @@ describe('iris', () => {
     ['6.3,3.3,6.0,2.5', 2],
     ['5.9,3.0,5.1,1.8', 2],
   ])('keeps row %s with class %d when not standardized', async (row, label) => {
-    const rows = await withIris({ standardize: false }, 1, rowsByContent)
+    const rows = await withDataset(irisDataset, { standardize: false }, 1, rowsByContent)
     expect(rows.get(row)).toBe(label)
     // UCI repeats 4.9,3.1,1.5,0.1 three times and 5.8,2.7,5.1,1.9 twice: 147 distinct rows.
     expect(rows.size).toBe(147)
   })
 
   it('z-scores each feature with the train split statistics', async () => {
-    const stats = await withIris({}, 2, (data) =>
+    const stats = await withDataset(irisDataset, {}, 2, (data) =>
       tf.tidy(() => {
         const { mean, variance } = tf.moments(data.train.x, 0)
         return { mean: Array.from(mean.dataSync()), std: Array.from(tf.sqrt(variance).dataSync()) }
@@ -85,7 +74,7 @@ describe('iris', () => {
   })
 
   it('shuffles by seed: the same seed gives the same split, another seed another', async () => {
-    const firstRows = (seed: number) => withIris({ standardize: false }, seed, (data) => Array.from(data.train.x.dataSync().subarray(0, 20)))
+    const firstRows = (seed: number) => withDataset(irisDataset, { standardize: false }, seed, (data) => Array.from(data.train.x.dataSync().subarray(0, 20)))
     expect(await firstRows(8)).toEqual(await firstRows(8))
     expect(await firstRows(9)).not.toEqual(await firstRows(8))
   })

@@ -1,24 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { createRng, DataError, setupBackend, type Dataset } from '@prunekit/core'
+import { createRng, DataError, setupBackend } from '@prunekit/core'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { withDataset } from '../test/with-dataset.js'
 import { loadMnistDigits } from './mnist-digits.js'
-import { mnistDataset, mnistOptions, type MnistOptions } from './mnist.js'
+import { mnistDataset, mnistOptions } from './mnist.js'
 
 beforeAll(async () => {
   await setupBackend('cpu')
 })
-
-/** Loads, hands the dataset to `use`, disposes it, and checks that no tensor was left behind. */
-async function withMnist<T>(options: Partial<MnistOptions>, seed: number, use: (data: Dataset) => T): Promise<T> {
-  const before = tf.memory().numTensors
-  const data = await mnistDataset.load(mnistOptions.parse(options), { seed, rng: createRng(seed) })
-  try {
-    return use(data)
-  } finally {
-    data.dispose()
-    expect(tf.memory().numTensors).toBe(before)
-  }
-}
 
 /** FNV-1a over a row's float bits: equal rows, equal hashes. */
 function rowHashes(x: tf.Tensor, width: number): Set<number> {
@@ -46,7 +35,7 @@ function classCounts(y: tf.Tensor): number[] {
 describe('mnist', () => {
   it('splits 8000 / 2000 digits by default, as flat [784] features and one-hot [n, 10] labels', async () => {
     expect(mnistOptions.parse({})).toEqual({ train: 8000, test: 2000, shape: 'flat' })
-    await withMnist({}, 42, (data) => {
+    await withDataset(mnistDataset, {}, 42, (data) => {
       expect(data).toMatchObject({ name: 'mnist', task: 'multiclass', numClasses: 10, featureShape: [784] })
       expect(data.train.size).toBe(8000)
       expect(data.test.size).toBe(2000)
@@ -61,7 +50,7 @@ describe('mnist', () => {
     ['flat', [784]],
     ['image', [28, 28, 1]],
   ] as const)('gives %s features of shape %j', async (shape, featureShape) => {
-    await withMnist({ train: 300, test: 100, shape }, 1, (data) => {
+    await withDataset(mnistDataset, { train: 300, test: 100, shape }, 1, (data) => {
       expect(data.featureShape).toEqual(featureShape)
       expect(data.train.x.shape).toEqual([300, ...featureShape])
       expect(data.test.x.shape).toEqual([100, ...featureShape])
@@ -70,7 +59,7 @@ describe('mnist', () => {
   })
 
   it('holds real pixels in [0, 1], mostly background', async () => {
-    await withMnist({ train: 500, test: 100 }, 3, (data) => {
+    await withDataset(mnistDataset, { train: 500, test: 100 }, 3, (data) => {
       const pixels = data.train.x.dataSync()
       let min = Infinity
       let max = -Infinity
@@ -87,7 +76,7 @@ describe('mnist', () => {
   })
 
   it('labels every digit one-hot, with all ten classes in both splits', async () => {
-    await withMnist({}, 7, (data) => {
+    await withDataset(mnistDataset, {}, 7, (data) => {
       const train = classCounts(data.train.y)
       const test = classCounts(data.test.y)
       expect(train.every((c) => c > 600)).toBe(true)
@@ -98,18 +87,18 @@ describe('mnist', () => {
 
   it('gives the same first sample for the same seed and a different order for another seed', async () => {
     const firstSample = (seed: number) =>
-      withMnist({ train: 50, test: 10 }, seed, (data) => ({
+      withDataset(mnistDataset, { train: 50, test: 10 }, seed, (data) => ({
         x: Array.from(data.train.x.dataSync().subarray(0, 784)),
         y: Array.from(data.train.y.dataSync().subarray(0, 10)),
       }))
-    const order = (seed: number) => withMnist({ train: 50, test: 10 }, seed, (data) => [...rowHashes(data.train.x, 784)])
+    const order = (seed: number) => withDataset(mnistDataset, { train: 50, test: 10 }, seed, (data) => [...rowHashes(data.train.x, 784)])
     expect(await firstSample(11)).toEqual(await firstSample(11))
     expect(await order(11)).toEqual(await order(11))
     expect(await order(12)).not.toEqual(await order(11))
   })
 
   it('never puts the same digit in both train and test', async () => {
-    await withMnist({ train: 8000, test: 2000 }, 5, (data) => {
+    await withDataset(mnistDataset, { train: 8000, test: 2000 }, 5, (data) => {
       const train = rowHashes(data.train.x, 784)
       const test = rowHashes(data.test.x, 784)
       // The 10,000 digits are distinct, so every row hashes to its own value.

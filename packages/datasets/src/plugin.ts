@@ -16,8 +16,6 @@ export type BuiltinDataset = keyof typeof builtinDatasets
 export function datasetsPlugin(): PrunekitPlugin {
   return definePlugin({
     name: '@prunekit/datasets',
-    register(registry) {
-      registerAll(registry, { datasets: Object.values(builtinDatasets) })
-    },
+    register: (registry) => registerAll(registry, { datasets: Object.values(builtinDatasets) }),
   })
 }

@@ -1,23 +1,11 @@
-import * as tf from '@tensorflow/tfjs-core'
-import { createRng, setupBackend, type Dataset } from '@prunekit/core'
+import { setupBackend, type Dataset } from '@prunekit/core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { syntheticDataset, syntheticOptions, type SyntheticOptions } from './synthetic.js'
+import { withDataset } from '../test/with-dataset.js'
+import { syntheticDataset, syntheticOptions } from './synthetic.js'
 
 beforeAll(async () => {
   await setupBackend('cpu')
 })
-
-/** Loads, hands the dataset to `use`, disposes it, and checks that no tensor was left behind. */
-async function withSynthetic<T>(options: Partial<SyntheticOptions>, seed: number, use: (data: Dataset) => T): Promise<T> {
-  const before = tf.memory().numTensors
-  const data = await syntheticDataset.load(syntheticOptions.parse(options), { seed, rng: createRng(seed) })
-  try {
-    return use(data)
-  } finally {
-    data.dispose()
-    expect(tf.memory().numTensors).toBe(before)
-  }
-}
 
 const arrays = (data: Dataset) => ({
   trainX: Array.from(data.train.x.dataSync()),
@@ -31,7 +19,7 @@ const labels = (data: Dataset): number[] => [...data.train.y.dataSync(), ...data
 describe('synthetic', () => {
   it('makes 800 / 200 rows of 20 features with binary [n, 1] targets by default', async () => {
     expect(syntheticOptions.parse({})).toEqual({ samples: 1000, features: 20, informative: 10, testFraction: 0.2, noise: 0.1 })
-    await withSynthetic({}, 42, (data) => {
+    await withDataset(syntheticDataset, {}, 42, (data) => {
       expect(data).toMatchObject({ name: 'synthetic', task: 'binary', numClasses: 2, featureShape: [20] })
       expect(data.train.x.shape).toEqual([800, 20])
       expect(data.train.y.shape).toEqual([800, 1])
@@ -42,9 +30,9 @@ describe('synthetic', () => {
   })
 
   it('gives identical data for the same seed and different data for another seed', async () => {
-    const a = await withSynthetic({}, 42, arrays)
-    expect(await withSynthetic({}, 42, arrays)).toEqual(a)
-    const b = await withSynthetic({}, 43, arrays)
+    const a = await withDataset(syntheticDataset, {}, 42, arrays)
+    expect(await withDataset(syntheticDataset, {}, 42, arrays)).toEqual(a)
+    const b = await withDataset(syntheticDataset, {}, 43, arrays)
     expect(b.trainX).not.toEqual(a.trainX)
     expect(b.trainY).not.toEqual(a.trainY)
   })
@@ -54,14 +42,14 @@ describe('synthetic', () => {
     [0.1, 0.45, 0.55],
     [0.3, 0.42, 0.58],
   ])('keeps the classes balanced with label noise %d', async (noise, low, high) => {
-    const share = await withSynthetic({ noise }, 9, (data) => labels(data).filter((l) => l === 1).length / 1000)
+    const share = await withDataset(syntheticDataset, { noise }, 9, (data) => labels(data).filter((l) => l === 1).length / 1000)
     expect(share).toBeGreaterThanOrEqual(low)
     expect(share).toBeLessThanOrEqual(high)
   })
 
   it('flips about `noise` of the labels', async () => {
-    const clean = await withSynthetic({ noise: 0 }, 5, labels)
-    const noisy = await withSynthetic({ noise: 0.2 }, 5, labels)
+    const clean = await withDataset(syntheticDataset, { noise: 0 }, 5, labels)
+    const noisy = await withDataset(syntheticDataset, { noise: 0.2 }, 5, labels)
     const flipped = clean.filter((label, i) => label !== noisy[i]).length / clean.length
     expect(flipped).toBeGreaterThan(0.15)
     expect(flipped).toBeLessThan(0.25)
@@ -86,7 +74,7 @@ describe('synthetic', () => {
       return correct / data.test.size
     }
     const options = { samples: 1000, features: 10, informative: 4, noise: 0 }
-    const [informative, noise] = await withSynthetic(options, 3, (data) => [accuracy(data, [0, 1, 2, 3]), accuracy(data, [4, 5, 6, 7, 8, 9])])
+    const [informative, noise] = await withDataset(syntheticDataset, options, 3, (data) => [accuracy(data, [0, 1, 2, 3]), accuracy(data, [4, 5, 6, 7, 8, 9])])
     expect(informative).toBeGreaterThan(0.9)
     expect(noise).toBeLessThan(0.62)
   })

@@ -7,10 +7,7 @@ import { layersMetric } from './layers.js'
 import { paramsMetric } from './params.js'
 import { sizeMetric } from './size.js'
 import { sparsityMetric } from './sparsity.js'
-
-export type BuiltinMetric = 'loss' | 'accuracy' | 'sparsity' | 'params' | 'layers' | 'histograms' | 'size' | 'flops' | 'latency'
-/** A built-in metric name (completed by editors) or any registered custom one. */
-export type MetricName = BuiltinMetric | (string & {})
+import type { BuiltinMetric } from './types.js'
 
 export interface MetricsOptions extends HistogramOptions {
   /** Batch sizes, warm-up and timed runs of the opt-in `latency` metric. */

@@ -1,5 +1,5 @@
 export { defaultBins, edgesProblem, histogram, symmetricEdges } from './binning.js'
-export { builtinMetrics, type BuiltinMetric, type MetricName, type MetricsOptions } from './builtins.js'
+export { builtinMetrics, type MetricsOptions } from './builtins.js'
 export { accuracyMetric, lossMetric } from './evaluation.js'
 export { flopsMetric } from './flops.js'
 export { createHistogramsMetric, earlierEdges, histogramsMetric, type HistogramOptions } from './histograms.js'
@@ -24,11 +24,11 @@ export {
   readParams,
   readSize,
   readValue,
-  unitChanges,
 } from './readers.js'
 export { sizeMetric } from './size.js'
 export { sparsityMetric } from './sparsity.js'
 export type {
+  BuiltinMetric,
   FlopsStats,
   HistogramSet,
   LatencyPoint,
@@ -36,8 +36,8 @@ export type {
   LayerFlops,
   LayerHistogram,
   LayerStats,
+  MetricName,
   ParamCounts,
   SizeStats,
-  UnitChange,
 } from './types.js'
 export { isPrunable, weightStats, type WeightStat, type WeightStats } from './weight-stats.js'

@@ -1,6 +1,6 @@
-import type { MetricValue } from '@prunekit/core'
+import { unitChanges, type MetricValue } from '@prunekit/core'
 import { describe, expect, it } from 'vitest'
-import { readFlops, readHistograms, readLatency, readLayers, readNumber, readParams, readSize, readValue, unitChanges } from './readers.js'
+import { readFlops, readHistograms, readLatency, readLayers, readNumber, readParams, readSize, readValue } from './readers.js'
 
 const snapshotOf = (metrics: Record<string, MetricValue>) => ({ label: 'x', step: 0, metrics })
 
@@ -69,11 +69,11 @@ describe('snapshot readers', () => {
   it('lists units before -> after per layer, from the layers rows of two snapshots', () => {
     const before = snapshotOf({ layers: [{ ...row, units: 300 }, { ...row, name: 'output', units: 10 }] })
     const after = snapshotOf({ layers: [{ ...row, units: 150 }, { ...row, name: 'output', units: 10 }, { ...row, name: 'new' }] })
-    expect(unitChanges(before, after)).toEqual([
+    expect(unitChanges(readLayers(before), readLayers(after))).toEqual([
       { name: 'dense_1', type: 'Dense', before: 300, after: 150 },
       { name: 'output', type: 'Dense', before: 10, after: 10 },
     ])
-    expect(unitChanges(snapshotOf({}), after).map((c) => c.before)).toEqual([undefined, undefined])
+    expect(unitChanges(readLayers(snapshotOf({})), readLayers(after)).map((c) => c.before)).toEqual([undefined, undefined])
     expect(readLayers(snapshotOf({ layers: [{ ...row, units: '150' }] }))).toBeUndefined()
   })
 

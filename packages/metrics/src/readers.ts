@@ -1,6 +1,5 @@
 import type { MetricValue, Snapshot } from '@prunekit/core'
-import type { MetricName } from './builtins.js'
-import type { FlopsStats, HistogramSet, LatencyPoint, LatencyStats, LayerFlops, LayerHistogram, LayerStats, ParamCounts, SizeStats, UnitChange } from './types.js'
+import type { FlopsStats, HistogramSet, LatencyPoint, LatencyStats, LayerFlops, LayerHistogram, LayerStats, MetricName, ParamCounts, SizeStats } from './types.js'
 
 // Snapshot.metrics holds untyped MetricValues (and may come back from report.json): these check
 // the shape before a reporter relies on it.
@@ -95,12 +94,3 @@ export const readHistograms = reader(isHistogramSet, 'histograms')
 export const readSize = reader(isSizeStats, 'size')
 export const readFlops = reader(isFlopsStats, 'flops')
 export const readLatency = reader(isLatencyStats, 'latency')
-
-/**
- * Units of every layer of `after` (that reports them) against `before`: "units before -> after" per
- * layer, for a report of what structured pruning removed. Empty when either snapshot lacks the layers metric.
- */
-export function unitChanges(before: Metrics, after: Metrics): UnitChange[] {
-  const earlier = new Map((readLayers(before) ?? []).map((l) => [l.name, l.units]))
-  return (readLayers(after) ?? []).flatMap((l) => (l.units === undefined ? [] : [{ name: l.name, type: l.type, before: earlier.get(l.name), after: l.units }]))
-}

@@ -1,3 +1,7 @@
+export type BuiltinMetric = 'loss' | 'accuracy' | 'sparsity' | 'params' | 'layers' | 'histograms' | 'size' | 'flops' | 'latency'
+/** A built-in metric name (completed by editors) or any registered custom one. */
+export type MetricName = BuiltinMetric | (string & {})
+
 // Plain object types (not interfaces) so that each one is assignable to core's MetricValue.
 
 /** Parameter counts over every trainable weight (total) and over the prunable kernels (rank >= 2). */
@@ -33,18 +37,9 @@ export type LayerStats = {
   biasParams: number
   /**
    * Output units (Dense) or filters (Conv): the last dimension of the layer's output. Structured pruning
-   * shrinks it; compare it across snapshots (see unitChanges) to show "units before -> after".
+   * shrinks it; compare it across snapshots (core's unitChanges) to show "units before -> after".
    */
   units?: number
-}
-
-/** A layer that changed size between two snapshots, or kept it. */
-export type UnitChange = {
-  name: string
-  type: string
-  /** Units in the earlier snapshot; undefined when the layer was not there. */
-  before?: number
-  after: number
 }
 
 /** Counts of one layer's kernel values in fixed bins: edges has counts.length + 1 ascending entries. */

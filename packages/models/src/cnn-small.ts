@@ -1,18 +1,13 @@
-import { defineModel } from '@prunekit/core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { z } from 'zod'
-import { checkContext } from './context.js'
-import { convBnRelu } from './conv-blocks.js'
+import { zooModel } from './context.js'
+import { convBnRelu, stageFiltersOption } from './conv-blocks.js'
 import { imageInput } from './image-input.js'
 import { dense, flatten, outputLayer, sequentialModel, type LayerMaker } from './layers.js'
 
 export const cnnSmallOptions = z
   .object({
-    filters: z
-      .array(z.number().int().positive())
-      .min(1)
-      .default([16, 32])
-      .describe('Filters of each conv-bn-relu block (3x3 convolutions; the first has stride 2, a 2x2 max-pool follows the last)'),
+    filters: stageFiltersOption('Filters of each conv-bn-relu block (3x3 convolutions; the first has stride 2, a 2x2 max-pool follows the last)'),
     units: z.number().int().min(0).default(64).describe('Units of the relu Dense layer after Flatten (0: none)'),
   })
   .strict()
@@ -23,12 +18,10 @@ export type CnnSmallOptions = z.output<typeof cnnSmallOptions>
  * A small CNN for 28 x 28 digits that structured pruning speeds up: conv-bn-relu blocks (the first with
  * stride 2, which keeps BatchNorm's share of the time small), max-pool, Flatten, Dense, output.
  */
-export const cnnSmallModel = defineModel<CnnSmallOptions>({
-  name: 'cnn-small',
+export const cnnSmallModel = zooModel<CnnSmallOptions>('cnn-small', {
   description: 'Small CNN: conv-bn-relu blocks 16, 32 (3x3; the first with stride 2), max-pool, Flatten, Dense 64 relu, output',
   options: cnnSmallOptions,
   build(options, ctx) {
-    checkContext('cnn-small', ctx)
     const image = imageInput('cnn-small', ctx)
     const blocks = options.filters.flatMap((filters, i) => convBnRelu(i + 1, filters, i === 0 ? 2 : 1, ctx.rng))
     const pool: LayerMaker = (first) => tfl.layers.maxPooling2d({ ...first, name: 'pool', poolSize: 2, strides: 2 })

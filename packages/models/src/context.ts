@@ -1,4 +1,4 @@
-import { ModelError, type ModelContext } from '@prunekit/core'
+import { defineModel, ModelError, type ModelContext, type ModelFactory } from '@prunekit/core'
 
 /** Rejects a context no builder can use: an empty or fractional input shape, or too few classes. */
 export function checkContext(model: string, ctx: ModelContext): void {
@@ -10,6 +10,18 @@ export function checkContext(model: string, ctx: ModelContext): void {
   if (!Number.isInteger(numClasses) || numClasses < least) {
     throw new ModelError(`${model}: a ${task} model needs numClasses >= ${least}, got ${numClasses}. Check the dataset's numClasses and task.`)
   }
+}
+
+/** A zoo builder whose context is checked before it builds, so that every error names the model. */
+export function zooModel<O>(name: string, factory: Omit<ModelFactory<O>, 'name'>): ModelFactory<O> {
+  return defineModel({
+    name,
+    ...factory,
+    build(options, ctx) {
+      checkContext(name, ctx)
+      return factory.build(options, ctx)
+    },
+  })
 }
 
 /** Number of values in one sample of the given shape. */

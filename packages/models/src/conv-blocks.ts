@@ -1,9 +1,15 @@
 import type { Rng } from '@prunekit/core'
 import * as tfl from '@tensorflow/tfjs-layers'
-import type { LayerMaker } from './layers.js'
+import { z } from 'zod'
+import { seededLayer, type LayerMaker } from './layers.js'
 
 // A short run (a few hundred steps) needs BatchNorm's moving statistics to settle quickly: Keras's 0.99 lags.
 const batchNormMomentum = 0.9
+
+/** The option listing the filters of each conv stage of a builder (16, 32 by default). */
+export function stageFiltersOption(description: string) {
+  return z.array(z.number().int().positive()).min(1).default([16, 32]).describe(description)
+}
 
 export interface ConvBnSpec {
   name: string
@@ -37,9 +43,8 @@ export function relu(name: string): tfl.layers.Layer {
 /** conv_i, bn_i, relu_i: one conv-bn-relu block of a sequential model. */
 export function convBnRelu(index: number, filters: number, strides: number, rng: Rng): LayerMaker[] {
   const conv = { name: `conv_${index}`, filters, strides }
-  const seed = rng.seed() // drawn now, so weights depend only on the rng and the block order
   return [
-    (first) => convNoBias(conv, seed, first),
+    seededLayer(rng, (seed, first) => convNoBias(conv, seed, first)),
     () => batchNorm(`bn_${index}`),
     () => relu(`relu_${index}`),
   ]

@@ -17,18 +17,16 @@ export interface DenseSpec {
   useBias?: boolean
 }
 
-// Seeds are drawn when the maker is created, so weights depend only on the rng and the layer order.
-export function dense(spec: DenseSpec, rng: Rng): LayerMaker {
+/** A maker whose initializer seed is drawn now, so that weights depend only on the rng and the layer order. */
+export function seededLayer(rng: Rng, make: (seed: number, first: FirstLayerArgs) => tfl.layers.Layer): LayerMaker {
   const seed = rng.seed()
-  return (first) =>
-    tfl.layers.dense({
-      ...first,
-      name: spec.name,
-      units: spec.units,
-      activation: spec.activation,
-      useBias: spec.useBias ?? true,
-      kernelInitializer: tfl.initializers.glorotUniform({ seed }),
-    })
+  return (first) => make(seed, first)
+}
+
+export function dense(spec: DenseSpec, rng: Rng): LayerMaker {
+  return seededLayer(rng, (seed, first) =>
+    tfl.layers.dense({ ...first, ...spec, useBias: spec.useBias ?? true, kernelInitializer: tfl.initializers.glorotUniform({ seed }) }),
+  )
 }
 
 export interface ConvSpec {
@@ -39,17 +37,7 @@ export interface ConvSpec {
 }
 
 export function conv2d(spec: ConvSpec, rng: Rng): LayerMaker {
-  const seed = rng.seed()
-  return (first) =>
-    tfl.layers.conv2d({
-      ...first,
-      name: spec.name,
-      filters: spec.filters,
-      kernelSize: spec.kernelSize,
-      padding: spec.padding,
-      activation: 'relu',
-      kernelInitializer: tfl.initializers.glorotUniform({ seed }),
-    })
+  return seededLayer(rng, (seed, first) => tfl.layers.conv2d({ ...first, ...spec, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed }) }))
 }
 
 export function maxPool(name: string): LayerMaker {

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers'
-import { defineModel, ModelError } from '@prunekit/core'
+import { ModelError } from '@prunekit/core'
 import { z } from 'zod'
-import { checkContext, sizeOf } from './context.js'
+import { sizeOf, zooModel } from './context.js'
 import { conv2d, dense, flatten, maxPool, outputLayer, sequentialModel, type LayerMaker } from './layers.js'
 
 const imageShape = [28, 28, 1]
@@ -13,12 +13,10 @@ export type Lenet5Options = z.output<typeof lenet5Options>
 const isImageShape = (shape: number[]): boolean => shape.length === 3 && shape.every((d, i) => d === imageShape[i])
 
 /** LeNet-5 (LeCun et al. 1998) for 28 x 28 x 1 digits; flat [784] inputs are reshaped first. */
-export const lenet5Model = defineModel<Lenet5Options>({
-  name: 'lenet-5',
+export const lenet5Model = zooModel<Lenet5Options>('lenet-5', {
   description: 'LeNet-5 for 28x28x1 images: conv 6@5x5, pool, conv 16@5x5, pool, Dense 120, Dense 84, output',
   options: lenet5Options,
   build(_options, ctx) {
-    checkContext('lenet-5', ctx)
     const size = sizeOf(ctx.inputShape)
     if (size !== sizeOf(imageShape)) {
       throw new ModelError(

@@ -1,7 +1,6 @@
-import { defineModel } from '@prunekit/core'
 import { z } from 'zod'
 import { activationNames, activationSchema } from './activation.js'
-import { checkContext } from './context.js'
+import { zooModel } from './context.js'
 import { denseStack } from './layers.js'
 
 export const mlpOptions = z
@@ -28,12 +27,10 @@ export const mlpOptions = z
 export type MlpOptions = z.output<typeof mlpOptions>
 
 /** A multilayer perceptron: Dense layers dense_1..dense_n, then output; inputs of rank > 1 are flattened. */
-export const mlpModel = defineModel<MlpOptions>({
-  name: 'mlp',
+export const mlpModel = zooModel<MlpOptions>('mlp', {
   description: 'Multilayer perceptron: hidden Dense layers of the given units and activations, then the output layer',
   options: mlpOptions,
   build(options, ctx) {
-    checkContext('mlp', ctx)
     const hidden = options.units.map((units, i) => ({ units, activation: options.activations[i] ?? options.activation, useBias: options.useBias }))
     return denseStack('mlp', ctx, hidden, options.useBias)
   },

@@ -24,8 +24,6 @@ export type BuiltinModel = keyof typeof builtinModels
 export function modelsPlugin(): PrunekitPlugin {
   return definePlugin({
     name: '@prunekit/models',
-    register(registry) {
-      registerAll(registry, { models: [...Object.values(builtinModels), fileModel], steps: [exportStep] })
-    },
+    register: (registry) => registerAll(registry, { models: [...Object.values(builtinModels), fileModel], steps: [exportStep] }),
   })
 }

@@ -1,18 +1,14 @@
-import { defineModel, type Rng } from '@prunekit/core'
+import type { Rng } from '@prunekit/core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { z } from 'zod'
-import { checkContext } from './context.js'
-import { batchNorm, convNoBias, relu } from './conv-blocks.js'
+import { zooModel } from './context.js'
+import { batchNorm, convNoBias, relu, stageFiltersOption } from './conv-blocks.js'
 import { imageInput } from './image-input.js'
 import { outputLayer } from './layers.js'
 
 export const resnetMiniOptions = z
   .object({
-    filters: z
-      .array(z.number().int().positive())
-      .min(1)
-      .default([16, 32])
-      .describe('Filters of each stage (one residual block each); every stage after the first halves the resolution'),
+    filters: stageFiltersOption('Filters of each stage (one residual block each); every stage after the first halves the resolution'),
   })
   .strict()
 
@@ -42,12 +38,10 @@ function residualBlock(x: Tensor, stage: number, filters: number, rng: Rng): Ten
 }
 
 /** A small ResNet for 28 x 28 digits: a strided stem, one residual block per stage, Flatten, output. */
-export const resnetMiniModel = defineModel<ResnetMiniOptions>({
-  name: 'resnet-mini',
+export const resnetMiniModel = zooModel<ResnetMiniOptions>('resnet-mini', {
   description: 'Small ResNet: stem conv-bn-relu 16 (stride 2), residual blocks of 16 and 32 filters (Add shortcuts; the second strided), Flatten, output',
   options: resnetMiniOptions,
   build(options, ctx) {
-    checkContext('resnet-mini', ctx)
     const image = imageInput('resnet-mini', ctx)
     const input = tfl.input({ name: 'input', shape: ctx.inputShape })
     let x: Tensor = input

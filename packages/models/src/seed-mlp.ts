@@ -1,6 +1,5 @@
-import { defineModel } from '@prunekit/core'
 import { z } from 'zod'
-import { checkContext } from './context.js'
+import { zooModel } from './context.js'
 import { denseStack } from './layers.js'
 
 const width = z.number().int().positive()
@@ -14,12 +13,8 @@ export const seedMlpOptions = z
 export type SeedMlpOptions = z.output<typeof seedMlpOptions>
 
 /** The founding experiment's network: exactly three Dense layers (64 relu, 32 relu, output). */
-export const seedMlpModel = defineModel<SeedMlpOptions>({
-  name: 'seed-mlp',
+export const seedMlpModel = zooModel<SeedMlpOptions>('seed-mlp', {
   description: "The founding experiment's net: Dense 64 relu, Dense 32 relu, then the output layer",
   options: seedMlpOptions,
-  build(options, ctx) {
-    checkContext('seed-mlp', ctx)
-    return denseStack('seed-mlp', ctx, options.hidden.map((units) => ({ units, activation: 'relu' as const })))
-  },
+  build: (options, ctx) => denseStack('seed-mlp', ctx, options.hidden.map((units) => ({ units, activation: 'relu' }))),
 })

@@ -1,13 +1,29 @@
-import type { ChannelGroup, Normalizer } from './dependencies.js'
 import type { GroupId, Layout } from './layout.js'
 
-export interface GroupState {
+/** A BatchNormalization that scales a group's channels: gamma[offset + unit * expand + j]. */
+export interface Normalizer {
+  layer: string
+  offset: number
+  expand: number
+}
+
+/** Channels coupled so that they can only be removed together (DepGraph's dependency group). */
+export interface ChannelGroup {
+  id: GroupId
+  /** Units: a producer's units or filters (equal for every producer of a coupled group). */
   size: number
+  /** Layers whose units these are: their kernel's last axis and their bias. */
   producers: string[]
+  /** BatchNormalization layers that scale exactly these channels (bn-scale ranks by their gamma). */
   normalizers: Normalizer[]
+  /** Why the group is never pruned (a model input or output); such groups are skipped. */
   pinned?: string
+  /** Layers that stand in the way of an exact removal, each with the reason; pruning the group is refused. */
   blockers: string[]
 }
+
+/** A group while the analysis still merges it. */
+type GroupState = Omit<ChannelGroup, 'id'>
 
 /** Union-find over channel groups: an Add (or any element-wise merge) joins the groups it adds. */
 export class Groups {

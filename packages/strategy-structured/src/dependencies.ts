@@ -1,29 +1,7 @@
-import { Groups } from './channel-groups.js'
+import { Groups, type ChannelGroup } from './channel-groups.js'
 import type { LayerNode, ModelGraph } from './graph.js'
 import { activationProblem, isChannelsFirst, mergeKinds, passThroughKinds, producerKinds } from './layer-kinds.js'
 import { describeLayout, groupsIn, normalizeLayout, sameShape, singleGroup, type GroupId, type Layout } from './layout.js'
-
-/** A BatchNormalization that scales a group's channels: gamma[offset + unit * expand + j]. */
-export interface Normalizer {
-  layer: string
-  offset: number
-  expand: number
-}
-
-/** Channels coupled so that they can only be removed together (DepGraph's dependency group). */
-export interface ChannelGroup {
-  id: GroupId
-  /** Units: a producer's units or filters (equal for every producer of a coupled group). */
-  size: number
-  /** Layers whose units these are: their kernel's last axis and their bias. */
-  producers: string[]
-  /** BatchNormalization layers that scale exactly these channels (bn-scale ranks by their gamma). */
-  normalizers: Normalizer[]
-  /** Why the group is never pruned (a model input or output); such groups are skipped. */
-  pinned?: string
-  /** Layers that stand in the way of an exact removal, each with the reason; pruning the group is refused. */
-  blockers: string[]
-}
 
 /**
  * One axis of one weight that follows a layout. `unit` slices are the removed units' own parameters

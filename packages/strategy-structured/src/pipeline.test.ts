@@ -1,6 +1,6 @@
-import { createRegistry, runPipeline, setupBackend } from '@prunekit/core'
+import { createRegistry, runPipeline, setupBackend, unitChanges } from '@prunekit/core'
 import { datasetsPlugin } from '@prunekit/datasets'
-import { metricsPlugin, readFlops, readLatency, readLayers, readNumber, unitChanges } from '@prunekit/metrics'
+import { metricsPlugin, readFlops, readLatency, readLayers, readNumber } from '@prunekit/metrics'
 import { loadModel, modelsPlugin } from '@prunekit/models'
 import * as tf from '@tensorflow/tfjs-core'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -48,7 +48,7 @@ describe('structured pruning in a pipeline', () => {
       { registry, quiet: true, keepModel: true },
     )
     const [baseline, structured, pruned, finetuned] = result.snapshots
-    expect(unitChanges(baseline, finetuned).map((c) => `${c.name} ${c.before} -> ${c.after}`)).toEqual(['conv_1 8 -> 4', 'conv_2 8 -> 4', 'dense_1 16 -> 8', 'output 10 -> 10'])
+    expect(unitChanges(readLayers(baseline), readLayers(finetuned)).map((c) => `${c.name} ${c.before} -> ${c.after}`)).toEqual(['conv_1 8 -> 4', 'conv_2 8 -> 4', 'dense_1 16 -> 8', 'output 10 -> 10'])
     // trainable params: conv_1 72, bn_1 16, conv_2 576, bn_2 16, dense_1 392*16+16, output 170 -> 36, 8, 144, 8, 196*8+8, 90
     expect(result.steps[2].summary).toBe('l1-units: units conv_1 8 -> 4, conv_2 8 -> 4, dense_1 16 -> 8; 7,138 -> 1,862 params')
 

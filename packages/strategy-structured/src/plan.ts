@@ -1,4 +1,4 @@
-import type { AxisCut as Cut } from '@prunekit/core'
+import type { AxisCut } from '@prunekit/core'
 import type { Dependencies, WeightSlice } from './dependencies.js'
 import { keptIndices, layoutLength, type GroupId, type GroupSizes } from './layout.js'
 
@@ -6,11 +6,6 @@ import { keptIndices, layoutLength, type GroupId, type GroupSizes } from './layo
 export interface UnitPlan {
   dependencies: Dependencies
   kept: Map<GroupId, Int32Array>
-}
-
-/** One axis of a weight to gather, with the indices that survive on it, and whether they are the weight's own units. */
-export interface AxisCut extends Cut {
-  role: WeightSlice['role']
 }
 
 export function groupSizes(dependencies: Dependencies): GroupSizes {
@@ -22,21 +17,12 @@ export function groupSizes(dependencies: Dependencies): GroupSizes {
   }
 }
 
-/** The cuts a plan makes to one weight (none when it keeps its shape). */
-export function cutsFor(plan: UnitPlan, layer: string, weight: string): AxisCut[] {
+/** The cuts a plan makes to one weight (none when it keeps its shape); with `role`, only the axes of that role. */
+export function cutsFor(plan: UnitPlan, layer: string, weight: string, role?: WeightSlice['role']): AxisCut[] {
   const sizeOf = groupSizes(plan.dependencies)
   return plan.dependencies.slices.flatMap((slice) => {
-    if (slice.layer !== layer || slice.weight !== weight) return []
+    if (slice.layer !== layer || slice.weight !== weight || (role && slice.role !== role)) return []
     const indices = keptIndices(slice.layout, sizeOf, (g) => plan.kept.get(g))
-    return indices ? [{ axis: slice.axis, indices, length: layoutLength(slice.layout, sizeOf), role: slice.role }] : []
-  })
-}
-
-/** Units of every resized producer, before -> after, in model order. */
-export function unitChanges(plan: UnitPlan): Array<{ layer: string; before: number; after: number }> {
-  const sizeOf = groupSizes(plan.dependencies)
-  return plan.dependencies.resizes.flatMap(({ layer, group }) => {
-    const kept = plan.kept.get(group)
-    return kept ? [{ layer, before: sizeOf(group), after: kept.length }] : []
+    return indices ? [{ axis: slice.axis, indices, length: layoutLength(slice.layout, sizeOf) }] : []
   })
 }

@@ -1,7 +1,7 @@
 import type { Rng } from '@prunekit/core'
 import * as tf from '@tensorflow/tfjs-core'
 import type { LayersModel } from '@tensorflow/tfjs-layers'
-import type { ChannelGroup } from './dependencies.js'
+import type { ChannelGroup } from './channel-groups.js'
 import { layerWeight } from './weights.js'
 
 /** How units are ranked: the norm of their kernel slice, a seeded draw, or the |gamma| of the BatchNorm that scales them. */

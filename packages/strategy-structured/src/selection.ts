@@ -1,5 +1,6 @@
 import { matchesSelector, PruneError, type LayerSelector, type PrunableModel, type WeightRef } from '@prunekit/core'
-import { groupName, type ChannelGroup, type Dependencies } from './dependencies.js'
+import type { ChannelGroup } from './channel-groups.js'
+import { groupName, type Dependencies } from './dependencies.js'
 import type { StructuredOptions } from './options.js'
 import type { UnitCriterion } from './ranking.js'
 

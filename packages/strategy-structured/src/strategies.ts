@@ -1,6 +1,7 @@
 import { defineStrategy, type PrunableModel, type PruneContext, type PruningStrategy } from '@prunekit/core'
 import { allocateUnits } from './allocation.js'
-import { analyzeDependencies, type ChannelGroup, type Dependencies } from './dependencies.js'
+import type { ChannelGroup } from './channel-groups.js'
+import { analyzeDependencies, type Dependencies } from './dependencies.js'
 import { describeModel } from './graph.js'
 import { structuredOptions, type StructuredOptions } from './options.js'
 import type { UnitPlan } from './plan.js'

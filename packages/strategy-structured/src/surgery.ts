@@ -4,8 +4,6 @@ import * as tfl from '@tensorflow/tfjs-layers'
 import { cutsFor, groupSizes, type UnitPlan } from './plan.js'
 import { layerWeights } from './weights.js'
 
-export { sliceTensor }
-
 interface JsonLayer {
   class_name: string
   config: Record<string, unknown>

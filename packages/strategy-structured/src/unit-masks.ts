@@ -1,5 +1,5 @@
-import type { PrunableModel } from '@prunekit/core'
-import { cutsFor, type AxisCut, type UnitPlan } from './plan.js'
+import type { AxisCut, PrunableModel } from '@prunekit/core'
+import { cutsFor, type UnitPlan } from './plan.js'
 
 /** A 0/1 mask of the given shape that zeroes every entry whose index on a cut axis is not kept. */
 function maskValues(shape: number[], cuts: AxisCut[]): Float32Array {
@@ -21,7 +21,7 @@ function maskValues(shape: number[], cuts: AxisCut[]): Float32Array {
  */
 export function zeroUnits(model: PrunableModel, plan: UnitPlan): void {
   for (const ref of model.weights()) {
-    const cuts = cutsFor(plan, ref.layerName, ref.kind).filter((c) => c.role === 'unit')
+    const cuts = cutsFor(plan, ref.layerName, ref.kind, 'unit')
     if (cuts.length === 0) continue
     const values = maskValues(ref.shape, cuts)
     const previous = model.masks.get(ref.key)?.dataSync()

@@ -1,7 +1,7 @@
 import { createRegistry, createRng, magnitude, PrunableModel, setupBackend, Trainer } from '@prunekit/core'
 import { datasetsPlugin } from '@prunekit/datasets'
 import { modelsPlugin } from '@prunekit/models'
-import { medianSeconds, round, type Row, type Suite } from './measure.js'
+import { medianSeconds, round, type Suite } from './measure.js'
 
 export const masksSuite: Suite = {
   name: 'masks',

@@ -1,4 +1,4 @@
-import { createRegistry, createRng, evaluateModel, prune, PrunableModel, setupBackend, Trainer, type Dataset, type LayerSelector, type SnapshotContext } from '@prunekit/core'
+import { createRegistry, createRng, evaluateModel, layerUnits, prune, PrunableModel, setupBackend, Trainer, unitChanges, type Dataset, type LayerSelector, type SnapshotContext } from '@prunekit/core'
 import { datasetsPlugin } from '@prunekit/datasets'
 import { flopsMetric, measureLatency, median, readFlops } from '@prunekit/metrics'
 import { modelsPlugin } from '@prunekit/models'
@@ -62,10 +62,6 @@ async function sideBySide([dense, pruned]: PrunableModel[], batch: number, round
   return { dense: median(times.dense), pruned: median(times.pruned), ratio: median(times.ratio) }
 }
 
-function unitsOf(model: PrunableModel): Map<string, number> {
-  return new Map(model.model.layers.filter((l) => ['Dense', 'Conv2D'].includes(l.getClassName())).map((l) => [l.name, (l.outputShape as number[]).at(-1)!]))
-}
-
 async function fit(model: PrunableModel, data: Dataset, epochs: number, seed: number): Promise<void> {
   const trainer = new Trainer({ optimizer: 'adam', learningRate: 0.001, batchSize: 64, shuffle: true, epochs })
   await trainer.fit(model, data.train, { task: data.task, rng: createRng(seed) })
@@ -84,8 +80,8 @@ async function compare(c: StructuredCase, options: Required<Omit<StructuredBench
     const pruned = await prune(dense, { registry, strategy: 'l1-units', ratio: 0.5, ...(c.include ? { include: c.include } : {}) })
     try {
       const atOnce = (await evaluateModel(pruned, data.test, data.task)).accuracy
-      const [before, after] = [unitsOf(dense), unitsOf(pruned)]
-      const units = [...after].filter(([name, n]) => before.get(name) !== n).map(([name, n]) => `${name} ${before.get(name)}->${n}`).join(', ')
+      const changed = unitChanges(layerUnits(dense), layerUnits(pruned)).filter((c) => c.before !== c.after)
+      const units = changed.map((c) => `${c.name} ${c.before}->${c.after}`).join(', ')
       const [denseMacs, prunedMacs] = [await macsOf(dense, data), await macsOf(pruned, data)]
       const latency: Record<number, Timing> = {}
       for (const batch of options.batches) {

@@ -1,22 +1,10 @@
 import { z } from 'zod'
 import { taggedUnion } from '../json-schema.js'
-import type { PrunableModel } from '../model.js'
 import { addIssues, checkRegistered } from '../registered-name.js'
 import type { Registry } from '../registry.js'
 import { applyStrategy } from '../sparsity-target.js'
 import { defineStep } from '../step.js'
-
-/** Units (the last output dimension) of every layer with a kernel: what a structured strategy shrinks. */
-function layerUnits(model: PrunableModel): Map<string, number> {
-  const units = new Map<string, number>()
-  for (const ref of model.weights()) {
-    if (ref.shape.length < 2 || units.has(ref.layerName)) continue
-    const shape = model.model.getLayer(ref.layerName).outputShape
-    const last = Array.isArray(shape[0]) ? undefined : (shape as Array<number | null>).at(-1)
-    if (typeof last === 'number') units.set(ref.layerName, last)
-  }
-  return units
-}
+import { layerUnits, unitChanges } from '../units.js'
 
 export interface PruneStepOptions {
   strategy: string
@@ -53,7 +41,7 @@ export const pruneStep = defineStep<PruneStepOptions>({
     const after = pruned.weights().reduce((n, w) => n + w.size, 0)
     const masked = `${zeros.toLocaleString('en-US')} weights masked`
     if (after === before) return `${strategy}: ${masked}`
-    const units = [...layerUnits(pruned)].flatMap(([layer, n]) => (unitsBefore.has(layer) && unitsBefore.get(layer) !== n ? [`${layer} ${unitsBefore.get(layer)} -> ${n}`] : []))
+    const units = unitChanges(unitsBefore, layerUnits(pruned)).flatMap((c) => (c.before !== undefined && c.before !== c.after ? [`${c.name} ${c.before} -> ${c.after}`] : []))
     const params = `${before.toLocaleString('en-US')} -> ${after.toLocaleString('en-US')} params`
     return `${strategy}: ${units.length ? `units ${units.join(', ')}; ` : ''}${params}${zeros ? `; ${masked}` : ''}`
   },

@@ -85,20 +85,13 @@ export function barChart(spec: BarChartSpec): string {
     text(area.left + area.width / 2, bottom + nameDepth + 26, spec.xLabel, { 'text-anchor': 'middle', 'font-size': 12, fill: ink.text }),
     '</g>',
   ].join('')
-  const body = [
+  const description = `Bar chart of ${spec.y.label} for ${spec.groups.map((g) => g.name).join(', ')}.`
+  return svgDocument({ kind: 'chart-bars', width, height, title: spec.title, description }, [
     key.svg,
     yAxis(area, { scale: y, ticks: linearTicks(y0, y1, 5), format, label: spec.y.label }),
     `<g class="marks">${marks.join('')}</g>`,
     ...references,
     `<g class="categories">${names.join('')}</g>`,
     xLine,
-  ].join('\n')
-  return svgDocument({
-    kind: 'chart-bars',
-    width,
-    height,
-    title: spec.title,
-    description: `Bar chart of ${spec.y.label} for ${spec.groups.map((g) => g.name).join(', ')}.`,
-    body,
-  })
+  ])
 }

@@ -57,11 +57,10 @@ export interface ChartDocument {
   title: string
   /** A sentence for screen readers: what the chart shows. */
   description: string
-  body: string
 }
 
-/** A standalone SVG document (also valid inline in HTML) with a white background and a title. */
-export function svgDocument(chart: ChartDocument): string {
+/** A standalone SVG document (also valid inline in HTML) with a white background, a title, then the body's parts, a line each. */
+export function svgDocument(chart: ChartDocument, body: readonly string[]): string {
   const { width, height } = chart
   return [
     `<svg xmlns="http://www.w3.org/2000/svg"${attrs({ class: `chart ${chart.kind}`, width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': chart.title, 'font-family': fontFamily })}>`,
@@ -69,7 +68,7 @@ export function svgDocument(chart: ChartDocument): string {
     `<desc>${escapeXml(chart.description)}</desc>`,
     `<rect${attrs({ width, height, fill: ink.background })}/>`,
     text(width / 2, 24, chart.title, { 'text-anchor': 'middle', 'font-size': 16, 'font-weight': 'bold', fill: ink.text }),
-    chart.body,
+    ...body,
     '</svg>',
   ].join('\n')
 }

@@ -58,19 +58,12 @@ export function histogramChart(spec: HistogramChartSpec): string {
       `<path${attrs({ class: 'mark', 'data-series': s.name, d: stairsPath(s.edges, s.counts, x, y), fill: s.color, 'fill-opacity': 0.22, stroke: s.color, 'stroke-width': 1.5, 'stroke-linejoin': 'round' })}/>`,
   )
   const zero = x0 < 0 && x1 > 0 ? `<path${attrs({ class: 'zero', d: `M${num(x(0))} ${num(area.top)}V${num(area.top + area.height)}`, stroke: ink.muted, 'stroke-dasharray': '3 3' })}/>` : ''
-  const body = [
+  const description = `Overlaid weight histograms of ${spec.series.map((s) => s.name).join(', ')}; counts on a log scale.`
+  return svgDocument({ kind: 'chart-histogram', width, height, title: spec.title, description }, [
     key.svg,
     xAxis(area, { scale: x, ticks: xTicks, format: decimalFormat(niceStep(x1 - x0, 8)), label: spec.xLabel ?? 'weight value' }),
     yAxis(area, { scale: y, ticks: countTicks(maxCount, y), format: countFormat, label: spec.yLabel ?? 'count (log scale)' }),
     zero,
     `<g class="marks">${marks.join('')}</g>`,
-  ].join('\n')
-  return svgDocument({
-    kind: 'chart-histogram',
-    width,
-    height,
-    title: spec.title,
-    description: `Overlaid weight histograms of ${spec.series.map((s) => s.name).join(', ')}; counts on a log scale.`,
-    body,
-  })
+  ])
 }

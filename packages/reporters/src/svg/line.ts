@@ -61,18 +61,11 @@ export function lineChart(spec: LineChartSpec): string {
     })
     return `<g class="series"><path${attrs({ class: 'mark', d, fill: 'none', stroke: s.color, 'stroke-width': 2, 'stroke-linejoin': 'round' })}/>${dots.join('')}</g>`
   })
-  const body = [
+  const points = spec.series.flatMap((s) => s.points.map((p) => `${p.label ?? ''} (${xFormat(p.x)}, ${yFormat(p.y)})`))
+  return svgDocument({ kind: 'chart-line', width, height, title: spec.title, description: `${spec.y.label} against ${spec.x.label}: ${points.join('; ')}.` }, [
     key.svg,
     xAxis(area, { scale: x, ticks: linearTicks(spec.x.domain[0], spec.x.domain[1], 6), format: xFormat, label: spec.x.label }),
     yAxis(area, { scale: y, ticks: linearTicks(spec.y.domain[0], spec.y.domain[1], 5), format: yFormat, label: spec.y.label }),
     `<g class="marks">${marks.join('')}</g>`,
-  ].join('\n')
-  return svgDocument({
-    kind: 'chart-line',
-    width,
-    height,
-    title: spec.title,
-    description: `${spec.y.label} against ${spec.x.label}: ${spec.series.flatMap((s) => s.points.map((p) => `${p.label ?? ''} (${xFormat(p.x)}, ${yFormat(p.y)})`)).join('; ')}.`,
-    body,
-  })
+  ])
 }
