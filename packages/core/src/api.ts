@@ -40,7 +40,9 @@ export interface TrainOptions extends Partial<TrainDefaults> {
 /** Trains (or fine-tunes) on a dataset's train split; masks, if any, hold pruned weights at zero. */
 export async function train(model: PrunableModel, data: Dataset, options: TrainOptions = {}): Promise<FitResult> {
   const { epochs = 1, seed = 42, ...overrides } = options
-  const settings = trainDefaultsSchema.parse(overrides)
+  const parsed = trainDefaultsSchema.safeParse(overrides)
+  if (!parsed.success) throw new ConfigError(configIssues(parsed.error.issues), 'train()')
+  const settings = parsed.data
   return new Trainer({ ...settings, epochs }).fit(model, data.train, { task: data.task, rng: createRng(seed) })
 }
 
