@@ -1,6 +1,7 @@
 import { createRegistry, runPipeline, setupBackend } from '@prunekit/core'
 import { datasetsPlugin } from '@prunekit/datasets'
-import { metricsPlugin, readFlops, readLatency, readLayers, readNumber, unitChanges } from '@prunekit/metrics'
+import { metricsPlugin, readFlops, readLatency, readLayers, readNumber } from '@prunekit/metrics'
+import { unitChanges } from '@prunekit/metrics/internal'
 import { loadModel, modelsPlugin } from '@prunekit/models'
 import * as tf from '@tensorflow/tfjs-core'
 import { mkdtempSync, rmSync } from 'node:fs'

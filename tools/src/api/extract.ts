@@ -86,6 +86,8 @@ function configFor(entry: ApiEntry, temp: string): ExtractorConfig {
         default: { logLevel: ExtractorLogLevel.Warning, addToApiReportFile: true },
         // prunekit marks no release stages: the `./internal` subpath is the boundary, not @beta / @internal tags.
         'ae-missing-release-tag': { logLevel: ExtractorLogLevel.None },
+        // Undocumented items are marked "(undocumented)" in the report already.
+        'ae-undocumented': { logLevel: ExtractorLogLevel.None },
       },
       // The doc comments are plain prose, not TSDoc; no doc site is generated from them.
       tsdocMessageReporting: { default: { logLevel: ExtractorLogLevel.None } },
