@@ -1,6 +1,5 @@
-export { initCommand, listCommand, runCommand, schemaText, UsageError, validateCommand, type Output } from './commands.js'
 export { createDefaultRegistry } from './default-registry.js'
-export { applyOverrides, embeddedQuickstart, loadConfigFile, resolveConfigPaths, type ConfigOverrides, type LoadedConfig } from './load-config.js'
+export { loadConfigFile, type LoadedConfig } from './load-config.js'
+export type { Output } from './commands.js'
 export { main, type Io } from './main.js'
 export { loadPlugins } from './plugins.js'
-export { starterConfig } from './starter.js'

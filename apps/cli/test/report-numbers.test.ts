@@ -1,6 +1,7 @@
 import { runPipeline, type Snapshot } from '@prunekit/core'
 import { readHistograms, readLayers } from '@prunekit/metrics'
-import { histogramStages, reportPlots, sharedHistogramScale, zeroBin } from '@prunekit/reporters'
+import { reportPlots } from '@prunekit/reporters'
+import { histogramStages, sharedHistogramScale, zeroBin } from '@prunekit/reporters/internal'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createDefaultRegistry } from '../src/default-registry.js'
 

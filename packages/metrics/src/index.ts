@@ -1,12 +1,12 @@
-export { defaultBins, edgesProblem, histogram, symmetricEdges } from './binning.js'
+export { histogram, symmetricEdges } from './binning.js'
 export { builtinMetrics, type MetricsOptions } from './builtins.js'
 export { accuracyMetric, lossMetric } from './evaluation.js'
 export { flopsMetric } from './flops.js'
-export { createHistogramsMetric, earlierEdges, histogramsMetric, type HistogramOptions } from './histograms.js'
+export { createHistogramsMetric, histogramsMetric, type HistogramOptions } from './histograms.js'
 export { kernelLayers, type KernelLayer } from './layer-groups.js'
-export { createLatencyMetric, latencyMetric, measureLatency, median, type LatencyOptions } from './latency.js'
+export { createLatencyMetric, latencyMetric, measureLatency, type LatencyOptions } from './latency.js'
 export { layersMetric } from './layers.js'
-export { countParams, paramsMetric } from './params.js'
+export { paramsMetric } from './params.js'
 export { metricsPlugin } from './plugin.js'
 export {
   isFlopsStats,
@@ -24,6 +24,7 @@ export {
   readParams,
   readSize,
   readValue,
+  type SnapshotMetrics,
 } from './readers.js'
 export { sizeMetric } from './size.js'
 export { sparsityMetric } from './sparsity.js'
@@ -40,4 +41,4 @@ export type {
   ParamCounts,
   SizeStats,
 } from './types.js'
-export { isPrunable, weightStats, type WeightStat, type WeightStats } from './weight-stats.js'
+export { weightStats, type WeightStat, type WeightStats } from './weight-stats.js'

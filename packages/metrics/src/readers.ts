@@ -4,7 +4,8 @@ import type { FlopsStats, HistogramSet, LatencyPoint, LatencyStats, LayerFlops, 
 // Snapshot.metrics holds untyped MetricValues (and may come back from report.json): these check
 // the shape before a reporter relies on it.
 
-type Metrics = Pick<Snapshot, 'metrics'>
+/** Anything that carries a snapshot's metrics: a `Snapshot`, or one read back from report.json. */
+export type SnapshotMetrics = Pick<Snapshot, 'metrics'>
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -68,19 +69,19 @@ export function isLatencyStats(value: unknown): value is LatencyStats {
 }
 
 /** The raw value of a metric in a snapshot, or undefined when it was not measured. */
-export function readValue(snapshot: Metrics, name: MetricName): MetricValue | undefined {
+export function readValue(snapshot: SnapshotMetrics, name: MetricName): MetricValue | undefined {
   return Object.hasOwn(snapshot.metrics, name) ? snapshot.metrics[name] : undefined
 }
 
 /** A numeric metric (loss, accuracy, sparsity ...); undefined when missing or not a number. */
-export function readNumber(snapshot: Metrics, name: MetricName): number | undefined {
+export function readNumber(snapshot: SnapshotMetrics, name: MetricName): number | undefined {
   const value = readValue(snapshot, name)
   return typeof value === 'number' ? value : undefined
 }
 
 /** A typed reader of one metric: the value when it has the expected shape, otherwise undefined. */
 function reader<T>(guard: (value: unknown) => value is T, defaultName: MetricName) {
-  return (snapshot: Metrics, name: MetricName = defaultName): T | undefined => {
+  return (snapshot: SnapshotMetrics, name: MetricName = defaultName): T | undefined => {
     const value = readValue(snapshot, name)
     return guard(value) ? value : undefined
   }

@@ -1,7 +1,6 @@
 import { iterativePlugin } from './plugin.js'
 
-export { iterateOptions, rewindCheckpoint, type IterateOptions, type Rewind } from './iterate/options.js'
-export { iterateStep } from './iterate/step.js'
+export type { IterateOptions, Rewind } from './iterate/options.js'
 export { iterativePlugin } from './plugin.js'
 export { reinitialize } from './reinit.js'
 

@@ -1,8 +1,10 @@
 import { createRegistry, createRng, evaluateModel, layerUnits, prune, PrunableModel, setupBackend, Trainer, unitChanges, type Dataset, type LayerSelector, type SnapshotContext } from '@prunekit/core'
 import { datasetsPlugin } from '@prunekit/datasets'
-import { flopsMetric, measureLatency, median, readFlops } from '@prunekit/metrics'
+import { flopsMetric, measureLatency, readFlops } from '@prunekit/metrics'
+import { median } from '@prunekit/metrics/internal'
 import { modelsPlugin } from '@prunekit/models'
-import { describeModel, foldableBatchNorms, foldBatchNorm, structuredPlugin } from '@prunekit/strategy-structured'
+import { describeModel, foldBatchNorm, structuredPlugin } from '@prunekit/strategy-structured'
+import { foldableBatchNorms } from '@prunekit/strategy-structured/internal'
 import { round, type Row, type Suite } from './measure.js'
 
 /** One comparison: a zoo model trained, then 50% of its units removed by l1-units and fine-tuned. */

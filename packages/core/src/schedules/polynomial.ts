@@ -2,7 +2,8 @@ import { defineSchedule, type ScheduleFactory } from '../strategy.js'
 import { z } from 'zod'
 import { beginStep, checkTiming, frequency, initialSparsity, pruningStep, sparsitySchema } from './timing.js'
 
-function polynomialOptions(defaultPower: number) {
+/** The polynomial schedule's options schema; `power` defaults to `defaultPower` (3 for `polynomial`, 1 for `linear`). */
+export function polynomialOptions(defaultPower: number) {
   return z
     .object({
       initialSparsity,

@@ -1,0 +1,2 @@
+// Plumbing other prunekit packages share: no semver promise, it may change in any release.
+export { histogramStages, sharedHistogramScale, zeroBin, type HistogramStage } from './chart-data.js'

@@ -1,0 +1,13 @@
+// Plumbing other prunekit packages share, and the steps of the surgery: no semver promise, it may change in any release.
+export { allocateUnits, type AllocationOptions, type Candidate } from './allocation.js'
+export type { ChannelGroup, Normalizer } from './channel-groups.js'
+export { analyzeDependencies, type Dependencies, type Resize, type WeightSlice } from './dependencies.js'
+export { foldableBatchNorms, planFolds, type ActivationFusion, type BatchNormFold, type FoldPlan } from './fold-plan.js'
+export type { LayerNode, ModelGraph } from './graph.js'
+export { structuredOptions, type StructuredOptions } from './options.js'
+export type { Block, GroupId, Layout, Segment } from './layout.js'
+export { cutsFor, type UnitPlan } from './plan.js'
+export { scoreUnits, type UnitCriterion } from './ranking.js'
+export { planUnits } from './strategies.js'
+export { carryMasks, rebuildModel, removeUnits } from './surgery.js'
+export { zeroUnits } from './unit-masks.js'
