@@ -1,10 +1,9 @@
-export { loadDataset, prune, train, type PruneOptions, type TrainOptions } from './api.js'
+export { loadDataset, prune, train, type CheckedPruneOptions, type PruneOptions, type TrainOptions } from './api.js'
 export { isNode, setupBackend, type BackendInfo, type BackendName, type BackendOptions } from './backend.js'
 export { Checkpoint } from './checkpoint.js'
 export { Catalog, type AddOptions, type CatalogEntry, type Named } from './catalog.js'
 export {
   configSchema,
-  defineConfig,
   entryOf,
   fileModelName,
   fileModelSchema,
@@ -15,6 +14,7 @@ export {
   type ResolvedConfig,
   type ResolvedEntry,
 } from './config.js'
+export { defineConfig } from './define-config.js'
 export { corePlugin } from './core-plugin.js'
 export { createRegistry } from './create-registry.js'
 export { defineDataset, type Dataset, type DatasetContext, type DatasetFactory, type Split, type Task } from './data.js'
@@ -67,6 +67,35 @@ export {
   type StepEndInfo,
   type StepInfo,
 } from './reporter.js'
+export type { Checked } from './option-check.js'
+export type {
+  DataInput,
+  DatasetName,
+  EvaluateStepInput,
+  FitStepInput,
+  GradualPruneInput,
+  MetricName,
+  ModelInput,
+  ModelName,
+  PrunekitConfig,
+  PrunekitDatasets,
+  PrunekitMetrics,
+  PrunekitModels,
+  PrunekitReporters,
+  PrunekitSchedules,
+  PrunekitSteps,
+  PrunekitStrategies,
+  ReporterEntryInput,
+  ReporterName,
+  ScheduleInput,
+  ScheduleName,
+  SparsityTargetInput,
+  StepEntryInput,
+  StepName,
+  StrategyName,
+  StrategyOptionsInput,
+  Undeclared,
+} from './option-types.js'
 export { createRng, type Rng } from './rng.js'
 export { createSchedule, resolveScheduleRef, scheduleInput, scheduleJsonSchema, type ScheduleRef } from './schedule-ref.js'
 export {
