@@ -6,7 +6,7 @@ import { ConfigError } from './errors.js'
 import { PrunableModel } from './model.js'
 import type { Registry } from './registry.js'
 import type { Checked } from './option-check.js'
-import type { StrategyOptionsInput } from './option-types.js'
+import type { PrunekitStrategies, StrategyName, StrategyOptionsInput } from './option-types.js'
 import { createRng } from './rng.js'
 import type { PruningStrategy } from './strategy.js'
 import { Trainer, trainDefaultsSchema, type FitResult, type TrainDefaults } from './trainer.js'
@@ -28,6 +28,11 @@ export type PruneOptions = PruneSettings & (StrategyOptionsInput | ({ strategy: 
 /** Drops an index signature that admits nothing (zod's `z.object({})` output is `Record<string, never>`). */
 type WithoutNeverIndex<T> = { [K in keyof T as string extends K ? ([T[K]] extends [never] ? never : K) : K]: T[K] }
 
+/** Every declared strategy's option keys, so that editors complete them (values are checked by `CheckedPruneOptions`). */
+type PruneShape = PruneSettings & { strategy?: StrategyName | PruningStrategy<unknown> } & {
+  [K in PrunekitStrategies[keyof PrunekitStrategies] extends infer M ? (M extends unknown ? keyof M : never) : never]?: unknown
+} & { [option: string]: unknown }
+
 /** The input a strategy object takes: its schema's input type, or its options made optional when the schema does not say. */
 type StrategyInput<S extends PruningStrategy<unknown>> = unknown extends z.input<S['options']> ? Partial<WithoutNeverIndex<z.output<S['options']>>> : z.input<S['options']>
 
@@ -42,7 +47,10 @@ export type CheckedPruneOptions<O> = PruneSettings &
  * strategy's schema; the result holds the masks that keep pruned weights at zero. TypeScript checks
  * the options of the strategies `PrunekitStrategies` declares; other names take any options.
  */
-export async function prune<const O extends PruneOptions = {}>(model: LayersModel | PrunableModel, options?: O & CheckedPruneOptions<O>): Promise<PrunableModel> {
+export async function prune<const O extends PruneShape>(
+  model: LayersModel | PrunableModel,
+  options?: [O] extends [CheckedPruneOptions<O>] ? O : CheckedPruneOptions<O>,
+): Promise<PrunableModel> {
   const { strategy = 'magnitude', registry, seed = 42, ...rest } = (options ?? {}) as PruneSettings & { strategy?: string | PruningStrategy<unknown> } & Record<string, unknown>
   const chosen = typeof strategy === 'string' ? (registry ?? createRegistry()).strategies.get(strategy) : strategy
   const parsed = chosen.options.safeParse(rest)

@@ -1,5 +1,5 @@
 import type { ConfigInput } from './config.js'
-import type { Checked } from './option-check.js'
+import type { Valid } from './option-check.js'
 import type { PrunekitConfig } from './option-types.js'
 
 /**
@@ -11,6 +11,6 @@ import type { PrunekitConfig } from './option-types.js'
  * `finetun` and a plugin's step look alike to TypeScript; a name given as a value (a strategy,
  * schedule, model, dataset or reporter name) may be undeclared, and then takes any options.
  */
-export function defineConfig<const C extends PrunekitConfig>(config: C & Checked<C, PrunekitConfig>): ConfigInput {
+export function defineConfig<const C extends { [K in keyof PrunekitConfig]?: unknown }>(config: Valid<C, PrunekitConfig>): ConfigInput {
   return config as ConfigInput
 }

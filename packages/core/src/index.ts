@@ -67,7 +67,7 @@ export {
   type StepEndInfo,
   type StepInfo,
 } from './reporter.js'
-export type { Checked } from './option-check.js'
+export type { Checked, UnknownKey, Valid } from './option-check.js'
 export type {
   DataInput,
   DatasetName,
@@ -77,6 +77,7 @@ export type {
   MetricName,
   ModelInput,
   ModelName,
+  OptionsInput,
   PrunekitConfig,
   PrunekitDatasets,
   PrunekitMetrics,

@@ -7,17 +7,23 @@ import type { evaluateOptions } from './steps/evaluate.js'
 
 /*
  * Option types TypeScript checks. Each registry below maps a name to the *input* type of its options
- * (`z.input` of the schema that validates them, so types and validation cannot drift). Core declares
+ * (`OptionsInput`: `z.input` of the schema that validates them, so types and validation cannot drift). Core declares
  * its built-ins; a plugin package adds its own entries by declaration merging, in its own source:
  *
- *   declare module '@prunekit/core' { interface PrunekitStrategies { 'l1-units': z.input<typeof structuredOptions> } }
+ *   declare module '@prunekit/core' { interface PrunekitStrategies { 'l1-units': OptionsInput<typeof structuredOptions> } }
  *
  * so importing the plugin package is what types its names.
  */
 
+/**
+ * The options a schema takes as written: `z.input`, less the `Record<string, never>` that zod gives an
+ * empty `z.object({})` (which would make `{ zoo: 'lenet-5' } & Options` impossible to write).
+ */
+export type OptionsInput<S extends z.ZodType> = { [K in keyof z.input<S> as string extends K ? ([z.input<S>[K]] extends [never] ? never : K) : K]: z.input<S>[K] }
+
 /** Pruning strategies by name: `prune(model, { strategy, ...options })` and the `prune` step. */
 export interface PrunekitStrategies {
-  magnitude: z.input<ReturnType<typeof selectionSchema<{}>>>
+  magnitude: OptionsInput<ReturnType<typeof selectionSchema<{}>>>
 }
 
 /** Gradual-pruning schedules by name (`schedule: { name, ...options }`); the plugin that registers them declares them. */
@@ -41,8 +47,8 @@ export interface PrunekitSteps {
   finetune: FitStepInput
   evaluate: EvaluateStepInput
   prune: StrategyOptionsInput
-  checkpoint: z.input<typeof checkpointOptions>
-  restore: z.input<typeof restoreOptions>
+  checkpoint: OptionsInput<typeof checkpointOptions>
+  restore: OptionsInput<typeof restoreOptions>
 }
 
 /** The options of any name no registry declares (a plugin whose types are not imported): anything goes. */
@@ -78,12 +84,12 @@ export type ScheduleInput = ScheduleName | { [K in keyof PrunekitSchedules]: { n
 export type GradualPruneInput = SparsityTargetInput<{ schedule: ScheduleInput }>
 
 /** The options of train and finetune (written from the parts of their run-time schema). */
-export type FitStepInput = z.input<ReturnType<typeof fitSettingsSchema>> & {
+export type FitStepInput = OptionsInput<ReturnType<typeof fitSettingsSchema>> & {
   checkpoints?: number[]
   prune?: GradualPruneInput
 }
 
-export type EvaluateStepInput = Omit<z.input<typeof evaluateOptions>, 'metrics'> & { metrics?: MetricName[] }
+export type EvaluateStepInput = Omit<OptionsInput<typeof evaluateOptions>, 'metrics'> & { metrics?: MetricName[] }
 
 /** A pipeline entry: `{ step: options }`, or a bare step name. */
 export type StepEntryInput = StepName | { [K in StepName]: { [P in K]: PrunekitSteps[K] } }[StepName]
@@ -92,7 +98,7 @@ export type StepEntryInput = StepName | { [K in StepName]: { [P in K]: PrunekitS
 export type ReporterEntryInput = ReporterName | { [K in keyof PrunekitReporters]: { [P in K]: PrunekitReporters[K] } }[keyof PrunekitReporters]
 
 /** `model:` a zoo model with its options, or `{ path, output }` to load one. */
-export type ModelInput = { [K in keyof PrunekitModels]: { zoo: K } & PrunekitModels[K] }[keyof PrunekitModels] | Undeclared<'zoo'> | z.input<typeof fileModelSchema>
+export type ModelInput = { [K in keyof PrunekitModels]: { zoo: K } & PrunekitModels[K] }[keyof PrunekitModels] | Undeclared<'zoo'> | OptionsInput<typeof fileModelSchema>
 
 /** `data:` a dataset with its options. */
 export type DataInput = { [K in keyof PrunekitDatasets]: { dataset: K } & PrunekitDatasets[K] }[keyof PrunekitDatasets] | Undeclared<'dataset'>

@@ -24,5 +24,5 @@ export { resnetMiniModel, resnetMiniOptions, type ResnetMiniOptions } from './re
 export { seedMlpModel, seedMlpOptions, type SeedMlpOptions } from './seed-mlp.js'
 export { loadModel, saveModel, type ModelSource } from './io/load.js'
 export { parseModelJson, weightBytes, type ModelJson } from './io/model-json.js'
-export { exportStep } from './io/export-step.js'
+export { exportOptions, exportStep } from './io/export-step.js'
 export { fileModel, outputIndex } from './io/file-model.js'

@@ -4,7 +4,7 @@ export { consoleOptions, consoleReporter, createConsoleReporter, layerTable, typ
 export { bytes, describeRun, int, percent, readFinite, stageName, summaryLines, textBar, textTable } from './format.js'
 export { renderHtmlReport, type HtmlPageOptions } from './html-page.js'
 export { htmlReporter } from './html.js'
-export { fileReporter, type FileReporterSpec } from './file-reporter.js'
+export { fileReporter, type FileReporterFactory, type FileReporterSpec } from './file-reporter.js'
 export { jsonReporter, type JsonReport } from './json.js'
 export { escapeMarkdown, markdownTable, renderMarkdownReport, type MarkdownImage, type MarkdownImages } from './markdown-page.js'
 export { markdownReporter } from './markdown.js'

@@ -1,6 +1,6 @@
 import { iterativePlugin } from './plugin.js'
 
-export { iterateOptions, rewindCheckpoint, type IterateOptions, type Rewind } from './iterate/options.js'
+export { iterateOptions, rewindCheckpoint, type IterateOptions, type IterateOptionsInput, type Rewind } from './iterate/options.js'
 export { iterateStep } from './iterate/step.js'
 export { iterativePlugin } from './plugin.js'
 export { reinitialize } from './reinit.js'

@@ -1,7 +1,7 @@
-import type { ScheduleFactory } from '@prunekit/core'
-import { constantSchedule } from './schedules/constant.js'
-import { geometricSchedule } from './schedules/geometric.js'
-import { linearSchedule, polynomialSchedule } from './schedules/polynomial.js'
+import type { OptionsInput, ScheduleFactory } from '@prunekit/core'
+import { constantSchedule, type constantOptions } from './schedules/constant.js'
+import { geometricSchedule, type geometricOptions } from './schedules/geometric.js'
+import { linearSchedule, polynomialSchedule, type polynomialOptions } from './schedules/polynomial.js'
 
 /** The schedules this plugin registers, by name. */
 export const builtinSchedules = {
@@ -15,3 +15,13 @@ export type BuiltinSchedule = keyof typeof builtinSchedules
 
 /** A schedule name: a built-in one, or any name a plugin registers. */
 export type ScheduleName = BuiltinSchedule | (string & {})
+
+// Importing this package types the schedules in defineConfig() (see PrunekitSchedules in core).
+declare module '@prunekit/core' {
+  interface PrunekitSchedules {
+    constant: OptionsInput<typeof constantOptions>
+    linear: OptionsInput<ReturnType<typeof polynomialOptions>>
+    polynomial: OptionsInput<ReturnType<typeof polynomialOptions>>
+    geometric: OptionsInput<typeof geometricOptions>
+  }
+}

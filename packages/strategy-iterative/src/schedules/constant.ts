@@ -2,7 +2,7 @@ import { defineSchedule, type ScheduleFactory } from '@prunekit/core'
 import { z } from 'zod'
 import { beginStep, sparsitySchema } from './timing.js'
 
-const constantOptions = z
+export const constantOptions = z
   .object({
     sparsity: sparsitySchema.describe('The target, from beginStep on'),
     beginStep,

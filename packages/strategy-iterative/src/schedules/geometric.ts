@@ -2,7 +2,7 @@ import { defineSchedule, type ScheduleFactory } from '@prunekit/core'
 import { z } from 'zod'
 import { beginStep, frequency, initialSparsity, sparsitySchema } from './timing.js'
 
-const geometricOptions = z
+export const geometricOptions = z
   .object({
     rate: z.number().gt(0).lt(1).describe('Fraction of the remaining weights each prune removes (Frankle & Carbin: 0.2)'),
     initialSparsity,

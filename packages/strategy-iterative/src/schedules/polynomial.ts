@@ -2,7 +2,7 @@ import { defineSchedule, type ScheduleFactory } from '@prunekit/core'
 import { z } from 'zod'
 import { beginStep, checkTiming, frequency, initialSparsity, pruningStep, sparsitySchema } from './timing.js'
 
-function polynomialOptions(defaultPower: number) {
+export function polynomialOptions(defaultPower: number) {
   return z
     .object({
       initialSparsity,
