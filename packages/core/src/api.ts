@@ -47,6 +47,7 @@ export type CheckedPruneOptions<O> = PruneSettings &
  * strategy's schema; the result holds the masks that keep pruned weights at zero. TypeScript checks
  * the options of the strategies `PrunekitStrategies` declares; other names take any options.
  */
+// No default for O: editors complete with the default in place of the constraint, and `{}` completes nothing.
 export async function prune<const O extends PruneShape>(
   model: LayersModel | PrunableModel,
   options?: [O] extends [CheckedPruneOptions<O>] ? O : CheckedPruneOptions<O>,

@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { describe, expectTypeOf, it } from 'vitest'
-import { defineConfig, magnitude, prune, scoreStrategy, type PrunableModel, type PruneOptions } from '@prunekit/core'
+import { defineConfig, magnitude, prune, scoreStrategy, type PrunableModel, type PruneOptions, type PrunekitStrategies } from '@prunekit/core'
 
 declare const model: tfl.LayersModel
 
@@ -27,6 +27,9 @@ describe('prune() options', () => {
 
   it('accepts a strategy no registry declares, with any options', () => {
     prune(model, { strategy: 'my-strategy', anything: [1, 2], sparsity: 'high' })
+    // Not imported here, so @prunekit/strategy-structured's names are undeclared: accepted, unchecked.
+    prune(model, { strategy: 'l1-units', ratio: 'half' })
+    expectTypeOf<PrunekitStrategies>().toEqualTypeOf<{ magnitude: PrunekitStrategies['magnitude'] }>()
   })
 
   it('types a strategy object\'s options by its schema', () => {
