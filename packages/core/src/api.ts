@@ -6,13 +6,13 @@ import { ConfigError } from './errors.js'
 import { PrunableModel } from './model.js'
 import type { Registry } from './registry.js'
 import type { Checked } from './option-check.js'
-import type { PrunekitStrategies, StrategyName, StrategyOptionsInput } from './option-types.js'
+import type { PrunekitStrategies, StrategyName, StrategyOptionsInput, WithoutNeverIndex } from './option-types.js'
 import { createRng } from './rng.js'
 import type { PruningStrategy } from './strategy.js'
 import { Trainer, trainDefaultsSchema, type FitResult, type TrainDefaults } from './trainer.js'
 
-/** Where a named strategy is looked up, and the seed of strategies that draw random numbers. */
-interface PruneSettings {
+/** Where a named strategy is looked up, and the seed of strategies that draw random numbers (a type, not an interface, so that it has an implicit index signature). */
+type PruneSettings = {
   /** Where named strategies are looked up (default: core's built-ins). */
   registry?: Registry
   /** Seed for strategies that draw random numbers. */
@@ -24,9 +24,6 @@ interface PruneSettings {
  * magnitude; names come from `PrunekitStrategies`), or `{ strategy: aStrategyObject, ...its options }`.
  */
 export type PruneOptions = PruneSettings & (StrategyOptionsInput | ({ strategy: PruningStrategy<unknown> } & { [option: string]: unknown }))
-
-/** Drops an index signature that admits nothing (zod's `z.object({})` output is `Record<string, never>`). */
-type WithoutNeverIndex<T> = { [K in keyof T as string extends K ? ([T[K]] extends [never] ? never : K) : K]: T[K] }
 
 /** Every declared strategy's option keys, so that editors complete them (values are checked by `CheckedPruneOptions`). */
 type PruneShape = PruneSettings & { strategy?: StrategyName | PruningStrategy<unknown> } & {

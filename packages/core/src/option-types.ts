@@ -19,7 +19,10 @@ import type { evaluateOptions } from './steps/evaluate.js'
  * The options a schema takes as written: `z.input`, less the `Record<string, never>` that zod gives an
  * empty `z.object({})` (which would make `{ zoo: 'lenet-5' } & Options` impossible to write).
  */
-export type OptionsInput<S extends z.ZodType> = { [K in keyof z.input<S> as string extends K ? ([z.input<S>[K]] extends [never] ? never : K) : K]: z.input<S>[K] }
+export type OptionsInput<S extends z.ZodType> = WithoutNeverIndex<z.input<S>>
+
+/** Drops an index signature that admits nothing. */
+export type WithoutNeverIndex<T> = { [K in keyof T as string extends K ? ([T[K]] extends [never] ? never : K) : K]: T[K] }
 
 /** Pruning strategies by name: `prune(model, { strategy, ...options })` and the `prune` step. */
 export interface PrunekitStrategies {

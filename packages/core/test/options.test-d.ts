@@ -99,7 +99,11 @@ describe('defineConfig()', () => {
 })
 
 describe('declared types', () => {
-  it('PruneOptions has magnitude options', () => {
+  it('PruneOptions types options built apart from the call', () => {
     expectTypeOf<{ sparsity: 0.5 }>().toExtend<PruneOptions>()
+    expectTypeOf<{ scope: 'bogus' }>().not.toExtend<PruneOptions>()
+    const options: PruneOptions = { sparsity: 0.5, scope: 'layer' }
+    prune(model, options)
+    prune(model)
   })
 })
