@@ -5,7 +5,8 @@
  * `prune()` and `defineConfig()` infer the literal they are given (a `const` type parameter) and
  * check it against `Checked<literal, declared type>` (see `Valid`): wherever a union has an `Undeclared<key>`
  * member, a declared name selects its own options type (a discriminated union), keys it does not
- * know become `never`, and only a name no registry declares falls through to "anything goes".
+ * know must be `UnknownKey` (nothing can be), and only a name no registry declares falls through to
+ * "anything goes".
  */
 
 type IsAny<T> = 0 extends 1 & T ? true : false
