@@ -7,9 +7,21 @@ import { defineConfig } from 'vitest/config'
 // Tests run on the TypeScript sources of every workspace package (the "@prunekit/source" export condition).
 const conditions = ['@prunekit/source', ...defaultServerConditions]
 const root = fileURLToPath(new URL('.', import.meta.url))
+// Type tests (test/*.test-d.ts, checked by tsc, never run) in each package that has a test/tsconfig.json:
+// one tsc program per package, so a plugin's declaration merging shows only where it is imported.
 const project = (name: string, dir: string) => ({
   extends: true as const,
-  test: { name, root: dir, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  test: {
+    name,
+    root: dir,
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    typecheck: {
+      enabled: existsSync(join(dir, 'test', 'tsconfig.json')),
+      include: ['test/**/*.test-d.ts'],
+      tsconfig: 'test/tsconfig.json',
+      checker: join(root, 'tools', 'typecheck.mjs'),
+    },
+  },
 })
 const projects = [
   ...['packages', 'apps'].flatMap((group) =>

@@ -56,11 +56,6 @@ export const configSchema = z
 export type ConfigInput = z.input<typeof configSchema>
 export type PipelineConfig = z.output<typeof configSchema>
 
-/** Typed helper for configs written in TypeScript. */
-export function defineConfig(config: ConfigInput): ConfigInput {
-  return config
-}
-
 export interface ResolvedEntry {
   name: string
   options: unknown

@@ -1,10 +1,9 @@
-export { loadDataset, prune, train, type PruneOptions, type TrainOptions } from './api.js'
+export { loadDataset, prune, train, type CheckedPruneOptions, type PruneOptions, type TrainOptions } from './api.js'
 export { isNode, setupBackend, type BackendInfo, type BackendName, type BackendOptions } from './backend.js'
 export { Checkpoint } from './checkpoint.js'
 export { Catalog, type AddOptions, type CatalogEntry, type Named } from './catalog.js'
 export {
   configSchema,
-  defineConfig,
   entryOf,
   fileModelName,
   fileModelSchema,
@@ -15,6 +14,7 @@ export {
   type ResolvedConfig,
   type ResolvedEntry,
 } from './config.js'
+export { defineConfig } from './define-config.js'
 export { corePlugin } from './core-plugin.js'
 export { createRegistry } from './create-registry.js'
 export { defineDataset, type Dataset, type DatasetContext, type DatasetFactory, type Split, type Task } from './data.js'
@@ -50,7 +50,7 @@ export { correctCount, taskLoss } from './loss.js'
 export { cutsBetween, extendLineage, sliceTensor, type AxisCut, type Lineage } from './lineage.js'
 export { magnitude } from './magnitude.js'
 export { ModelSlot, type Checkpoints, type OptimizerLease, type ReplaceOptions } from './model-slot.js'
-export { builtinSchedules, type BuiltinSchedule, type ScheduleName } from './schedules/index.js'
+export { builtinSchedules, type BuiltinSchedule } from './schedules/index.js'
 export { constantSchedule, type ConstantOptions } from './schedules/constant.js'
 export { geometricSchedule, geometricSparsity, type GeometricOptions } from './schedules/geometric.js'
 export { linearSchedule, polynomialSchedule, polynomialSparsity, type PolynomialOptions } from './schedules/polynomial.js'
@@ -72,6 +72,36 @@ export {
   type StepEndInfo,
   type StepInfo,
 } from './reporter.js'
+export type { Checked, UnknownKey, Valid } from './option-check.js'
+export type {
+  DataInput,
+  DatasetName,
+  EvaluateStepInput,
+  FitStepInput,
+  GradualPruneInput,
+  MetricName,
+  ModelInput,
+  ModelName,
+  OptionsInput,
+  PrunekitConfig,
+  PrunekitDatasets,
+  PrunekitMetrics,
+  PrunekitModels,
+  PrunekitReporters,
+  PrunekitSchedules,
+  PrunekitSteps,
+  PrunekitStrategies,
+  ReporterEntryInput,
+  ReporterName,
+  ScheduleInput,
+  ScheduleName,
+  SparsityTargetInput,
+  StepEntryInput,
+  StepName,
+  StrategyName,
+  StrategyOptionsInput,
+  Undeclared,
+} from './option-types.js'
 export { createRng, type Rng } from './rng.js'
 export { createSchedule, resolveScheduleRef, scheduleInput, scheduleJsonSchema, type ScheduleRef } from './schedule-ref.js'
 export {

@@ -1,7 +1,7 @@
-import { definePlugin, registerAll, type PrunekitPlugin } from '@prunekit/core'
-import { irisDataset } from './iris.js'
-import { mnistDataset } from './mnist.js'
-import { syntheticDataset } from './synthetic.js'
+import { definePlugin, registerAll, type OptionsInput, type PrunekitPlugin } from '@prunekit/core'
+import { irisDataset, type irisOptions } from './iris.js'
+import { mnistDataset, type mnistOptions } from './mnist.js'
+import { syntheticDataset, type syntheticOptions } from './synthetic.js'
 
 /** The datasets this package ships, by their registry names. */
 export const builtinDatasets = {
@@ -18,4 +18,13 @@ export function datasetsPlugin(): PrunekitPlugin {
     name: '@prunekit/datasets',
     register: (registry) => registerAll(registry, { datasets: Object.values(builtinDatasets) }),
   })
+}
+
+// Importing this package types `data: { dataset, ... }` in defineConfig() (see PrunekitDatasets in core).
+declare module '@prunekit/core' {
+  interface PrunekitDatasets {
+    mnist: OptionsInput<typeof mnistOptions>
+    synthetic: OptionsInput<typeof syntheticOptions>
+    iris: OptionsInput<typeof irisOptions>
+  }
 }

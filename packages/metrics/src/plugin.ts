@@ -1,5 +1,6 @@
 import { definePlugin, registerAll, type PrunekitPlugin } from '@prunekit/core'
 import { builtinMetrics, type MetricsOptions } from './builtins.js'
+import type { FlopsStats, HistogramSet, LatencyStats, LayerStats, ParamCounts, SizeStats } from './types.js'
 
 /** Registers loss, accuracy, sparsity, params, layers, histograms, size, flops and latency (opt-in), in that order. */
 export function metricsPlugin(options: MetricsOptions = {}): PrunekitPlugin {
@@ -8,4 +9,19 @@ export function metricsPlugin(options: MetricsOptions = {}): PrunekitPlugin {
     name: '@prunekit/metrics',
     register: (registry) => registerAll(registry, { metrics }),
   })
+}
+
+// Importing this package completes metric names in defineConfig() (see PrunekitMetrics in core): name -> what it reports.
+declare module '@prunekit/core' {
+  interface PrunekitMetrics {
+    loss: number
+    accuracy: number
+    sparsity: number
+    params: ParamCounts
+    layers: LayerStats[]
+    histograms: HistogramSet
+    size: SizeStats
+    flops: FlopsStats
+    latency: LatencyStats
+  }
 }

@@ -1,12 +1,12 @@
-import { definePlugin, registerAll, type PrunekitPlugin } from '@prunekit/core'
-import { exportStep } from './io/export-step.js'
+import { definePlugin, registerAll, type OptionsInput, type PrunekitPlugin } from '@prunekit/core'
+import { exportStep, type exportOptions } from './io/export-step.js'
 import { fileModel } from './io/file-model.js'
-import { cnnSmallModel } from './cnn-small.js'
-import { lenet300100Model } from './lenet-300-100.js'
-import { lenet5Model } from './lenet-5.js'
-import { mlpModel } from './mlp.js'
-import { resnetMiniModel } from './resnet-mini.js'
-import { seedMlpModel } from './seed-mlp.js'
+import { cnnSmallModel, type cnnSmallOptions } from './cnn-small.js'
+import { lenet300100Model, type lenet300100Options } from './lenet-300-100.js'
+import { lenet5Model, type lenet5Options } from './lenet-5.js'
+import { mlpModel, type mlpOptions } from './mlp.js'
+import { resnetMiniModel, type resnetMiniOptions } from './resnet-mini.js'
+import { seedMlpModel, type seedMlpOptions } from './seed-mlp.js'
 
 /** The zoo's builders, by their registry names. */
 export const builtinModels = {
@@ -26,4 +26,19 @@ export function modelsPlugin(): PrunekitPlugin {
     name: '@prunekit/models',
     register: (registry) => registerAll(registry, { models: [...Object.values(builtinModels), fileModel], steps: [exportStep] }),
   })
+}
+
+// Importing this package types `model: { zoo, ... }` and the export step in defineConfig() (see PrunekitModels in core).
+declare module '@prunekit/core' {
+  interface PrunekitModels {
+    mlp: OptionsInput<typeof mlpOptions>
+    'seed-mlp': OptionsInput<typeof seedMlpOptions>
+    'lenet-300-100': OptionsInput<typeof lenet300100Options>
+    'lenet-5': OptionsInput<typeof lenet5Options>
+    'cnn-small': OptionsInput<typeof cnnSmallOptions>
+    'resnet-mini': OptionsInput<typeof resnetMiniOptions>
+  }
+  interface PrunekitSteps {
+    export: OptionsInput<typeof exportOptions>
+  }
 }

@@ -15,14 +15,19 @@ export interface FileReporterSpec<E extends z.ZodRawShape> {
   render(input: ReportInput, options: { file: string } & z.output<z.ZodObject<E>>, where: { path: string; files: readonly string[] }): string | Promise<string>
 }
 
+/** A file reporter's factory; its options schema keeps the input type, so `OptionsInput` can read it. */
+export type FileReporterFactory<E extends z.ZodRawShape> = ReporterFactory<{ file: string } & z.output<z.ZodObject<E>>> & {
+  options: z.ZodType<{ file: string } & z.output<z.ZodObject<E>>, { file?: string } & z.input<z.ZodObject<E>>>
+}
+
 /** A reporter that writes one file when the run ends, atomically, from the run, its snapshots and steps. */
-export function fileReporter<E extends z.ZodRawShape = {}>(spec: FileReporterSpec<E>): ReporterFactory<{ file: string } & z.output<z.ZodObject<E>>> {
+export function fileReporter<E extends z.ZodRawShape = {}>(spec: FileReporterSpec<E>): FileReporterFactory<E> {
   const options = z
     .object({
       file: z.string().min(1).default(spec.file).describe('File name, relative to the run\'s out directory'),
       ...(spec.options ?? ({} as E)),
     })
-    .strict() as unknown as z.ZodType<{ file: string } & z.output<z.ZodObject<E>>>
+    .strict() as unknown as z.ZodType<{ file: string } & z.output<z.ZodObject<E>>, { file?: string } & z.input<z.ZodObject<E>>>
   return defineReporter({
     name: spec.name,
     description: spec.description,
@@ -41,5 +46,5 @@ export function fileReporter<E extends z.ZodRawShape = {}>(spec: FileReporterSpe
         },
       }
     },
-  })
+  }) as FileReporterFactory<E>
 }

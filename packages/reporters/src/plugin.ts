@@ -1,9 +1,9 @@
-import { definePlugin, registerAll, type PrunekitPlugin } from '@prunekit/core'
-import { consoleReporter } from './console.js'
+import { definePlugin, registerAll, type OptionsInput, type PrunekitPlugin } from '@prunekit/core'
+import { consoleReporter, type consoleOptions } from './console.js'
 import { htmlReporter } from './html.js'
 import { jsonReporter } from './json.js'
 import { markdownReporter } from './markdown.js'
-import { pngReporter } from './png.js'
+import { pngReporter, type pngOptions } from './png.js'
 
 /** The built-in reporters by name (vitest's ReportersMap): a config names them as strings. */
 export const builtinReporters = { console: consoleReporter, json: jsonReporter, html: htmlReporter, png: pngReporter, markdown: markdownReporter }
@@ -17,4 +17,15 @@ export function reportersPlugin(): PrunekitPlugin {
     name: '@prunekit/reporters',
     register: (registry) => registerAll(registry, { reporters: Object.values(builtinReporters) }),
   })
+}
+
+// Importing this package types the reporters in defineConfig() (see PrunekitReporters in core).
+declare module '@prunekit/core' {
+  interface PrunekitReporters {
+    console: OptionsInput<typeof consoleOptions>
+    json: OptionsInput<(typeof jsonReporter)['options']>
+    html: OptionsInput<(typeof htmlReporter)['options']>
+    png: OptionsInput<typeof pngOptions>
+    markdown: OptionsInput<(typeof markdownReporter)['options']>
+  }
 }

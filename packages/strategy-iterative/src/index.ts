@@ -1,6 +1,6 @@
 import { iterativePlugin } from './plugin.js'
 
-export type { IterateOptions, Rewind } from './iterate/options.js'
+export type { IterateOptions, IterateOptionsInput, Rewind } from './iterate/options.js'
 export { iterativePlugin } from './plugin.js'
 export { reinitialize } from './reinit.js'
 

@@ -13,5 +13,3 @@ export const builtinSchedules = {
 
 export type BuiltinSchedule = keyof typeof builtinSchedules
 
-/** A schedule name: a built-in one, or any name a plugin registers. */
-export type ScheduleName = BuiltinSchedule | (string & {})

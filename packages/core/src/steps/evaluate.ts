@@ -2,15 +2,17 @@ import { z } from 'zod'
 import { describeSnapshot, recordSnapshot } from '../snapshot.js'
 import { defineStep } from '../step.js'
 
+export const evaluateOptions = z
+  .object({
+    label: z.string().min(1).optional().describe('Snapshot label (baseline, pruned, finetuned ...); default: evaluation-N'),
+    metrics: z.array(z.string()).optional().describe('Metrics to compute (default: every registered metric except opt-in ones such as latency)'),
+  })
+  .strict()
+
 export const evaluateStep = defineStep({
   name: 'evaluate',
   description: 'Measure the model on the test split and record a labelled snapshot for the reports',
-  options: z
-    .object({
-      label: z.string().min(1).optional().describe('Snapshot label (baseline, pruned, finetuned ...); default: evaluation-N'),
-      metrics: z.array(z.string()).optional().describe('Metrics to compute (default: every registered metric except opt-in ones such as latency)'),
-    })
-    .strict(),
+  options: evaluateOptions,
   async run(ctx, options) {
     const label = options.label ?? `evaluation-${ctx.history.length + 1}`
     return describeSnapshot(await recordSnapshot(ctx, label, options.metrics))

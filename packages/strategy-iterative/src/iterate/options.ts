@@ -6,7 +6,11 @@ import {
   resolveSparsityTarget,
   scheduleInput,
   type FitSettings,
+  type MetricName,
+  type OptionsInput,
   type Registry,
+  type ScheduleInput,
+  type SparsityTargetInput,
   type ScheduleRef,
   type SparsityTarget,
 } from '@prunekit/core'
@@ -26,6 +30,25 @@ export interface IterateOptions {
   control: 'none' | 'reinit'
   label: string
   metrics?: string[]
+}
+
+/** `iterate`'s options as written (from the parts of its run-time schema, which depends on the registry). */
+export interface IterateOptionsInput {
+  rounds: number
+  /** The strategy and its options, with a schedule (evaluated at the round number) or one sparsity per round. */
+  prune: SparsityTargetInput<{ schedule?: ScheduleInput; sparsity?: number[] }>
+  finetune?: OptionsInput<ReturnType<typeof fitSettingsSchema>>
+  rewind?: z.input<typeof rewindInput>
+  control?: IterateOptions['control']
+  label?: string
+  metrics?: MetricName[]
+}
+
+// Importing this package types the iterate step in defineConfig() (see PrunekitSteps in core).
+declare module '@prunekit/core' {
+  interface PrunekitSteps {
+    iterate: IterateOptionsInput
+  }
 }
 
 /** The checkpoint a rewind restores: `init`, `epoch-k`, or none. */
@@ -62,7 +85,7 @@ function pruneOptions(registry: Registry): z.ZodType<RoundPrune> {
     })
 }
 
-const rewindInput = z
+export const rewindInput = z
   .union([z.enum(['none', 'init']), z.object({ epoch: z.number().int().min(1).describe('An epoch a train step saved with checkpoints: [k]') }).strict()], {
     error: () => 'expected none, init or { epoch: k }',
   })
