@@ -1,4 +1,5 @@
-import { configJsonSchema, resolveConfig, runPipeline, type Registry } from '@prunekit/core'
+import { configJsonSchema, runPipeline, type Registry } from '@prunekit/core'
+import { resolveConfig } from '@prunekit/core/internal'
 import { writeFileAtomic } from '@prunekit/core/node'
 import { existsSync } from 'node:fs'
 import { createDefaultRegistry } from './default-registry.js'

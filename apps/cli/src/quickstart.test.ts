@@ -1,4 +1,4 @@
-import { resolveConfig } from '@prunekit/core'
+import { resolveConfig } from '@prunekit/core/internal'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { createDefaultRegistry } from './default-registry.js'

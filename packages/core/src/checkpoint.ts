@@ -48,7 +48,7 @@ export class Checkpoint {
    * `'current'` the model keeps its masks and pruned weights stay exactly zero (a lottery-ticket rewind).
    * A model that structured pruning made smaller since the capture gets the saved values of the units it
    * kept (found through its lineage); 'saved' masks need the model's shapes to be the saved ones
-   * (see {@link fits}; {@link rebuild} brings back the model as saved instead).
+   * (see {@link Checkpoint.fits}; {@link Checkpoint.rebuild} brings back the model as saved instead).
    */
   restore(model: PrunableModel, masks: 'saved' | 'current' = 'saved'): void {
     const values = new Map<string, tf.Tensor>()

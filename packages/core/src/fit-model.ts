@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { optimizerNames } from './optimizers.js'
 import type { Rng } from './rng.js'
 import { gradualPruning, type ScheduledPrune } from './scheduled-prune.js'
-import type { RunContext } from './step.js'
+import type { RunContext } from './registry.js'
 import { Trainer, type FitResult, type TrainProgress } from './trainer.js'
 
 /** The options of one fit: epochs, and overrides of the config's `train` defaults. */

@@ -7,7 +7,8 @@ import { PrunableModel } from './model.js'
 import { ModelSlot } from './model-slot.js'
 import { runPipeline } from './pipeline.js'
 import { definePlugin, registerAll } from './registry.js'
-import { defineStep, type RunContext } from './step.js'
+import type { RunContext } from './registry.js'
+import { defineStep } from './step.js'
 import { gather, mlp, slots, smaller, tinyPlugin, train, values } from '../test/fixtures.js'
 
 beforeAll(async () => {

@@ -57,7 +57,7 @@ const reserved = 'init'
 
 /**
  * The one owner of a run's model: the current PrunableModel, the optimizer state for each setting
- * (optimizer and learning rate), and the checkpoints. The model changes only through {@link replace}.
+ * (optimizer and learning rate), and the checkpoints. The model changes only through {@link ModelSlot.replace}.
  */
 export class ModelSlot {
   #current: PrunableModel
@@ -71,7 +71,7 @@ export class ModelSlot {
 
   /**
    * Takes ownership of `model` and saves it as the `init` checkpoint. A `borrowed` slot saves no
-   * `init`: it serves one fit of a model its caller keeps (see {@link detach}).
+   * `init`: it serves one fit of a model its caller keeps (see {@link ModelSlot.detach}).
    */
   constructor(model: PrunableModel, options: { borrowed?: boolean } = {}) {
     this.#current = model

@@ -1,5 +1,6 @@
 import { setupBackend } from './backend.js'
-import { resolveConfig, type ConfigInput } from './config.js'
+import type { ConfigInput } from './config.js'
+import { resolveConfig } from './resolve-config.js'
 import type { Dataset } from './data.js'
 import { StepError } from './errors.js'
 import type { Snapshot } from './metric.js'
@@ -9,7 +10,7 @@ import type { Registry } from './registry.js'
 import type { Reporter, RunResult, StepEndInfo } from './reporter.js'
 import { createRng } from './rng.js'
 import { buildModel, createReporters, describeRun, loadData } from './run-setup.js'
-import type { RunContext } from './step.js'
+import type { RunContext } from './registry.js'
 
 export interface RunOptions {
   registry: Registry

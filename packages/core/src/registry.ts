@@ -1,10 +1,13 @@
+import type { ZodType } from 'zod'
+import type { BackendInfo } from './backend.js'
 import type { Catalog, Named } from './catalog.js'
-import type { DatasetFactory } from './data.js'
-
-import type { Metric } from './metric.js'
-import type { ModelFactory } from './model.js'
-import type { ReporterFactory } from './reporter.js'
-import type { StepFactory } from './step.js'
+import type { PipelineConfig } from './config.js'
+import type { ModelSlot } from './model-slot.js'
+import type { Rng } from './rng.js'
+import type { Dataset, DatasetFactory } from './data.js'
+import type { Metric, Snapshot } from './metric.js'
+import type { ModelFactory, PrunableModel } from './model.js'
+import type { ProgressEvent, ReporterFactory, StepInfo } from './reporter.js'
 import type { PruningStrategy, ScheduleFactory } from './strategy.js'
 
 export interface Registry {
@@ -39,3 +42,32 @@ export function registerAll(registry: Registry, bundle: { [K in CatalogName]?: A
   }
 }
 
+// Steps and the run context refer to the registry and the registry holds steps: they live together, so no import circles back.
+/** Everything a step can read and change while the pipeline runs. */
+export interface RunContext {
+  config: PipelineConfig
+  registry: Registry
+  backend: BackendInfo
+  rng: Rng
+  data: Dataset
+  /**
+   * The one owner of the run's model, its optimizer state and its checkpoints. A step that makes a
+   * new model (a smaller one, a folded one) hands it over with `slot.replace(next)`.
+   */
+  readonly slot: ModelSlot
+  /** The current model: `slot.current`. */
+  readonly model: PrunableModel
+  history: Snapshot[]
+  step: StepInfo
+  progress(event: Omit<ProgressEvent, 'step'>): void
+  snapshot(snapshot: Snapshot): Promise<void>
+}
+
+export interface StepFactory<O = Record<string, unknown>> extends Named {
+  /** The options schema; a function when it depends on what is registered (e.g. strategies). */
+  options: ZodType<O> | ((registry: Registry) => ZodType<O>)
+  /** Overrides the JSON Schema derived from `options` (when that schema is too dynamic to convert). */
+  jsonSchema?(registry: Registry): Record<string, unknown>
+  /** Returns an optional one-line summary for reporters. */
+  run(ctx: RunContext, options: O): Promise<string | void>
+}

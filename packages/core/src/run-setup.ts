@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from './config.js'
+import type { ResolvedConfig } from './resolve-config.js'
 import type { Dataset } from './data.js'
 import { DataError, ModelError, PrunekitError } from './errors.js'
 import { fitDataToModel } from './fit-data.js'

@@ -3,7 +3,7 @@ import { taggedUnion, type JsonSchema } from './json-schema.js'
 import type { Registry } from './registry.js'
 import { createSchedule, resolveScheduleRef, scheduleInput, scheduleJsonSchema, type ScheduleRef } from './schedule-ref.js'
 import { pruneToSparsity, resolveSparsityTarget, type SparsityTarget } from './sparsity-target.js'
-import type { RunContext } from './step.js'
+import type { RunContext } from './registry.js'
 
 /** Gradual pruning while training: a strategy re-run at the sparsity a schedule gives. */
 export interface ScheduledPrune extends SparsityTarget {

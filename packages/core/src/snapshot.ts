@@ -1,6 +1,6 @@
 import { evaluateModel, type Evaluation } from './evaluate.js'
 import type { MetricValue, Snapshot, SnapshotContext } from './metric.js'
-import type { RunContext } from './step.js'
+import type { RunContext } from './registry.js'
 
 export interface RecordedSnapshot {
   snapshot: Snapshot

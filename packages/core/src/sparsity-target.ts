@@ -3,7 +3,7 @@ import { configIssues, issueLines, PruneError } from './errors.js'
 import type { PrunableModel } from './model.js'
 import { addIssues, checkRegistered } from './registered-name.js'
 import type { Registry } from './registry.js'
-import type { RunContext } from './step.js'
+import type { RunContext } from './registry.js'
 
 /** A strategy whose sparsity is set at run time: by a schedule while training, or per round by `iterate`. */
 export interface SparsityTarget {

@@ -1,4 +1,5 @@
-import { DataError, isNode } from '@prunekit/core'
+import { DataError } from '@prunekit/core'
+import { isNode } from '@prunekit/core/internal'
 
 /** Pixels per digit (28 x 28). */
 export const mnistPixels = 784

@@ -1,4 +1,5 @@
-import { createRng, ModelError, PrunableModel, setupBackend, taskLoss, type ModelContext } from '@prunekit/core'
+import { createRng, ModelError, PrunableModel, setupBackend, type ModelContext } from '@prunekit/core'
+import { taskLoss } from '@prunekit/core/internal'
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { cnnSmallModel } from './cnn-small.js'

@@ -3,7 +3,7 @@ import { defineConfig, type PrunekitSchedules, type PrunekitSteps } from '@prune
 import type { IterateOptionsInput } from '@prunekit/strategy-iterative'
 
 describe('importing @prunekit/strategy-iterative', () => {
-  it('declares the schedules and the iterate step', () => {
+  it('declares the iterate step (core declares the schedules)', () => {
     expectTypeOf<keyof PrunekitSchedules>().toEqualTypeOf<'constant' | 'linear' | 'polynomial' | 'geometric'>()
     expectTypeOf<PrunekitSteps['iterate']>().toEqualTypeOf<IterateOptionsInput>()
     expectTypeOf<PrunekitSchedules['polynomial']>().toHaveProperty('endStep').toEqualTypeOf<number>()

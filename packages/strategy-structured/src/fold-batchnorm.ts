@@ -1,4 +1,4 @@
-import { modelFromTopology, sliceTensor, weightKind } from '@prunekit/core'
+import { modelFromTopology, sliceTensor, weightKind } from '@prunekit/core/internal'
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { planFolds, type BatchNormFold, type FoldPlan } from './fold-plan.js'

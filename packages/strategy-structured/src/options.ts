@@ -1,4 +1,4 @@
-import { layerSelector } from '@prunekit/core'
+import { layerSelector } from '@prunekit/core/internal'
 import { z } from 'zod'
 
 const fraction = z.number().min(0).max(1)

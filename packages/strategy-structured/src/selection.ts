@@ -1,4 +1,5 @@
-import { matchesSelector, PruneError, type LayerSelector, type PrunableModel, type WeightRef } from '@prunekit/core'
+import { PruneError, type LayerSelector, type PrunableModel, type WeightRef } from '@prunekit/core'
+import { matchesSelector } from '@prunekit/core/internal'
 import type { ChannelGroup } from './channel-groups.js'
 import { groupName, type Dependencies } from './dependencies.js'
 import type { StructuredOptions } from './options.js'

@@ -1,4 +1,5 @@
-import { extendLineage, MaskSet, modelFromTopology, PrunableModel, sliceTensor, weightKind, type AxisCut } from '@prunekit/core'
+import { MaskSet, PrunableModel, type AxisCut } from '@prunekit/core'
+import { extendLineage, modelFromTopology, sliceTensor, weightKind } from '@prunekit/core/internal'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { cutsFor, groupSizes, type UnitPlan } from './plan.js'

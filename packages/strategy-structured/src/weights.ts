@@ -1,4 +1,4 @@
-import { weightKind } from '@prunekit/core'
+import { weightKind } from '@prunekit/core/internal'
 import type { LayerVariable, LayersModel } from '@tensorflow/tfjs-layers'
 
 /** Every weight of a layer (trainable and not), by short name. */

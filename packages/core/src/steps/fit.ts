@@ -3,7 +3,8 @@ import { describeFit, fitModel, fitSettingsShape, type FitSettings } from '../fi
 import { toJson } from '../json-schema.js'
 import type { Registry } from '../registry.js'
 import { scheduledPruneJsonSchema, scheduledPruneSchema, type ScheduledPrune } from '../scheduled-prune.js'
-import { defineStep, type StepFactory } from '../step.js'
+import type { StepFactory } from '../registry.js'
+import { defineStep } from '../step.js'
 
 export interface FitStepOptions extends FitSettings {
   prune?: ScheduledPrune

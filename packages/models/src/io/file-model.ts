@@ -1,4 +1,5 @@
-import { defineModel, fileModelName, fileModelSchema, ModelError, PrunableModel } from '@prunekit/core'
+import { defineModel, ModelError, PrunableModel } from '@prunekit/core'
+import { fileModelName, fileModelSchema } from '@prunekit/core/internal'
 import type { LayersModel } from '@tensorflow/tfjs-layers'
 import { loadModel } from './load.js'
 

@@ -1,19 +1,5 @@
-import {
-  checkRegistered,
-  epochCheckpoint,
-  fitSettingsSchema,
-  resolveScheduleRef,
-  resolveSparsityTarget,
-  scheduleInput,
-  type FitSettings,
-  type MetricName,
-  type OptionsInput,
-  type Registry,
-  type ScheduleInput,
-  type SparsityTargetInput,
-  type ScheduleRef,
-  type SparsityTarget,
-} from '@prunekit/core'
+import { type MetricName, type OptionsInput, type Registry, type ScheduleInput, type SparsityTargetInput } from '@prunekit/core'
+import { checkRegistered, epochCheckpoint, fitSettingsSchema, resolveScheduleRef, resolveSparsityTarget, scheduleInput, type FitSettings, type ScheduleRef, type SparsityTarget } from '@prunekit/core/internal'
 import { z } from 'zod'
 
 /** What each round starts its training from. */

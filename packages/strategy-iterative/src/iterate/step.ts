@@ -1,17 +1,5 @@
-import {
-  Checkpoint,
-  PruneError,
-  createRng,
-  defineStep,
-  fitModel,
-  pruneToSparsity,
-  recordSnapshot,
-  scheduleJsonSchema,
-  toJson,
-  type JsonSchema,
-  type RunContext,
-  type Snapshot,
-} from '@prunekit/core'
+import { Checkpoint, PruneError, createRng, defineStep, type RunContext, type Snapshot } from '@prunekit/core'
+import { fitModel, pruneToSparsity, recordSnapshot, scheduleJsonSchema, toJson, type JsonSchema } from '@prunekit/core/internal'
 import { reinitialize } from '../reinit.js'
 import { iterateOptions, rewindCheckpoint, type IterateOptions, type Rewind } from './options.js'
 
