@@ -1,5 +1,5 @@
 import { magnitude } from './magnitude.js'
-import { definePlugin, registerAll } from './registry.js'
+import { bundlePlugin } from './registry.js'
 import { checkpointStep, restoreStep } from './steps/checkpoint.js'
 import { evaluateStep } from './steps/evaluate.js'
 import { finetuneStep, trainStep } from './steps/fit.js'
@@ -7,9 +7,4 @@ import { pruneStep } from './steps/prune.js'
 import { builtinSchedules } from './schedules/index.js'
 
 /** Core's built-ins: the magnitude strategy, the train / evaluate / prune / finetune / checkpoint / restore steps and the pruning schedules. */
-export const corePlugin = definePlugin({
-  name: '@prunekit/core',
-  register(registry) {
-    registerAll(registry, { strategies: [magnitude], steps: [trainStep, evaluateStep, pruneStep, finetuneStep, checkpointStep, restoreStep], schedules: Object.values(builtinSchedules) })
-  },
-})
+export const corePlugin = bundlePlugin('@prunekit/core', { strategies: [magnitude], steps: [trainStep, evaluateStep, pruneStep, finetuneStep, checkpointStep, restoreStep], schedules: Object.values(builtinSchedules) })

@@ -37,7 +37,7 @@ export { defineMetric, type Metric, type MetricValue, type Snapshot, type Snapsh
 export { PrunableModel, defineModel, type ModelContext, type ModelFactory, type WeightRef } from './model.js'
 export type { OptimizerName } from './optimizers.js'
 export { runPipeline, type PipelineResult, type RunOptions } from './pipeline.js'
-export { definePlugin, registerAll, type CatalogName, type Catalogs, type PrunekitPlugin, type Registry, type RunContext, type StepFactory } from './registry.js'
+export { bundlePlugin, definePlugin, registerAll, type Bundle, type CatalogName, type Catalogs, type PrunekitPlugin, type Registry, type RunContext, type StepFactory } from './registry.js'
 export {
   defineReporter,
   type ProgressEvent,

@@ -36,10 +36,18 @@ export type Catalogs = Omit<Registry, 'use'>
 export type CatalogName = keyof Catalogs
 
 /** Registers every entry of a catalog-keyed bundle, e.g. `{ strategies: [a, b], steps: [c] }`. */
-export function registerAll(registry: Registry, bundle: { [K in CatalogName]?: Array<Named & object> }): void {
+/** Entries by catalog, e.g. `{ strategies: [a, b], steps: [c] }`. */
+export type Bundle = { [K in CatalogName]?: Array<Named & object> }
+
+export function registerAll(registry: Registry, bundle: Bundle): void {
   for (const [kind, items] of Object.entries(bundle) as Array<[CatalogName, Array<Named & object>]>) {
     for (const item of items) (registry[kind] as Catalog<Named>).add(item)
   }
+}
+
+/** A plugin that only registers entries: `bundlePlugin('my-plugin', { strategies: [a], steps: [b] })`. */
+export function bundlePlugin(name: string, bundle: Bundle): PrunekitPlugin {
+  return definePlugin({ name, register: (registry) => registerAll(registry, bundle) })
 }
 
 // Steps and the run context refer to the registry and the registry holds steps: they live together, so no import circles back.

@@ -1,4 +1,4 @@
-import { definePlugin, registerAll, type OptionsInput, type PrunekitPlugin } from '@prunekit/core'
+import { bundlePlugin, type OptionsInput, type PrunekitPlugin } from '@prunekit/core'
 import { irisDataset, type irisOptions } from './iris.js'
 import { mnistDataset, type mnistOptions } from './mnist.js'
 import { syntheticDataset, type syntheticOptions } from './synthetic.js'
@@ -14,10 +14,7 @@ export type BuiltinDataset = keyof typeof builtinDatasets
 
 /** Registers mnist, synthetic and iris in a registry: `registry.use(datasetsPlugin())`. */
 export function datasetsPlugin(): PrunekitPlugin {
-  return definePlugin({
-    name: '@prunekit/datasets',
-    register: (registry) => registerAll(registry, { datasets: Object.values(builtinDatasets) }),
-  })
+  return bundlePlugin('@prunekit/datasets', { datasets: Object.values(builtinDatasets) })
 }
 
 // Importing this package types `data: { dataset, ... }` in defineConfig() (see PrunekitDatasets in core).

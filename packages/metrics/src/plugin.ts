@@ -1,14 +1,11 @@
-import { definePlugin, registerAll, type PrunekitPlugin } from '@prunekit/core'
+import { bundlePlugin, type PrunekitPlugin } from '@prunekit/core'
 import { builtinMetrics, type MetricsOptions } from './builtins.js'
 import type { FlopsStats, HistogramSet, LatencyStats, LayerStats, ParamCounts, SizeStats } from './types.js'
 
 /** Registers loss, accuracy, sparsity, params, layers, histograms, size, flops and latency (opt-in), in that order. */
 export function metricsPlugin(options: MetricsOptions = {}): PrunekitPlugin {
   const metrics = Object.values(builtinMetrics(options))
-  return definePlugin({
-    name: '@prunekit/metrics',
-    register: (registry) => registerAll(registry, { metrics }),
-  })
+  return bundlePlugin('@prunekit/metrics', { metrics })
 }
 
 // Importing this package completes metric names in defineConfig() (see PrunekitMetrics in core): name -> what it reports.

@@ -1,4 +1,4 @@
-import { definePlugin, registerAll, type OptionsInput, type PrunekitPlugin } from '@prunekit/core'
+import { bundlePlugin, type OptionsInput, type PrunekitPlugin } from '@prunekit/core'
 import { exportStep, type exportOptions } from './io/export-step.js'
 import { fileModel } from './io/file-model.js'
 import { cnnSmallModel, type cnnSmallOptions } from './cnn-small.js'
@@ -22,10 +22,7 @@ export type BuiltinModel = keyof typeof builtinModels
 
 /** Registers the zoo, the `file` loader (`model: { path }`) and the `export` step: `registry.use(modelsPlugin())`. */
 export function modelsPlugin(): PrunekitPlugin {
-  return definePlugin({
-    name: '@prunekit/models',
-    register: (registry) => registerAll(registry, { models: [...Object.values(builtinModels), fileModel], steps: [exportStep] }),
-  })
+  return bundlePlugin('@prunekit/models', { models: [...Object.values(builtinModels), fileModel], steps: [exportStep] })
 }
 
 // Importing this package types `model: { zoo, ... }` and the export step in defineConfig() (see PrunekitModels in core).

@@ -1,4 +1,4 @@
-import { definePlugin, registerAll, type OptionsInput, type PrunekitPlugin } from '@prunekit/core'
+import { bundlePlugin, type OptionsInput, type PrunekitPlugin } from '@prunekit/core'
 import { consoleReporter, type consoleOptions } from './console.js'
 import { htmlReporter } from './html.js'
 import { jsonReporter } from './json.js'
@@ -13,10 +13,7 @@ export type BuiltinReporter = keyof typeof builtinReporters
 export type ReporterName = BuiltinReporter | (string & {})
 
 export function reportersPlugin(): PrunekitPlugin {
-  return definePlugin({
-    name: '@prunekit/reporters',
-    register: (registry) => registerAll(registry, { reporters: Object.values(builtinReporters) }),
-  })
+  return bundlePlugin('@prunekit/reporters', { reporters: Object.values(builtinReporters) })
 }
 
 // Importing this package types the reporters in defineConfig() (see PrunekitReporters in core).

@@ -1,14 +1,11 @@
-import { definePlugin, registerAll, type OptionsInput, type PrunekitPlugin } from '@prunekit/core'
+import { bundlePlugin, type OptionsInput, type PrunekitPlugin } from '@prunekit/core'
 import { foldBatchNormStep, type foldBatchNormOptions } from './fold-step.js'
 import type { structuredOptions } from './options.js'
 import { structuredStrategies } from './strategies.js'
 
 /** Registers l1-units, l2-units, random-units, bn-scale and the fold-batchnorm step: `plugins: ['@prunekit/strategy-structured']`. */
 export function structuredPlugin(): PrunekitPlugin {
-  return definePlugin({
-    name: '@prunekit/strategy-structured',
-    register: (registry) => registerAll(registry, { strategies: Object.values(structuredStrategies), steps: [foldBatchNormStep] }),
-  })
+  return bundlePlugin('@prunekit/strategy-structured', { strategies: Object.values(structuredStrategies), steps: [foldBatchNormStep] })
 }
 
 // Importing this package types its names in prune() and defineConfig() (see PrunekitStrategies in core).

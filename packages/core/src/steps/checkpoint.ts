@@ -21,9 +21,9 @@ export const checkpointStep = defineStep({
   name: 'checkpoint',
   description: 'Save the current weights and masks under a name, to restore later in the run',
   options: checkpointOptions,
-  async run(ctx, options) {
-    ctx.slot.checkpoints.save(options.name)
-    return `saved "${options.name}"`
+  async run({ slot }, { name }) {
+    slot.checkpoints.save(name)
+    return `saved "${name}"`
   },
 })
 

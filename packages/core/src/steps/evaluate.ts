@@ -13,8 +13,5 @@ export const evaluateStep = defineStep({
   name: 'evaluate',
   description: 'Measure the model on the test split and record a labelled snapshot for the reports',
   options: evaluateOptions,
-  async run(ctx, options) {
-    const label = options.label ?? `evaluation-${ctx.history.length + 1}`
-    return describeSnapshot(await recordSnapshot(ctx, label, options.metrics))
-  },
+  run: async (ctx, { label, metrics }) => describeSnapshot(await recordSnapshot(ctx, label ?? `evaluation-${ctx.history.length + 1}`, metrics)),
 })
