@@ -164,7 +164,7 @@ export class ModelSlot {
       has: (name) => saved.has(name),
       names: () => [...saved.keys()],
       weight: (name, key) => lookup(name).checkpoint.copyOf(key),
-      restore: (name, masks = 'saved') => this.#restore(name, lookup(name), masks),
+      restore: async (name, masks = 'saved') => this.#restore(name, lookup(name), masks),
       delete: (name) => {
         if (name === reserved) throw new PruneError(`The "${reserved}" checkpoint belongs to the run and cannot be deleted.`)
         saved.get(name)?.checkpoint.dispose()

@@ -55,12 +55,9 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
       ctx.step = { index, name: entry.name, total: resolved.steps.length }
       await emit(reporters, 'onStepStart', ctx.step)
       const started = performance.now()
-      const summary = await registry.steps
-        .get(entry.name)
-        .run(ctx, entry.options)
-        .catch((cause: unknown) => {
-          throw new StepError(entry.name, index, cause)
-        })
+      const summary = await runStep(registry, entry.name, ctx, entry.options).catch((cause: unknown) => {
+        throw new StepError(entry.name, index, cause)
+      })
       const end: StepEndInfo = { ...ctx.step, seconds: (performance.now() - started) / 1000, summary: summary ?? undefined }
       steps.push(end)
       await emit(reporters, 'onStepEnd', end)
@@ -73,6 +70,11 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
     slot?.dispose()
     data.dispose()
   }
+}
+
+/** A step's run, with a synchronous throw turned into a rejection like any other failure. */
+async function runStep(registry: Registry, name: string, ctx: RunContext, options: unknown): Promise<string | void> {
+  return registry.steps.get(name).run(ctx, options)
 }
 
 function runContext(

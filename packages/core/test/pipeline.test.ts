@@ -97,7 +97,7 @@ describe('runPipeline', () => {
     expect(pruned.metrics.zeros).toBeGreaterThan(0)
     expect(restored.metrics).toEqual(trained.metrics)
     expect(rewound.metrics.zeros).toBe(pruned.metrics.zeros)
-    await expect(run(config({ pipeline: [{ restore: { name: 'nope' } }] }))).rejects.toThrow(/No checkpoint named "nope". Saved so far: init/)
+    await expect(run(config({ pipeline: [{ restore: { name: 'nope' } }] }))).rejects.toThrow(/^Step 1 \(restore\) failed: No checkpoint named "nope". Saved so far: init\./)
   })
 
   it('restores non-trainable weights too: BatchNorm\'s moving statistics come back', async () => {
