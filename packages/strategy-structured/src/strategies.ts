@@ -44,36 +44,37 @@ function structuredStrategy(name: string, description: string, criterion: UnitCr
   })
 }
 
-export const l1Units = structuredStrategy(
+export const l1Units: PruningStrategy<StructuredOptions> = structuredStrategy(
   'l1-units',
   'Structured: remove the Dense neurons and Conv filters with the smallest L1 norm, and rebuild a smaller model',
   'l1',
 )
 
-export const l2Units = structuredStrategy(
+export const l2Units: PruningStrategy<StructuredOptions> = structuredStrategy(
   'l2-units',
   'Structured: remove the Dense neurons and Conv filters with the smallest L2 norm, and rebuild a smaller model',
   'l2',
 )
 
-export const randomUnits = structuredStrategy(
+export const randomUnits: PruningStrategy<StructuredOptions> = structuredStrategy(
   'random-units',
   'Structured: remove randomly chosen (seeded) neurons and filters, the baseline to beat, and rebuild a smaller model',
   'random',
 )
 
-export const bnScale = structuredStrategy(
+export const bnScale: PruningStrategy<StructuredOptions> = structuredStrategy(
   'bn-scale',
   'Structured: remove the Conv filters whose following BatchNormalization has the smallest |gamma| (network slimming)',
   'bn-scale',
 )
 
-/** The strategies by their registry names. */
-export const structuredStrategies = {
+/** The strategies' registry names. */
+export type StructuredStrategy = 'l1-units' | 'l2-units' | 'random-units' | 'bn-scale'
+
+/** The strategies by their registry names. (Types written out: inferred ones print their unions in an order that differs between builds.) */
+export const structuredStrategies: Readonly<Record<StructuredStrategy, PruningStrategy<StructuredOptions>>> = {
   'l1-units': l1Units,
   'l2-units': l2Units,
   'random-units': randomUnits,
   'bn-scale': bnScale,
-} as const
-
-export type StructuredStrategy = keyof typeof structuredStrategies
+}
