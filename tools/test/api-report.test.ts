@@ -1,6 +1,7 @@
 import { relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { canonicalReport } from '../src/api/canonical.js'
 import { discoverApiEntries, extractApis } from '../src/api/extract.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -25,5 +26,13 @@ describe('API reports', () => {
         return `${where}: API Extractor failed:\n  ${messages.join('\n  ')}`
       })
     expect(problems, problems.join('\n')).toEqual([])
+  })
+
+  it('reads a union (and a zod enum object) the same in either order, and nothing else', () => {
+    const clean = 'scope: "global" | "layer";\nconst e: {\n    global: "global";\n    layer: "layer";\n};'
+    const incremental = 'scope: "layer" | "global";\nconst e: {\n    layer: "layer";\n    global: "global";\n};'
+    expect(canonicalReport(incremental)).toBe(canonicalReport(clean))
+    expect(canonicalReport(clean.replace('| "layer"', '| "layers"'))).not.toBe(canonicalReport(clean))
+    expect(canonicalReport('f(a: number, b: string): void')).toBe('f(a: number, b: string): void')
   })
 })

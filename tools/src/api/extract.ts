@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { basename, join, relative } from 'node:path'
+import { canonicalReport } from './canonical.js'
 import { CompilerState, Extractor, ExtractorConfig, ExtractorLogLevel, ExtractorMessageCategory, type ExtractorMessage, type IConfigFile } from '@microsoft/api-extractor'
 
 /** One typed subpath of a published package's `exports` map, and the API report that records it. */
@@ -70,9 +71,10 @@ function configFor(entry: ApiEntry, temp: string): ExtractorConfig {
     mainEntryPointFilePath: entry.types,
     newlineKind: 'lf',
     compiler: { overrideTsconfig: { compilerOptions, files: [entry.types] }, skipLibCheck: true },
+    // Written to a temp folder, then compared and copied in canonical order (see canonicalReport).
     apiReport: {
       enabled: true,
-      reportFolder: join(entry.dir, 'api'),
+      reportFolder: join(temp, 'reports'),
       reportTempFolder: temp,
       reportFileName: relative(join(entry.dir, 'api'), entry.report).replace(/\.api\.md$/, ''),
     },
@@ -108,6 +110,7 @@ export function extractApis(entries: ApiEntry[], { update }: { update: boolean }
   const unbuilt = entries.filter((e) => !existsSync(e.types))
   if (unbuilt.length) throw new Error(`${unbuilt.map((e) => relative(process.cwd(), e.types)).join(', ')} missing: run \`npm run build\` first`)
   const temp = mkdtempSync(join(tmpdir(), 'prunekit-api-'))
+  mkdirSync(join(temp, 'reports'))
   try {
     const configs = entries.map((entry) => configFor(entry, temp))
     let compilerState: CompilerState | undefined
@@ -118,8 +121,8 @@ export function extractApis(entries: ApiEntry[], { update }: { update: boolean }
       if (update) mkdirSync(join(entry.dir, 'api'), { recursive: true })
       const messages: string[] = []
       let errors = 0
-      const result = Extractor.invoke(configs[i], {
-        localBuild: update,
+      Extractor.invoke(configs[i], {
+        localBuild: true,
         compilerState,
         messageCallback(message: ExtractorMessage) {
           message.handled = true
@@ -129,8 +132,12 @@ export function extractApis(entries: ApiEntry[], { update }: { update: boolean }
           if (message.logLevel === ExtractorLogLevel.Error || message.logLevel === ExtractorLogLevel.Warning) messages.push(message.formatMessageWithLocation(entry.dir))
         },
       })
-      const status: ApiStatus = errors ? 'failed' : result.apiReportChanged ? (update ? 'updated' : 'changed') : 'same'
-      return { entry, status, messages }
+      if (errors) return { entry, status: 'failed', messages }
+      const built = canonicalReport(readFileSync(join(temp, 'reports', basename(entry.report)), 'utf8'))
+      if (!missing && canonicalReport(readFileSync(entry.report, 'utf8')) === built) return { entry, status: 'same', messages }
+      if (!update) return { entry, status: 'changed', messages }
+      writeFileSync(entry.report, built)
+      return { entry, status: 'updated', messages }
     })
   } finally {
     rmSync(temp, { recursive: true, force: true })
