@@ -5,6 +5,7 @@ import { sparseFormat, type SparseModelJson, type SparseWeight } from './format.
 export class SparseFormatError extends Error {
   override name = 'SparseFormatError'
   constructor(
+    /** The file at fault: its URL, or its name in model.json. */
     readonly file: string,
     problem: string,
   ) {

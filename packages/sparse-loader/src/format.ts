@@ -13,6 +13,7 @@ export type SparseEncoding = 'dense' | 'bitmask' | 'deltas'
 
 /** One weight: its stock tfjs spec, and how its bytes are stored. */
 export interface SparseWeight {
+  /** The stock weight spec's name, shape and dtype. */
   name: string
   shape: number[]
   dtype: 'float32' | 'int32' | 'bool'
@@ -29,15 +30,19 @@ export interface SparseWeight {
 
 /** model.json of a sparse export. It has no `modelTopology` or `weightsManifest`, so stock tfjs refuses it. */
 export interface SparseModelJson {
+  /** "prunekit-sparse", where a stock model.json says "layers-model". */
   format: typeof sparseFormat
+  /** The format's version: this loader reads 1. */
   version: 1
   /** The data file's name, beside model.json. */
   data: string
   /** The stock model.json's `modelTopology` (a tfjs-layers or Keras model config). */
   topology: object
+  /** Every weight, in the data file's order. */
   weights: SparseWeight[]
   /** The stock model.json's `format`, for example "layers-model". */
   modelFormat?: string
+  /** The stock model.json's fields of the same names. */
   generatedBy?: string
   convertedBy?: string | null
   trainingConfig?: io.TrainingConfig

@@ -4,10 +4,13 @@ import type { SparseModelJson } from './format.js'
 
 /** A sparse export already in memory: model.json's parsed content and the data file's bytes. */
 export interface SparseFiles {
+  /** model.json, parsed. */
   modelJson: SparseModelJson
+  /** The data file's bytes (a Node.js Buffer works). */
   data: Uint8Array | ArrayBuffer
 }
 
+/** How `sparseIO` fetches a URL. */
 export interface SparseIOOptions {
   /** The fetch to use (default: the global fetch). */
   fetchFunc?: typeof fetch

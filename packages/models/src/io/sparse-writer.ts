@@ -4,10 +4,13 @@ import type { SparseEncoding, SparseModelJson, SparseWeight } from '@prunekit/sp
 
 /** A sparse export in memory: write `modelJson` as model.json and `data` under the name `modelJson.data`, beside it. */
 export interface SparseExport {
+  /** model.json's content: no `modelTopology` or `weightsManifest`, so stock tfjs refuses it. */
   modelJson: SparseModelJson
+  /** The data file's bytes. */
   data: Uint8Array
 }
 
+/** Options of `encodeSparse`. */
 export interface EncodeSparseOptions {
   /** The data file's name, which model.json refers to (default: weights.sparse.bin). */
   dataFile?: string
