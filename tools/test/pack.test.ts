@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 
 const run = promisify(execFile)
 const repo = fileURLToPath(new URL('../../', import.meta.url))
-const packages = ['tfjs-wasm', 'core', 'models', 'datasets']
+const packages = ['tfjs-wasm', 'core', 'sparse-loader', 'models', 'datasets']
 
 /** A README's example marked `<!-- example: name -->`, exactly as printed. */
 function readmeExample(readmePath: string, name: string): string {
@@ -25,7 +25,7 @@ describe('single packages, installed as users install them', () => {
     expect(messages.map((m) => `${m.code} ${JSON.stringify(m.args)}`)).toEqual([])
   })
 
-  it('packs tfjs-wasm, core, models and datasets, installs them in a fresh project and runs the READMEs\' examples', async () => {
+  it('packs tfjs-wasm, core, sparse-loader, models and datasets, installs them in a fresh project and runs the READMEs\' examples', async () => {
     const project = mkdtempSync(join(tmpdir(), 'prunekit-pack-'))
     const tarballs: string[] = []
     for (const name of packages) {
@@ -47,6 +47,30 @@ describe('single packages, installed as users install them', () => {
     expect(conv.stdout).toMatch(/added: \[\s+'Conv2DBackpropFilter'/)
     const losses = /loss \[ ([\d.]+), ([\d.]+) \]/.exec(conv.stdout)
     expect(losses?.slice(1).map(Number).every(Number.isFinite)).toBe(true)
+
+    // A sparse export written with @prunekit/models, loaded as @prunekit/sparse-loader's README shows.
+    writeFileSync(
+      join(project, 'sparse-export.mjs'),
+      `import * as tf from '@tensorflow/tfjs-core'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { prune, setupBackend } from '@prunekit/core'
+import { encodeSparse, loadModel } from '@prunekit/models'
+await setupBackend('cpu')
+const model = await loadModel('keras-lenet/model.json')
+;(await prune(model, { sparsity: 0.9 })).applyMasks()
+await model.save(tf.io.withSaveHandler(async (artifacts) => {
+  const { modelJson, data } = encodeSparse(artifacts)
+  mkdirSync('model')
+  writeFileSync('model/model.json', JSON.stringify(modelJson))
+  writeFileSync('model/' + modelJson.data, data)
+  return { modelArtifactsInfo: {} }
+}))
+`,
+    )
+    await run(process.execPath, ['sparse-export.mjs'], { cwd: project, timeout: 120_000 })
+    writeFileSync(join(project, 'sparse.mjs'), readmeExample('packages/sparse-loader/README.md', 'sparse-in-node'))
+    const sparse = await run(process.execPath, ['sparse.mjs'], { cwd: project, timeout: 120_000 })
+    expect(sparse.stdout).toMatch(/weights 44426/)
 
     writeFileSync(join(project, 'example.mjs'), readmeExample('README.md', 'prune-in-ten-lines'))
     const { stdout } = await run(process.execPath, ['example.mjs'], { cwd: project, timeout: 120_000 })

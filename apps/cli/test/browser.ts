@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname } from 'node:path'
+import { extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { build, type Plugin } from 'vite'
 
 /** Debian's chromium; .ci/run installs it when it is missing. Nothing is downloaded. */
 export const chromiumPath = '/usr/bin/chromium'
@@ -71,4 +73,43 @@ export async function serveFiles(files: ReadonlyMap<string, string | Uint8Array>
         server.close(() => resolve())
       }),
   }
+}
+
+/**
+ * Bundles an entry's source for the browser (ESM, not minified) from the packages' built dist, in memory: file name -> code.
+ * Node runs the TypeScript sources (vitest's "@prunekit/source" condition), so a stale dist shows up as a difference.
+ */
+export async function bundleForBrowser(dir: string, entrySource: string, plugins: Plugin[] = []): Promise<Map<string, string>> {
+  const entry = join(dir, 'entry.js')
+  writeFileSync(entry, entrySource)
+  // The entry sits in a temp dir, so its bare imports are resolved from this app, where the workspace packages are.
+  const fromApp = fileURLToPath(import.meta.url)
+  const workspaceImports: Plugin = {
+    name: 'prunekit-workspace-imports',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (importer === entry && !source.startsWith('.')) return this.resolve(source, fromApp, { skipSelf: true })
+      return null
+    },
+  }
+  const result = await build({
+    configFile: false,
+    root: dir,
+    publicDir: false,
+    logLevel: 'error',
+    plugins: [workspaceImports, ...plugins],
+    build: {
+      write: false,
+      minify: false,
+      target: 'es2022',
+      reportCompressedSize: false,
+      rolldownOptions: { input: entry, output: { format: 'es', entryFileNames: 'prunekit.js', chunkFileNames: '[name].js' } },
+    },
+  })
+  const files = new Map<string, string>()
+  for (const output of [result].flat()) {
+    if (!('output' in output)) throw new Error('vite build returned a watcher')
+    for (const file of output.output) if (file.type === 'chunk') files.set(file.fileName, file.code)
+  }
+  return files
 }

@@ -4,15 +4,14 @@ import { metricsPlugin } from '@prunekit/metrics'
 import { modelsPlugin } from '@prunekit/models'
 import { iterativePlugin } from '@prunekit/strategy-iterative'
 import { structuredPlugin } from '@prunekit/strategy-structured'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire, isBuiltin } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
-import { build, type Plugin } from 'vite'
+import type { Plugin } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumPath, hasChromium, launchChromium, pageErrors, serveFiles, type StaticServer } from './browser.js'
+import { bundleForBrowser, chromiumPath, hasChromium, launchChromium, pageErrors, serveFiles, type StaticServer } from './browser.js'
 import { repoRoot } from './run-cli.js'
 
 /** What one run gives back, as plain JSON, the same way in the page and in Node. */
@@ -130,45 +129,6 @@ function staticBuiltins(found: string[]): Plugin {
   }
 }
 
-/**
- * Bundles the entry for the browser (ESM) from the packages' built dist, in memory: file name -> code.
- * Node runs the TypeScript sources (vitest's "@prunekit/source" condition), so a stale dist shows up as a difference.
- */
-async function bundle(dir: string, found: string[]): Promise<Map<string, string>> {
-  const entry = join(dir, 'entry.js')
-  writeFileSync(entry, entrySource)
-  // The entry sits in a temp dir, so its bare imports are resolved from this app, where the workspace packages are.
-  const fromApp = fileURLToPath(import.meta.url)
-  const workspaceImports: Plugin = {
-    name: 'prunekit-workspace-imports',
-    enforce: 'pre',
-    resolveId(source, importer) {
-      if (importer === entry && !source.startsWith('.')) return this.resolve(source, fromApp, { skipSelf: true })
-      return null
-    },
-  }
-  const result = await build({
-    configFile: false,
-    root: dir,
-    publicDir: false,
-    logLevel: 'error',
-    plugins: [workspaceImports, staticBuiltins(found)],
-    build: {
-      write: false,
-      minify: false,
-      target: 'es2022',
-      reportCompressedSize: false,
-      rolldownOptions: { input: entry, output: { format: 'es', entryFileNames: 'prunekit.js', chunkFileNames: '[name].js' } },
-    },
-  })
-  const files = new Map<string, string>()
-  for (const output of [result].flat()) {
-    if (!('output' in output)) throw new Error('vite build returned a watcher')
-    for (const file of output.output) if (file.type === 'chunk') files.set(file.fileName, file.code)
-  }
-  return files
-}
-
 const page = (api: string) => `<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>prunekit</title></head>
 <body><script type="module" src="${api}"></script></body></html>`
@@ -191,7 +151,7 @@ describe.runIf(hasChromium || process.env.CI)('the library (runPipeline with eve
 
     dir = mkdtempSync(join(tmpdir(), 'prunekit-browser-'))
     const files = new Map<string, string | Uint8Array>([['/index.html', page('/app/prunekit.js')]])
-    for (const [name, code] of await bundle(dir, builtinsInBundle)) files.set(`/app/${name}`, code)
+    for (const [name, code] of await bundleForBrowser(dir, entrySource, [staticBuiltins(builtinsInBundle)])) files.set(`/app/${name}`, code)
     const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')
     for (const name of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
       files.set(`/wasm/${name}`, readFileSync(join(wasmDir, name)))
