@@ -1,0 +1,40 @@
+import type * as tf from '@tensorflow/tfjs-core'
+import { modelFiles } from './model-json.js'
+
+/** Bytes of one file, as stored and as an HTTP server would send it compressed. */
+export interface FileSize {
+  raw: number
+  /** gzip, level 9 (node:zlib). */
+  gzip: number
+  /** brotli, quality 11 (node:zlib's default). */
+  brotli: number
+}
+
+/** The bytes of an export: model.json + weights.bin, each file compressed on its own (as served). */
+export interface ArtifactSizes extends FileSize {
+  modelJson: FileSize
+  weights: FileSize
+}
+
+/**
+ * Measures the files `artifacts` become (model.json + weights.bin, exactly as `export` writes them):
+ * raw, gzip and brotli bytes, per file and in total. Node.js only (node:zlib, imported on call).
+ */
+export async function artifactSizes(artifacts: tf.io.ModelArtifacts): Promise<ArtifactSizes> {
+  const zlib = await import('node:zlib')
+  const measure = (bytes: Uint8Array): FileSize => ({
+    raw: bytes.byteLength,
+    gzip: zlib.gzipSync(bytes, { level: 9 }).byteLength,
+    brotli: zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength } }).byteLength,
+  })
+  const files = modelFiles(artifacts)
+  const modelJson = measure(new TextEncoder().encode(files.modelJson))
+  const weights = measure(files.weights)
+  return {
+    raw: modelJson.raw + weights.raw,
+    gzip: modelJson.gzip + weights.gzip,
+    brotli: modelJson.brotli + weights.brotli,
+    modelJson,
+    weights,
+  }
+}
