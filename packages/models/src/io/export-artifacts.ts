@@ -7,6 +7,7 @@ import { quantizeValues, type QuantizeDtype } from './quantize.js'
 /** Smaller weights stay float32 unless `minSize` says otherwise: every bias in the zoo, and BatchNorm's vectors. */
 export const defaultMinSize = 1024
 
+/** Which weights `exportArtifacts` stores quantized, and how. */
 export interface ExportArtifactsOptions {
   /** Stock tfjs quantization of the selected weights; absent: every weight float32. */
   quantize?: QuantizeDtype

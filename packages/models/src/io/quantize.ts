@@ -6,11 +6,15 @@ export type QuantizeDtype = 'uint8' | 'uint16' | 'float16'
 /** What goes into a weight's `quantization` entry in model.json (`min` and `scale` only for uint8 / uint16). */
 export interface Quantization {
   dtype: QuantizeDtype
+  /** The value of code 0: `-zero * scale`, so that 0.0 is a code. */
   min?: number
+  /** The step between codes: a value decodes to `code * scale + min`. */
   scale?: number
 }
 
+/** One weight, quantized: its manifest entry and its codes. */
 export interface Quantized {
+  /** The `quantization` field of the weight's model.json entry. */
   quantization: Quantization
   /** The codes, in the byte layout tfjs reads (platform byte order, like the rest of weights.bin). */
   data: Uint8Array | Uint16Array

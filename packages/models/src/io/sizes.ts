@@ -3,6 +3,7 @@ import { modelFiles } from './model-json.js'
 
 /** Bytes of one file, as stored and as an HTTP server would send it compressed. */
 export interface FileSize {
+  /** As written to disk. */
   raw: number
   /** gzip, level 9 (node:zlib). */
   gzip: number
@@ -12,7 +13,9 @@ export interface FileSize {
 
 /** The bytes of an export: model.json + weights.bin, each file compressed on its own (as served). */
 export interface ArtifactSizes extends FileSize {
+  /** model.json alone. */
   modelJson: FileSize
+  /** weights.bin alone. */
   weights: FileSize
 }
 
