@@ -24,15 +24,11 @@ export interface ArtifactSizes extends FileSize {
  * raw, gzip and brotli bytes, per file and in total. Node.js only (node:zlib, imported on call).
  */
 export async function artifactSizes(artifacts: tf.io.ModelArtifacts): Promise<ArtifactSizes> {
-  const zlib = await import('node:zlib')
-  const measure = (bytes: Uint8Array): FileSize => ({
-    raw: bytes.byteLength,
-    gzip: zlib.gzipSync(bytes, { level: 9 }).byteLength,
-    brotli: zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength } }).byteLength,
-  })
+  // A module of its own, imported here: a browser bundle of this package never loads node:zlib.
+  const { fileSize } = await import('./file-size.js')
   const files = modelFiles(artifacts)
-  const modelJson = measure(new TextEncoder().encode(files.modelJson))
-  const weights = measure(files.weights)
+  const modelJson = fileSize(new TextEncoder().encode(files.modelJson))
+  const weights = fileSize(files.weights)
   return {
     raw: modelJson.raw + weights.raw,
     gzip: modelJson.gzip + weights.gzip,
