@@ -1,22 +1,35 @@
 import { defineStep } from '@prunekit/core'
+import { layerSelector } from '@prunekit/core/internal'
 import { z } from 'zod'
-import { saveModel } from './load.js'
+import { defaultMinSize } from './export-artifacts.js'
+import { describeExport, exportModel } from './export-model.js'
 
 export const exportOptions = z
   .object({
     dir: z.string().default('model').describe('Directory to write, relative to the run\'s out directory'),
+    quantize: z
+      .enum(['uint8', 'uint16', 'float16'])
+      .optional()
+      .describe('Store the selected weights quantized, in the stock format tf.loadLayersModel decodes (default: float32). Pruned zeros stay exactly 0'),
+    include: z.array(layerSelector).optional().describe('Quantize only these layers (default: every layer)'),
+    exclude: z.array(layerSelector).default([]).describe('Keep these layers float32, e.g. [output] or ["/bias$/"]'),
+    minSize: z
+      .number()
+      .int()
+      .min(0)
+      .default(defaultMinSize)
+      .describe('Weights with fewer elements stay float32 (default 1024: biases and BatchNorm vectors, which quantization would barely shrink)'),
   })
   .strict()
 
-/** Saves the current model in the stock tfjs Layers format, pruned weights folded in as zeros. */
+/** Saves the current model in the stock tfjs Layers format, pruned weights folded in as zeros, optionally quantized. */
 export const exportStep = defineStep({
   name: 'export',
-  description: 'Save the model as model.json + weights.bin (stock tfjs Layers format, loadable by tf.loadLayersModel)',
+  description: 'Save the model as model.json + weights.bin (stock tfjs Layers format, loadable by tf.loadLayersModel), float32 or stock-quantized, and report its bytes',
   options: exportOptions,
   async run(ctx, options) {
     const dir = options.dir.startsWith('/') ? options.dir : `${ctx.config.out.replace(/\/+$/, '')}/${options.dir}`
     ctx.model.applyMasks()
-    await saveModel(ctx.model.model, dir)
-    return `wrote ${dir}/model.json`
+    return describeExport(await exportModel(ctx.model.model, dir, options))
   },
 })

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { lenet300100Model } from '../lenet-300-100.js'
 import { outputIndex } from './file-model.js'
+import { exportModel } from './export-model.js'
 import { loadModel, saveModel } from './load.js'
 
 const kerasLenet = fileURLToPath(new URL('../../../../../shared/fixtures/external/keras-lenet/', import.meta.url))
@@ -125,6 +126,44 @@ describe('export', () => {
     expect(await zeros(stock)).toBe(await zeros(model.model))
     const kernels = model.weights().filter((w) => w.shape.length >= 2).reduce((n, w) => n + w.size, 0)
     expect(await zeros(stock)).toBeGreaterThanOrEqual(Math.round(0.8 * kernels))
+    tf.dispose([x, ...ours, ...theirs])
+  })
+
+  // Tolerances on the 7 outputs (activations and softmax probabilities); measured worst: uint8 0.016, uint16 9e-5, float16 6e-4.
+  it.each([
+    ['uint8', 3e-2],
+    ['uint16', 5e-4],
+    ['float16', 2e-3],
+  ] as const)('writes keras-lenet at sparsity 0.8 as %s that stock tfjs loads with every pruned weight exactly 0 and predictions within %d', async (dtype, tolerance) => {
+    const model = new PrunableModel(await loadModel(kerasLenet))
+    await magnitude.prune(model, { options: magnitude.options.parse({ sparsity: 0.8 }) }, { rng: createRng(1) })
+    model.applyMasks()
+    const dir = temp()
+    const report = await exportModel(model.model, dir, { quantize: dtype, minSize: 0 })
+    const stock = await loadWithStockTfjs(dir)
+    const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).weightsManifest[0].weights as Array<{ name: string; quantization?: { dtype: string } }>
+    expect(manifest.map((w) => w.quantization?.dtype)).toEqual(manifest.map(() => dtype))
+    expect(report.quantized).toEqual(manifest.map((w) => w.name))
+    const bytesPerValue = dtype === 'uint8' ? 1 : 2
+    expect(readFileSync(join(dir, 'weights.bin')).byteLength).toBe(44426 * bytesPerValue)
+    expect(report.sizes.weights.raw).toBe(44426 * bytesPerValue)
+    expect(report.float32.weights.raw).toBe(177704)
+
+    // Every weight pruned in the source is exactly 0 after stock decoding.
+    const sourceWeights = model.model.weights
+    for (const [i, w] of stock.weights.entries()) {
+      const ours = await sourceWeights[i].read().data()
+      const theirs = await w.read().data()
+      const prunedButNotZero = ours.reduce<number>((n, v, j) => n + (v === 0 && theirs[j] !== 0 ? 1 : 0), 0)
+      expect(prunedButNotZero, w.name).toBe(0)
+    }
+    expect(await zeros(stock)).toBeGreaterThanOrEqual(await zeros(model.model))
+
+    const x = tf.randomUniform([4, 28, 28], 0, 1, 'float32', 2)
+    const ours = model.model.predict(x) as tf.Tensor[]
+    const theirs = stock.predict(x) as tf.Tensor[]
+    const worst = Math.max(...(await Promise.all(ours.map(async (o, i) => tf.max(tf.abs(tf.sub(o, theirs[i]))).data()))).map((d) => d[0]))
+    expect(worst).toBeLessThanOrEqual(tolerance)
     tf.dispose([x, ...ours, ...theirs])
   })
 })

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core'
+import * as tf from '@tensorflow/tfjs-core'
 import { ModelError } from '@prunekit/core'
 
 /** The parts of a tfjs Layers model.json that loading needs. */
@@ -36,4 +36,17 @@ export function parseModelJson(value: unknown, file: string): ModelJson {
     if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) throw fail(`weightsManifest[${i}] needs "paths" and "weights" lists`)
   }
   return json as ModelJson
+}
+
+/** The files of the stock tfjs Layers format, as written: model.json's text and the single weights.bin shard. */
+export function modelFiles(artifacts: tf.io.ModelArtifacts): { modelJson: string; weights: Uint8Array } {
+  const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)))
+  const json = {
+    modelTopology: artifacts.modelTopology,
+    format: artifacts.format ?? 'layers-model',
+    generatedBy: artifacts.generatedBy,
+    convertedBy: 'prunekit',
+    weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+  }
+  return { modelJson: JSON.stringify(json), weights }
 }

@@ -3,7 +3,7 @@ import { ModelError } from '@prunekit/core'
 import { writeFilesAtomic } from '@prunekit/core/node'
 import { readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import { parseModelJson, weightBytes } from './model-json.js'
+import { modelFiles, parseModelJson, weightBytes } from './model-json.js'
 
 /** A directory holding model.json, or the path of a model.json itself. */
 export async function modelJsonPath(path: string): Promise<string> {
@@ -59,17 +59,10 @@ export async function readModelArtifacts(path: string): Promise<tf.io.ModelArtif
 
 /** Writes artifacts as model.json + weights.bin in `dir`, all or nothing. */
 export async function writeModelArtifacts(dir: string, artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-  const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)))
-  const json = {
-    modelTopology: artifacts.modelTopology,
-    format: artifacts.format ?? 'layers-model',
-    generatedBy: artifacts.generatedBy,
-    convertedBy: 'prunekit',
-    weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
-  }
+  const { modelJson, weights } = modelFiles(artifacts)
   await writeFilesAtomic([
     [join(dir, 'weights.bin'), weights],
-    [join(dir, 'model.json'), JSON.stringify(json)],
+    [join(dir, 'model.json'), modelJson],
   ])
   return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } }
 }
