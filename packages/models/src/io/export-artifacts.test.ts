@@ -99,4 +99,26 @@ describe('artifactSizes and exportModel', () => {
     expect(summary).toContain(`${(weights + readFileSync(join(out, 'm', 'model.json')).byteLength).toLocaleString('en-US')} bytes raw`)
     await expect(runPipeline(config('int4'), { registry, quiet: true })).rejects.toThrow(/pipeline\.1\.export\.quantize: Invalid option: expected one of "uint8"\|"uint16"\|"float16"/)
   })
+
+  it('writes the sparse format from the export step, and the file model reads it back weight for weight', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'prunekit-export-sparse-'))
+    const registry = createRegistry({ plugins: [modelsPlugin(), datasetsPlugin()] })
+    const base = { seed: 2, backend: 'cpu', data: { dataset: 'synthetic', samples: 64 }, reporters: [], out }
+    const pipeline = [{ prune: { strategy: 'magnitude', sparsity: 0.9 } }, { export: { dir: 'stock' } }, { export: { dir: 'sparse', format: 'sparse', quantize: 'uint8', minSize: 0 } }]
+    const exported = await runPipeline({ ...base, model: { zoo: 'mlp', units: [64] }, pipeline }, { registry, quiet: true, keepModel: true })
+    expect(exported.steps[2].summary).toMatch(new RegExp(`^wrote ${out}/sparse/model\\.json \\(sparse, uint8, 4 weights quantized\\): `))
+    const dataFile = readFileSync(join(out, 'sparse', 'weights.sparse.bin')).byteLength
+    expect(dataFile).toBeLessThan(readFileSync(join(out, 'stock', 'weights.bin')).byteLength / 8)
+    const reloaded = await runPipeline({ ...base, model: { path: join(out, 'sparse') }, pipeline: [{ export: { dir: 'again' } }] }, { registry, quiet: true, keepModel: true })
+    const source = exported.model!.model.getWeights()
+    const back = reloaded.model!.model.getWeights()
+    expect(back.map((w) => w.shape)).toEqual(source.map((w) => w.shape))
+    for (const [i, w] of back.entries()) {
+      const [got, want] = [w.dataSync(), source[i].dataSync()]
+      // Pruned weights come back exactly 0; the others within uint8's half step.
+      expect(want.every((v, j) => (v === 0 ? got[j] === 0 : Math.abs(got[j] - v) < 0.02))).toBe(true)
+    }
+    exported.model!.dispose()
+    reloaded.model!.dispose()
+  })
 })

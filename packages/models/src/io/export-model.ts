@@ -1,5 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { exportArtifacts, type ExportArtifactsOptions } from './export-artifacts.js'
+import type { ExportFormat } from './model-json.js'
 import type { QuantizeDtype } from './quantize.js'
 import { artifactSizes, type ArtifactSizes } from './sizes.js'
 
@@ -7,13 +8,15 @@ import { artifactSizes, type ArtifactSizes } from './sizes.js'
 export interface ExportReport {
   /** The model.json written. */
   file: string
+  /** The file format: stock tfjs Layers, or sparse (loaded with @prunekit/sparse-loader). */
+  format: ExportFormat
   /** How the selected weights are stored. */
   dtype: QuantizeDtype | 'float32'
   /** The weights stored quantized (their names in model.json); empty for float32. */
   quantized: string[]
-  /** The files written: model.json + weights.bin. */
+  /** The files written: model.json + its data file. */
   sizes: ArtifactSizes
-  /** The same model exported as float32 (dense storage), for comparison. */
+  /** The same model exported as stock float32 (dense storage), for comparison. */
   float32: ArtifactSizes
 }
 
@@ -24,28 +27,38 @@ const ratio = (dense: number, ours: number): string => `${(dense / ours).toFixed
 export function describeExport(report: ExportReport): string {
   const { sizes, float32 } = report
   const bytes = (s: ArtifactSizes) => `${int(s.raw)} bytes raw, ${int(s.gzip)} gzip, ${int(s.brotli)} brotli`
-  if (report.dtype === 'float32') return `wrote ${report.file} (float32): ${bytes(sizes)}`
+  const format = report.format === 'sparse' ? 'sparse, ' : ''
+  if (report.dtype === 'float32' && !format) return `wrote ${report.file} (float32): ${bytes(sizes)}`
+  const stored = report.dtype === 'float32' ? 'float32' : `${report.dtype}, ${report.quantized.length} weights quantized`
   return (
-    `wrote ${report.file} (${report.dtype}, ${report.quantized.length} weights quantized): ${bytes(sizes)}; ` +
+    `wrote ${report.file} (${format}${stored}): ${bytes(sizes)}; ` +
     `float32 ${bytes(float32)} (${ratio(float32.raw, sizes.raw)} raw, ${ratio(float32.gzip, sizes.gzip)} gzip)`
   )
 }
 
+export interface ExportModelOptions extends ExportArtifactsOptions {
+  /** `layers` (default): model.json + weights.bin, stock; `sparse`: only the non-zero weights, for @prunekit/sparse-loader. */
+  format?: ExportFormat
+}
+
 /**
- * Writes `model` to `dir` as model.json + weights.bin (stock tfjs Layers format, optionally with stock
- * quantization), all or nothing, and measures the files. Apply masks first. Node.js only.
+ * Writes `model` to `dir`: model.json and its data file, in the stock tfjs Layers format (optionally
+ * with stock quantization) or the sparse format, all or nothing, and measures the files. Apply masks
+ * first. Node.js only.
  */
-export async function exportModel(model: tfl.LayersModel, dir: string, options: ExportArtifactsOptions = {}): Promise<ExportReport> {
+export async function exportModel(model: tfl.LayersModel, dir: string, options: ExportModelOptions = {}): Promise<ExportReport> {
   const { writeModelArtifacts } = await import('./node-files.js')
+  const { format = 'layers' } = options
   const dense = await exportArtifacts(model)
   const artifacts = options.quantize ? await exportArtifacts(model, options) : dense
-  await writeModelArtifacts(dir, artifacts)
-  const sizes = await artifactSizes(artifacts)
+  await writeModelArtifacts(dir, artifacts, format)
+  const sizes = await artifactSizes(artifacts, format)
   return {
     file: `${dir.replace(/\/+$/, '')}/model.json`,
+    format,
     dtype: options.quantize ?? 'float32',
     quantized: (artifacts.weightSpecs ?? []).filter((spec) => spec.quantization).map((spec) => spec.name),
     sizes,
-    float32: artifacts === dense ? sizes : await artifactSizes(dense),
+    float32: artifacts === dense && format === 'layers' ? sizes : await artifactSizes(dense),
   }
 }

@@ -7,6 +7,10 @@ import { describeExport, exportModel } from './export-model.js'
 export const exportOptions = z
   .object({
     dir: z.string().default('model').describe('Directory to write, relative to the run\'s out directory'),
+    format: z
+      .enum(['layers', 'sparse'])
+      .default('layers')
+      .describe('layers: model.json + weights.bin, loaded by stock tf.loadLayersModel; sparse: only the non-zero weights, loaded with @prunekit/sparse-loader (tf.loadLayersModel(sparseIO(url)))'),
     quantize: z
       .enum(['uint8', 'uint16', 'float16'])
       .optional()
@@ -25,7 +29,7 @@ export const exportOptions = z
 /** Saves the current model in the stock tfjs Layers format, pruned weights folded in as zeros, optionally quantized. */
 export const exportStep = defineStep({
   name: 'export',
-  description: 'Save the model as model.json + weights.bin (stock tfjs Layers format, loadable by tf.loadLayersModel), float32 or stock-quantized, and report its bytes',
+  description: 'Save the model (stock tfjs Layers format, or sparse), float32 or quantized, and report its bytes raw, gzip and brotli',
   options: exportOptions,
   async run(ctx, options) {
     const dir = options.dir.startsWith('/') ? options.dir : `${ctx.config.out.replace(/\/+$/, '')}/${options.dir}`

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { encodeSparse } from './sparse-writer.js'
 import { ModelError } from '@prunekit/core'
 
 /** The parts of a tfjs Layers model.json that loading needs. */
@@ -38,6 +39,9 @@ export function parseModelJson(value: unknown, file: string): ModelJson {
   return json as ModelJson
 }
 
+/** How an export stores the model: the stock tfjs Layers format, or prunekit's sparse format (its loader: @prunekit/sparse-loader). */
+export type ExportFormat = 'layers' | 'sparse'
+
 /** The files of the stock tfjs Layers format, as written: model.json's text and the single weights.bin shard. */
 export function modelFiles(artifacts: tf.io.ModelArtifacts): { modelJson: string; weights: Uint8Array } {
   const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)))
@@ -49,4 +53,14 @@ export function modelFiles(artifacts: tf.io.ModelArtifacts): { modelJson: string
     weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
   }
   return { modelJson: JSON.stringify(json), weights }
+}
+
+/** The files an export writes, as written: the data file first, model.json last. */
+export function exportFiles(artifacts: tf.io.ModelArtifacts, format: ExportFormat = 'layers'): { modelJson: string; data: { name: string; bytes: Uint8Array } } {
+  if (format === 'sparse') {
+    const { modelJson, data } = encodeSparse(artifacts)
+    return { modelJson: JSON.stringify(modelJson), data: { name: modelJson.data, bytes: data } }
+  }
+  const { modelJson, weights } = modelFiles(artifacts)
+  return { modelJson, data: { name: 'weights.bin', bytes: weights } }
 }

@@ -3,7 +3,8 @@ import { ModelError } from '@prunekit/core'
 import { writeFilesAtomic } from '@prunekit/core/node'
 import { readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import { modelFiles, parseModelJson, weightBytes } from './model-json.js'
+import { expandSparse, sparseFormat, type SparseModelJson } from '@prunekit/sparse-loader'
+import { exportFiles, parseModelJson, weightBytes, type ExportFormat } from './model-json.js'
 
 /** A directory holding model.json, or the path of a model.json itself. */
 export async function modelJsonPath(path: string): Promise<string> {
@@ -31,10 +32,23 @@ async function readShard(file: string, modelFile: string): Promise<ArrayBuffer> 
   return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer
 }
 
+/** A sparse export (its data file beside model.json), expanded into stock artifacts. */
+async function readSparse(json: SparseModelJson, file: string): Promise<tf.io.ModelArtifacts> {
+  const dataFile = join(dirname(file), String(json.data))
+  const data = new Uint8Array(await readShard(dataFile, file))
+  try {
+    return expandSparse(json, data, file, dataFile)
+  } catch (cause) {
+    throw new ModelError((cause as Error).message, { cause })
+  }
+}
+
 /** Reads model.json and its shards into tfjs ModelArtifacts, checking every shard against the manifest. */
 export async function readModelArtifacts(path: string): Promise<tf.io.ModelArtifacts> {
   const file = await modelJsonPath(path)
-  const json = parseModelJson(await readJson(file), file)
+  const raw = await readJson(file)
+  if ((raw as { format?: unknown })?.format === sparseFormat) return readSparse(raw as SparseModelJson, file)
+  const json = parseModelJson(raw, file)
   const buffers: ArrayBuffer[] = []
   const specs: tf.io.WeightsManifestEntry[] = []
   for (const group of json.weightsManifest) {
@@ -57,12 +71,12 @@ export async function readModelArtifacts(path: string): Promise<tf.io.ModelArtif
   }
 }
 
-/** Writes artifacts as model.json + weights.bin in `dir`, all or nothing. */
-export async function writeModelArtifacts(dir: string, artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-  const { modelJson, weights } = modelFiles(artifacts)
+/** Writes artifacts as model.json + its data file in `dir` (stock: weights.bin), all or nothing. */
+export async function writeModelArtifacts(dir: string, artifacts: tf.io.ModelArtifacts, format: ExportFormat = 'layers'): Promise<tf.io.SaveResult> {
+  const { modelJson, data } = exportFiles(artifacts, format)
   await writeFilesAtomic([
-    [join(dir, 'weights.bin'), weights],
+    [join(dir, data.name), data.bytes],
     [join(dir, 'model.json'), modelJson],
   ])
-  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } }
+  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: data.bytes.byteLength } }
 }

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core'
-import { modelFiles } from './model-json.js'
+import { exportFiles, type ExportFormat } from './model-json.js'
 
 /** Bytes of one file, as stored and as an HTTP server would send it compressed. */
 export interface FileSize {
@@ -11,24 +11,24 @@ export interface FileSize {
   brotli: number
 }
 
-/** The bytes of an export: model.json + weights.bin, each file compressed on its own (as served). */
+/** The bytes of an export: model.json + its data file, each file compressed on its own (as served). */
 export interface ArtifactSizes extends FileSize {
   /** model.json alone. */
   modelJson: FileSize
-  /** weights.bin alone. */
+  /** The data file alone: weights.bin, or the sparse format's data. */
   weights: FileSize
 }
 
 /**
- * Measures the files `artifacts` become (model.json + weights.bin, exactly as `export` writes them):
+ * Measures the files `artifacts` become in `format` (model.json + its data file, exactly as `export` writes them):
  * raw, gzip and brotli bytes, per file and in total. Node.js only (node:zlib, imported on call).
  */
-export async function artifactSizes(artifacts: tf.io.ModelArtifacts): Promise<ArtifactSizes> {
+export async function artifactSizes(artifacts: tf.io.ModelArtifacts, format: ExportFormat = 'layers'): Promise<ArtifactSizes> {
   // A module of its own, imported here: a browser bundle of this package never loads node:zlib.
   const { fileSize } = await import('./file-size.js')
-  const files = modelFiles(artifacts)
+  const files = exportFiles(artifacts, format)
   const modelJson = fileSize(new TextEncoder().encode(files.modelJson))
-  const weights = fileSize(files.weights)
+  const weights = fileSize(files.data.bytes)
   return {
     raw: modelJson.raw + weights.raw,
     gzip: modelJson.gzip + weights.gzip,
