@@ -2,6 +2,7 @@ import { ConfigError, isUsageError, PrunekitError } from '@prunekit/core'
 import { stopThreadedWasm } from '@prunekit/tfjs-wasm/node'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
+import { compressCommand, type CompressOptions } from './compress.js'
 import { initCommand, listCommand, runCommand, schemaText, UsageError, validateCommand, type Output } from './commands.js'
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
@@ -17,6 +18,21 @@ function parseSeed(value: string): number {
   if (!Number.isInteger(n)) throw new InvalidArgumentError('the seed must be an integer.')
   return n
 }
+
+function parseSparsity(value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError('the fraction of weights to prune must be a number from 0 up to (not including) 1, e.g. 0.9.')
+  return n
+}
+
+function parseMinSize(value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError('the minimum size must be a whole number of elements, 0 or more, e.g. 1024.')
+  return n
+}
+
+/** `--output Softmax` names an output layer; `--output -1` or `2` is an index. */
+const parseOutput = (value: string): string | number => (/^-?\d+$/.test(value) ? Number(value) : value)
 
 /** `--reporter html png` and `--reporter html,png` both name two reporters. */
 function reporterNames(values: string[] | undefined): string[] | undefined {
@@ -50,6 +66,24 @@ function buildProgram(io: Io): Command {
     .action(async (config: string | undefined, opts: { backend?: string; threads?: number; out?: string; seed?: number; reporter?: string[]; quiet?: boolean }) => {
       await runCommand(config, { backend: opts.backend, threads: opts.threads, out: opts.out, seed: opts.seed, reporters: reporterNames(opts.reporter), quiet: opts.quiet }, io)
     })
+
+  program
+    .command('compress')
+    .description('prune a TensorFlow.js Layers model and export it smaller (quantized and/or sparse), no config needed; prints the sizes')
+    .argument('<model>', 'model.json, or the directory holding it')
+    .requiredOption('--sparsity <fraction>', 'fraction of the kernel weights to prune, 0 <= s < 1, e.g. 0.9', parseSparsity)
+    .addOption(new Option('--quantize <dtype>', 'store the weights quantized, in the stock format tf.loadLayersModel decodes').choices(['uint8', 'uint16', 'float16']))
+    .addOption(new Option('--format <format>', 'layers: model.json + weights.bin for stock tfjs; sparse: non-zero weights only, for @prunekit/sparse-loader').choices(['layers', 'sparse']).default('layers'))
+    .option('--out <dir>', 'directory to write (must be empty or missing, unless --force)', 'compressed')
+    .option('--force', 'write into a non-empty --out directory')
+    .addOption(new Option('--scope <scope>', 'global: one cut across all layers; layer: the same sparsity in each layer').choices(['global', 'layer']).default('global'))
+    .option('--strategy <name>', 'pruning strategy (prunekit list strategies)', 'magnitude')
+    .option('--output <name|index>', 'for multi-output models: the prediction output, by layer name or index (default: the last)', parseOutput)
+    .option('--include <selectors...>', 'quantize only these layers (names or /regex/)')
+    .option('--exclude <selectors...>', 'keep these layers float32 (names or /regex/), e.g. /bias$/')
+    .option('--min-size <n>', 'weights with fewer elements stay float32 (default 1024)', parseMinSize)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']))
+    .action(async (model: string, opts: Omit<CompressOptions, 'force'> & { force?: boolean }) => compressCommand(model, { ...opts, force: Boolean(opts.force) }, io))
 
   program
     .command('validate')
