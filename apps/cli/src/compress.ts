@@ -87,7 +87,7 @@ export async function compressCommand(path: string, options: CompressOptions, ou
     minSize: options.minSize,
   })
   out.log(`Pruned ${path} with ${options.strategy} (${options.scope}): ${percent(total ? zeros / total : 0)} of the kernel weights are zero (${int(zeros)} of ${int(total)}).`)
-  const quantized = report.dtype === 'float32' ? '' : `, ${report.quantized.length} weight${report.quantized.length === 1 ? "" : "s"} stored as ${report.dtype}`
+  const quantized = report.dtype === 'float32' ? '' : `, ${report.quantized.length} weight${report.quantized.length === 1 ? '' : 's'} stored as ${report.dtype}`
   out.log(`Wrote ${report.file} (${report.format === 'sparse' ? 'sparse format, load it with @prunekit/sparse-loader' : 'stock tfjs Layers format'}${quantized}).`)
   out.log('')
   for (const line of sizeTable(report)) out.log(line)
