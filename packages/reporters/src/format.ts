@@ -18,7 +18,9 @@ export function readFinite(snapshot: Pick<Snapshot, 'metrics'>, name: string): n
   return value !== undefined && Number.isFinite(value) ? value : undefined
 }
 
+/** A fraction as a percentage: 0.8 -> "80.00%". */
 export const percent = (fraction: number, digits = 2): string => `${(fraction * 100).toFixed(digits)}%`
+/** An integer with thousands separators: 35352 -> "35,352". */
 export const int = (n: number): string => n.toLocaleString('en-US')
 
 /** Bytes in SI units: 1,066,440 -> "1.07 MB". */
