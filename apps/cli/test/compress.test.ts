@@ -76,6 +76,17 @@ describe('prunekit compress', () => {
     expect(fraction(zeros)).toBeGreaterThanOrEqual(0.8)
     expect(zeros).toEqual(kernelZeros(fromLayers))
   })
+
+  it('writes into a non-empty --out with --force, keeping files it does not write, and is listed by prunekit --help', async () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'taken'))
+    writeFileSync(join(dir, 'taken/keep.txt'), 'mine')
+    const result = await cli(['compress', kerasLenet, '--sparsity', '0.5', '--scope', 'layer', '--out', 'taken', '--force'], dir)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/with magnitude \(layer\): 50\.00% of the kernel weights are zero/)
+    expect(readdirSync(join(dir, 'taken')).sort()).toEqual(['keep.txt', 'model.json', 'weights.bin'])
+    expect((await cli(['--help'], dir)).stdout).toMatch(/^ {2}compress \[options\] <model> {2}prune a TensorFlow\.js Layers model/m)
+  })
 })
 
 /** Every file under `dir`, relative, sorted: what a refused command must leave unchanged. */
