@@ -8,6 +8,7 @@ export { seedMlpModel, seedMlpOptions, type SeedMlpOptions } from './seed-mlp.js
 export { loadModel, saveModel, type ModelSource } from './io/load.js'
 export { encodeSparse, type EncodeSparseOptions, type SparseExport } from './io/sparse-writer.js'
 export { defaultMinSize, exportArtifacts, type ExportArtifactsOptions } from './io/export-artifacts.js'
+export { evaluateExport, layerErrors, type ExportMetric, type LayerExportError } from './io/export-evaluation.js'
 export { describeExport, exportModel, type ExportModelOptions, type ExportReport } from './io/export-model.js'
 export { float16Bits, quantizeValues, type Quantization, type QuantizeDtype, type Quantized } from './io/quantize.js'
 export { artifactSizes, type ArtifactSizes, type FileSize } from './io/sizes.js'
