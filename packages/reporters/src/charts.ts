@@ -1,6 +1,7 @@
 import type { Snapshot } from '@prunekit/core'
 import { histogramStages, layerOrder, qualityPoints, sharedHistogramScale, sparsityGroups, type HistogramStage } from './chart-data.js'
-import { percent, stageName } from './format.js'
+import { exportVariants } from './exports.js'
+import { bytes, percent, stageName } from './format.js'
 import { percentFormat } from './svg/axis.js'
 import { barChart } from './svg/bars.js'
 import { histogramChart } from './svg/histogram.js'
@@ -21,6 +22,8 @@ export interface ReportPlots {
   histograms: Plot[]
   sparsity?: Plot
   accuracy?: Plot
+  /** Accuracy after reloading against gzip bytes, one point per exported variant. */
+  exports?: Plot
 }
 
 const colorsFor = (snapshots: readonly Snapshot[]) => {
@@ -87,6 +90,32 @@ function accuracyPlot(snapshots: readonly Snapshot[]): Plot | undefined {
   return { name: 'accuracy', title, svg }
 }
 
+function exportsPlot(snapshots: readonly Snapshot[]): Plot | undefined {
+  const variants = exportVariants(snapshots).filter((v) => v.accuracy !== undefined)
+  if (!variants.length) return undefined
+  const accuracies = variants.map((v) => v.accuracy!)
+  const span = Math.max(Math.max(...accuracies) - Math.min(...accuracies), 0.02)
+  const [y0, y1] = niceDomain(Math.min(...accuracies) - span * 0.25, Math.max(...accuracies) + span * 0.25, 5)
+  // Log scale: the variants span one to two orders of magnitude.
+  const logs = variants.map((v) => Math.log10(v.gzip))
+  const [x0, x1] = [Math.floor(Math.min(...logs) * 4) / 4, Math.ceil(Math.max(...logs) * 4) / 4 + 0.25]
+  const title = 'Accuracy after reloading against file size (gzip), per export'
+  const svg = lineChart({
+    title,
+    x: { label: 'model.json + weights, gzip (log scale)', domain: [x0, x1], format: (v) => bytes(Math.round(10 ** v)) },
+    y: { label: 'test accuracy, reloaded', domain: [Math.max(0, y0), Math.min(1, y1)] },
+    series: [
+      {
+        name: 'exports',
+        color: paletteColor(0),
+        joined: false,
+        points: variants.map((v, i) => ({ x: logs[i], y: v.accuracy!, label: stageName(v.label) })),
+      },
+    ],
+  })
+  return { name: 'exports', title, svg }
+}
+
 /** Every chart of a report, built once and shared by the html and png reporters. */
 export function reportPlots(snapshots: readonly Snapshot[]): ReportPlots {
   const color = colorsFor(snapshots)
@@ -96,10 +125,11 @@ export function reportPlots(snapshots: readonly Snapshot[]): ReportPlots {
     histograms: stages.map((stage) => histogramPlot(stage, scale, color)),
     sparsity: sparsityPlot(snapshots, color),
     accuracy: accuracyPlot(snapshots),
+    exports: exportsPlot(snapshots),
   }
 }
 
-/** The plots in file order: the histograms, then sparsity, then accuracy. */
+/** The plots in file order: the histograms, then sparsity, accuracy and exports. */
 export function allPlots(plots: ReportPlots): Plot[] {
-  return [...plots.histograms, ...(plots.sparsity ? [plots.sparsity] : []), ...(plots.accuracy ? [plots.accuracy] : [])]
+  return [...plots.histograms, ...[plots.sparsity, plots.accuracy, plots.exports].filter((p) => p !== undefined)]
 }

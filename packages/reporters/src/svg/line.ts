@@ -13,6 +13,8 @@ export interface LineSeries {
   name: string
   color: string
   points: readonly LinePoint[]
+  /** Join the points with a line (default); false draws the markers only (a scatter). */
+  joined?: boolean
 }
 
 export interface LineAxis {
@@ -59,7 +61,8 @@ export function lineChart(spec: LineChartSpec): string {
         : ''
       return `<circle${attrs({ class: 'mark', cx: px, cy: py, r: 5, fill: s.color, stroke: ink.background, 'stroke-width': 1.5 })}/>${label}`
     })
-    return `<g class="series"><path${attrs({ class: 'mark', d, fill: 'none', stroke: s.color, 'stroke-width': 2, 'stroke-linejoin': 'round' })}/>${dots.join('')}</g>`
+    const path = s.joined === false ? '' : `<path${attrs({ class: 'mark', d, fill: 'none', stroke: s.color, 'stroke-width': 2, 'stroke-linejoin': 'round' })}/>`
+    return `<g class="series">${path}${dots.join('')}</g>`
   })
   const points = spec.series.flatMap((s) => s.points.map((p) => `${p.label ?? ''} (${xFormat(p.x)}, ${yFormat(p.y)})`))
   return svgDocument({ kind: 'chart-line', width, height, title: spec.title, description: `${spec.y.label} against ${spec.x.label}: ${points.join('; ')}.` }, [
