@@ -38,6 +38,7 @@ describe('the size bench suite', () => {
     const cnnRaw = fileBytes(join(dir, 'cnn-small-float32'), 'weights.bin')
     expect(rows[8].rawRatio).toBe(Number((cnnRaw / (rows[8].rawBytes as number)).toFixed(2)))
     expect(rows[7].rawBytes as number).toBeLessThan(cnnRaw / 2)
+    expect(rows[8]).toMatchObject({ gzipTarget: '', accuracyTarget: '' })
     for (const row of rows) expect(row.accuracy as number).toBeGreaterThan(0.1)
     expect(lines).toHaveLength(9)
   })
