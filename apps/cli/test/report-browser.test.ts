@@ -108,7 +108,7 @@ describe.runIf(hasChromium || process.env.CI)('report.html in headless Chromium'
     }))
     expect(chart.points).toHaveLength(2)
     for (const width of chart.points) expect(width).toBeGreaterThan(0)
-    expect(chart.texts).toEqual(expect.arrayContaining(['export-f32', 'export-u8']))
+    expect(chart.texts).toEqual(expect.arrayContaining(['f32', 'u8']))
     const rows = await page.$$eval('#exports tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)))
     expect(rows.map((r) => r.slice(0, 2))).toEqual([['export-f32', 'float32'], ['export-u8', 'uint8']])
     await page.close()

@@ -39,11 +39,11 @@ describe('exported variants in the reports', () => {
     const svg = plots.exports!.svg
     expect(svg.match(/<circle /g)).toHaveLength(3)
     expect(svg).not.toContain('<path class="mark"')
-    for (const label of ['export-float32', 'export-uint8', 'export-sparse-uint8']) expect(svg).toContain(`>${label}</text>`)
-    // Log x: the 4x smaller file sits log10(4) of the axis to the left, not 3/4 of it.
-    const xs = [...svg.matchAll(/<circle class="mark" cx="([\d.]+)"/g)].map((m) => Number(m[1]))
-    const [f32, u8, sparse] = xs
+    for (const label of ['float32', 'uint8', 'sparse-uint8']) expect(svg).toContain(`>${label}</text>`)
+    // Log x, smallest first: gaps between points are ratios of their sizes, not differences.
+    const [sparse, u8, f32] = [...svg.matchAll(/<circle class="mark" cx="([\d.]+)"/g)].map((m) => Number(m[1]))
     expect((f32 - u8) / (u8 - sparse)).toBeCloseTo(Math.log10(180 / 60) / Math.log10(60 / 45), 1)
+    expect(svg).toContain('>100 kB</text>')
     expect(reportPlots(fixtureSnapshots).exports).toBeUndefined()
 
     const html = renderHtmlReport(input, plots, { title: 'report' })
