@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { reportPlots } from './charts.js'
+import { createConsoleReporter } from './console.js'
 import { exportTable, exportVariants } from './exports.js'
 import { renderHtmlReport } from './html-page.js'
 import { jsonReporter } from './json.js'
@@ -68,5 +69,16 @@ describe('exported variants in the reports', () => {
       ['export-uint8', '17.81'],
       ['export-sparse-uint8', '23.74'],
     ])
+  })
+
+  it('keeps the headline cards and the console\'s layer table on the model\'s last stage, not on an export read back', async () => {
+    const html = renderHtmlReport(input, reportPlots(snapshots), { title: 'report' })
+    expect(html).toContain('<span>test accuracy, baseline → finetuned</span>')
+    let text = ''
+    const reporter = createConsoleReporter({ progress: false, table: true }, true, { write: (s: string) => (text += s) })
+    for (const s of snapshots) reporter.onSnapshot?.(s)
+    await reporter.onRunEnd?.({ snapshots, steps: fixtureSteps, seconds: 2, out: 'out', files: [] })
+    expect(text).toContain('export-uint8 - Loss: 0.3000, Accuracy: 0.9430')
+    expect(text).toMatch(/dense_1 .*80\.00%/)
   })
 })

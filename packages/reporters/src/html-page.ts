@@ -1,4 +1,4 @@
-import { readParams, readSize } from '@prunekit/metrics'
+import { readExport, readParams, readSize } from '@prunekit/metrics'
 import type { ReportPlots } from './charts.js'
 import { bytes, describeRun, int, percent, readFinite, stageName } from './format.js'
 import { configYaml } from './config-yaml.js'
@@ -48,8 +48,10 @@ const figure = (svg: string, caption?: string) => `<figure>${svg}${caption ? `<f
 
 /** The headline numbers: first snapshot against last. */
 function cards(input: ReportInput): string {
-  const first = input.snapshots[0]
-  const last = input.snapshots.at(-1)
+  // Stages of the model: an export's snapshot measures the files read back, not the run's model.
+  const stages = input.snapshots.filter((s) => readExport(s) === undefined)
+  const first = stages[0]
+  const last = stages.at(-1)
   if (!first || !last) return ''
   const items: Array<[string, string]> = []
   const sparsity = readFinite(last, 'sparsity')
