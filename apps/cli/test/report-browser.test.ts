@@ -94,4 +94,23 @@ describe.runIf(hasChromium || process.env.CI)('report.html in headless Chromium'
     expect(requests.filter((r) => !r.startsWith('file:'))).toEqual([])
     await page.close()
   })
+
+  it('charts accuracy against gzip bytes for exported variants, one visible point each, beside their table', async () => {
+    const exports = '  - evaluate: { label: finetuned }\n  - export: { dir: f32 }\n  - export: { dir: u8, quantize: uint8, minSize: 0 }\n'
+    const exported = tempDir({ 'prunekit.yaml': tinyConfig({ reporters: '[html]' }).replace('  - evaluate: { label: finetuned }\n', exports) })
+    const result = await cli(['run', 'prunekit.yaml', '--quiet'], exported)
+    expect(result.code).toBe(0)
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await page.goto(pathToFileURL(join(exported, 'out/report.html')).href, { waitUntil: 'load' })
+    const chart = await page.$eval('#exports svg.chart', (svg) => ({
+      points: Array.from(svg.querySelectorAll('circle.mark')).map((c) => c.getBoundingClientRect().width),
+      texts: Array.from(svg.querySelectorAll('text')).map((t) => t.textContent ?? ''),
+    }))
+    expect(chart.points).toHaveLength(2)
+    for (const width of chart.points) expect(width).toBeGreaterThan(0)
+    expect(chart.texts).toEqual(expect.arrayContaining(['f32', 'u8']))
+    const rows = await page.$$eval('#exports tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)))
+    expect(rows.map((r) => r.slice(0, 2))).toEqual([['export-f32', 'float32'], ['export-u8', 'uint8']])
+    await page.close()
+  })
 })

@@ -9,6 +9,7 @@ export { layersMetric } from './layers.js'
 export { paramsMetric } from './params.js'
 export { metricsPlugin } from './plugin.js'
 export {
+  isExportStats,
   isFlopsStats,
   isHistogramSet,
   isLatencyStats,
@@ -16,6 +17,7 @@ export {
   isLayerStats,
   isParamCounts,
   isSizeStats,
+  readExport,
   readFlops,
   readHistograms,
   readLatency,
@@ -30,6 +32,7 @@ export { sizeMetric } from './size.js'
 export { sparsityMetric } from './sparsity.js'
 export type {
   BuiltinMetric,
+  ExportStats,
   FlopsStats,
   HistogramSet,
   LatencyPoint,

@@ -1,6 +1,6 @@
 import { unitChanges, type MetricValue } from '@prunekit/core'
 import { describe, expect, it } from 'vitest'
-import { readFlops, readHistograms, readLatency, readLayers, readNumber, readParams, readSize, readValue } from './readers.js'
+import { readExport, readFlops, readHistograms, readLatency, readLayers, readNumber, readParams, readSize, readValue } from './readers.js'
 
 const snapshotOf = (metrics: Record<string, MetricValue>) => ({ label: 'x', step: 0, metrics })
 
@@ -75,6 +75,14 @@ describe('snapshot readers', () => {
     ])
     expect(unitChanges(readLayers(snapshotOf({})), readLayers(after)).map((c) => c.before)).toEqual([undefined, undefined])
     expect(readLayers(snapshotOf({ layers: [{ ...row, units: '150' }] }))).toBeUndefined()
+  })
+
+  it('reads the export entry of an export snapshot, and refuses a malformed one', () => {
+    const entry = { file: 'out/u8/model.json', format: 'layers', dtype: 'uint8', raw: 70, gzip: 50, brotli: 45, float32: { raw: 250, gzip: 200, brotli: 190 }, layers: [{ layer: 'dense_1', max: 0.004, mean: 0.001 }] }
+    expect(readExport(JSON.parse(JSON.stringify(snapshotOf({ accuracy: 0.9, export: entry }))))).toEqual(entry)
+    expect(readExport(snapshotOf({ accuracy: 0.9 }))).toBeUndefined()
+    expect(readExport(snapshotOf({ export: { ...entry, float32: { raw: 250 } } }))).toBeUndefined()
+    expect(readExport(snapshotOf({ export: { ...entry, layers: [{ layer: 'dense_1', max: '0' }] } }))).toBeUndefined()
   })
 
   it('reads flops and latency values, and refuses malformed ones', () => {

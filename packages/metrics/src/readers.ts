@@ -1,5 +1,5 @@
 import type { MetricValue, Snapshot } from '@prunekit/core'
-import type { FlopsStats, HistogramSet, LatencyPoint, LatencyStats, LayerFlops, LayerHistogram, LayerStats, MetricName, ParamCounts, SizeStats } from './types.js'
+import type { ExportStats, FlopsStats, HistogramSet, LatencyPoint, LatencyStats, LayerFlops, LayerHistogram, LayerStats, MetricName, ParamCounts, SizeStats } from './types.js'
 
 // Snapshot.metrics holds untyped MetricValues (and may come back from report.json): these check
 // the shape before a reporter relies on it.
@@ -68,6 +68,22 @@ export function isLatencyStats(value: unknown): value is LatencyStats {
   return isRecord(value) && typeof value.backend === 'string' && hasNumbers(value, ['warmup', 'runs']) && Array.isArray(value.batches) && value.batches.every(isLatencyPoint)
 }
 
+function isExportError(value: unknown): boolean {
+  return isRecord(value) && typeof value.layer === 'string' && hasNumbers(value, ['max', 'mean'])
+}
+
+export function isExportStats(value: unknown): value is ExportStats {
+  return (
+    isRecord(value) &&
+    ['file', 'format', 'dtype'].every((key) => typeof value[key] === 'string') &&
+    hasNumbers(value, ['raw', 'gzip', 'brotli']) &&
+    isRecord(value.float32) &&
+    hasNumbers(value.float32, ['raw', 'gzip', 'brotli']) &&
+    Array.isArray(value.layers) &&
+    value.layers.every(isExportError)
+  )
+}
+
 /** The raw value of a metric in a snapshot, or undefined when it was not measured. */
 export function readValue(snapshot: SnapshotMetrics, name: MetricName): MetricValue | undefined {
   return Object.hasOwn(snapshot.metrics, name) ? snapshot.metrics[name] : undefined
@@ -95,3 +111,4 @@ export const readHistograms = reader(isHistogramSet, 'histograms')
 export const readSize = reader(isSizeStats, 'size')
 export const readFlops = reader(isFlopsStats, 'flops')
 export const readLatency = reader(isLatencyStats, 'latency')
+export const readExport = reader(isExportStats, 'export')

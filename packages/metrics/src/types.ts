@@ -60,6 +60,25 @@ export type SizeStats = {
   nonzeroBytes: number
 }
 
+/**
+ * The `export` entry of the snapshot the export step records after reading its files back (written by
+ * @prunekit/models): the files' bytes, the float32 export's, and each layer's quantization error.
+ */
+export type ExportStats = {
+  file: string
+  /** layers (stock tfjs) or sparse. */
+  format: string
+  /** float32, uint8, uint16 or float16. */
+  dtype: string
+  raw: number
+  gzip: number
+  brotli: number
+  /** The same model exported as stock float32. */
+  float32: { raw: number; gzip: number; brotli: number }
+  /** Per layer with weights: max and mean |reloaded - source| over its weights. */
+  layers: Array<{ layer: string; max: number; mean: number }>
+}
+
 /** Multiply-accumulates of one layer for one sample: of the model as it is, and counting nonzero kernel entries only. */
 export type LayerFlops = {
   name: string

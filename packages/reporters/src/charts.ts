@@ -1,5 +1,6 @@
 import type { Snapshot } from '@prunekit/core'
 import { histogramStages, layerOrder, qualityPoints, sharedHistogramScale, sparsityGroups, type HistogramStage } from './chart-data.js'
+import { exportVariants } from './exports.js'
 import { percent, stageName } from './format.js'
 import { percentFormat } from './svg/axis.js'
 import { barChart } from './svg/bars.js'
@@ -21,6 +22,8 @@ export interface ReportPlots {
   histograms: Plot[]
   sparsity?: Plot
   accuracy?: Plot
+  /** Accuracy after reloading against gzip bytes, one point per exported variant. */
+  exports?: Plot
 }
 
 const colorsFor = (snapshots: readonly Snapshot[]) => {
@@ -87,6 +90,46 @@ function accuracyPlot(snapshots: readonly Snapshot[]): Plot | undefined {
   return { name: 'accuracy', title, svg }
 }
 
+/** 1, 2 and 5 times the powers of ten between 10^lo and 10^hi, as log10 values. */
+function logTicks(lo: number, hi: number): number[] {
+  const ticks: number[] = []
+  for (let p = Math.floor(lo); p <= Math.ceil(hi); p++) for (const m of [1, 2, 5]) ticks.push(p + Math.log10(m))
+  return ticks.filter((t) => t >= lo - 1e-9 && t <= hi + 1e-9)
+}
+
+const shortBytes = (n: number) => (n >= 1e6 ? `${+(n / 1e6).toPrecision(3)} MB` : n >= 1e3 ? `${+(n / 1e3).toPrecision(3)} kB` : `${n} B`)
+
+// Labels of points close in size take turns on four rows, above and below, so they do not overlap.
+const labelRows = [-10, 20, -26, 36]
+
+function exportsPlot(snapshots: readonly Snapshot[]): Plot | undefined {
+  const variants = exportVariants(snapshots)
+    .filter((v) => v.accuracy !== undefined)
+    .sort((a, b) => a.gzip - b.gzip)
+  if (!variants.length) return undefined
+  const accuracies = variants.map((v) => v.accuracy!)
+  const span = Math.max(Math.max(...accuracies) - Math.min(...accuracies), 0.02)
+  const [y0, y1] = niceDomain(Math.min(...accuracies) - span * 0.5, Math.max(...accuracies) + span * 0.5, 5)
+  // Log scale: the variants span one to two orders of magnitude.
+  const logs = variants.map((v) => Math.log10(v.gzip))
+  const [x0, x1] = [Math.floor(Math.min(...logs) * 4) / 4, Math.ceil(Math.max(...logs) * 4) / 4 + 0.25]
+  const title = 'Accuracy after reloading against file size (gzip), per export'
+  const svg = lineChart({
+    title,
+    x: { label: 'model.json + weights file, gzip (log scale)', domain: [x0, x1], ticks: logTicks(x0, x1), format: (v) => shortBytes(Math.round(10 ** v)) },
+    y: { label: 'test accuracy, reloaded', domain: [Math.max(0, y0), Math.min(1, y1)] },
+    series: [
+      {
+        name: 'exports',
+        color: paletteColor(0),
+        joined: false,
+        points: variants.map((v, i) => ({ x: logs[i], y: v.accuracy!, label: stageName(v.label).replace(/^export-/, ''), labelDy: labelRows[i % labelRows.length] })),
+      },
+    ],
+  })
+  return { name: 'exports', title, svg }
+}
+
 /** Every chart of a report, built once and shared by the html and png reporters. */
 export function reportPlots(snapshots: readonly Snapshot[]): ReportPlots {
   const color = colorsFor(snapshots)
@@ -96,10 +139,11 @@ export function reportPlots(snapshots: readonly Snapshot[]): ReportPlots {
     histograms: stages.map((stage) => histogramPlot(stage, scale, color)),
     sparsity: sparsityPlot(snapshots, color),
     accuracy: accuracyPlot(snapshots),
+    exports: exportsPlot(snapshots),
   }
 }
 
-/** The plots in file order: the histograms, then sparsity, then accuracy. */
+/** The plots in file order: the histograms, then sparsity, accuracy and exports. */
 export function allPlots(plots: ReportPlots): Plot[] {
-  return [...plots.histograms, ...(plots.sparsity ? [plots.sparsity] : []), ...(plots.accuracy ? [plots.accuracy] : [])]
+  return [...plots.histograms, ...[plots.sparsity, plots.accuracy, plots.exports].filter((p) => p !== undefined)]
 }

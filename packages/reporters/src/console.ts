@@ -81,7 +81,8 @@ export function createConsoleReporter(options: ConsoleOptions, quiet: boolean, s
       stopBar()
       print()
       summaryLines(snapshots).forEach((line) => print(line))
-      const last = snapshots.at(-1)
+      // The last snapshot that measured layers: an export's snapshot (accuracy reloaded) measures none.
+      const last = snapshots.findLast((s) => readLayers(s) !== undefined)
       if (options.table && last) {
         print()
         layerTable(last).forEach((line) => print(line))

@@ -1,9 +1,10 @@
-import { readParams, readSize } from '@prunekit/metrics'
+import { readExport, readParams, readSize } from '@prunekit/metrics'
 import type { ReportPlots } from './charts.js'
 import { bytes, describeRun, int, percent, readFinite, stageName } from './format.js'
 import { configYaml } from './config-yaml.js'
 import type { ReportInput } from './report-input.js'
 import { escapeXml as esc } from './svg/escape.js'
+import { exportTable } from './exports.js'
 import { layerSparsityTable, summaryTable, type Table } from './tables.js'
 
 const style = `
@@ -47,8 +48,10 @@ const figure = (svg: string, caption?: string) => `<figure>${svg}${caption ? `<f
 
 /** The headline numbers: first snapshot against last. */
 function cards(input: ReportInput): string {
-  const first = input.snapshots[0]
-  const last = input.snapshots.at(-1)
+  // Stages of the model: an export's snapshot measures the files read back, not the run's model.
+  const stages = input.snapshots.filter((s) => readExport(s) === undefined)
+  const first = stages[0]
+  const last = stages.at(-1)
   if (!first || !last) return ''
   const items: Array<[string, string]> = []
   const sparsity = readFinite(last, 'sparsity')
@@ -80,6 +83,7 @@ export interface HtmlPageOptions {
 export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options: HtmlPageOptions): string {
   const { run } = input
   const layers = layerSparsityTable(input.snapshots)
+  const exported = exportTable(input.snapshots)
   const overview = [plots.accuracy, plots.sparsity].filter((p) => p !== undefined)
   const section = (id: string, heading: string, ...content: string[]) => `<section id="${id}">\n<h2>${esc(heading)}</h2>\n${content.filter(Boolean).join('\n')}\n</section>`
   const body = [
@@ -91,6 +95,15 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
     section('summary', 'Summary', input.snapshots.length ? table(summaryTable(input.snapshots)) : '<p>No snapshots: add an <code>evaluate</code> step to the pipeline.</p>'),
     overview.length ? section('charts', 'Accuracy and sparsity', `<div class="charts">${overview.map((p) => figure(p.svg)).join('\n')}</div>`) : '',
     layers.rows.length ? section('layers', 'Per-layer sparsity', table(layers)) : '',
+    exported.rows.length
+      ? section(
+          'exports',
+          'Exported files',
+          '<p>Each export read back from its files and evaluated on the test split. Bytes are model.json plus its weights file, each compressed on its own as a server sends them; the worst layer error is the largest |reloaded − exported| of any weight.</p>',
+          plots.exports ? `<div class="charts">${figure(plots.exports.svg)}</div>` : '',
+          table(exported),
+        )
+      : '',
     plots.histograms.length
       ? section(
           'histograms',

@@ -3,6 +3,7 @@ export { consoleOptions, consoleReporter, createConsoleReporter, type ConsoleOpt
 export { renderHtmlReport, type HtmlPageOptions } from './html-page.js'
 export { htmlReporter } from './html.js'
 export { fileReporter, type FileReporterFactory, type FileReporterSpec } from './file-reporter.js'
+export { exportVariants, type ExportVariant } from './exports.js'
 export { jsonReporter, type JsonReport } from './json.js'
 export { renderMarkdownReport, type MarkdownImage, type MarkdownImages } from './markdown-page.js'
 export { markdownReporter } from './markdown.js'

@@ -1,4 +1,5 @@
 import type { RunInfo, Snapshot, StepEndInfo } from '@prunekit/core'
+import { exportVariants, type ExportVariant } from './exports.js'
 import { fileReporter } from './file-reporter.js'
 
 /** The shape of report.json. */
@@ -8,6 +9,8 @@ export interface JsonReport {
   snapshots: readonly Snapshot[]
   steps: readonly StepEndInfo[]
   seconds: number
+  /** The exported variants (snapshots with an `export` entry): bytes, ratio to float32, accuracy reloaded. */
+  exports: ExportVariant[]
 }
 
 export const jsonReporter = fileReporter({
@@ -15,7 +18,7 @@ export const jsonReporter = fileReporter({
   description: 'Writes report.json: the config, every snapshot\'s metrics, per-layer sparsity and weight histograms',
   file: 'report.json',
   render(input) {
-    const report: JsonReport = { prunekit: { format: 1 }, run: input.run, snapshots: input.snapshots, steps: input.steps, seconds: input.seconds }
+    const report: JsonReport = { prunekit: { format: 1 }, run: input.run, snapshots: input.snapshots, steps: input.steps, seconds: input.seconds, exports: exportVariants(input.snapshots) }
     return `${JSON.stringify(report, null, 2)}\n`
   },
 })

@@ -1,6 +1,7 @@
 import { describeRun } from './format.js'
 import { configYaml } from './config-yaml.js'
 import type { ReportInput } from './report-input.js'
+import { exportTable } from './exports.js'
 import { layerSparsityTable, summaryTable, type Table } from './tables.js'
 
 /** Escapes text so that Markdown shows it as written (no emphasis, links, HTML or table breaks). */
@@ -23,6 +24,7 @@ export interface MarkdownImages {
   histograms: MarkdownImage[]
   sparsity?: MarkdownImage
   accuracy?: MarkdownImage
+  exports?: MarkdownImage
 }
 
 const image = (img: MarkdownImage) => `![${escapeMarkdown(img.title)}](${encodeURI(img.href)})`
@@ -36,6 +38,11 @@ export function renderMarkdownReport(input: ReportInput, images: MarkdownImages,
   const layers = layerSparsityTable(input.snapshots)
   if (layers.rows.length) lines.push('## Per-layer sparsity', '', ...markdownTable(layers), '')
   if (images.sparsity) lines.push(image(images.sparsity), '')
+  const exported = exportTable(input.snapshots)
+  if (exported.rows.length) {
+    lines.push('## Exported files', '', 'Each export read back from its files and evaluated on the test split; bytes are model.json plus its weights file.', '', ...markdownTable(exported), '')
+    if (images.exports) lines.push(image(images.exports), '')
+  }
   if (images.histograms.length) {
     lines.push(
       '## Weight histograms',

@@ -20,6 +20,7 @@ export const markdownReporter = fileReporter({
       histograms: plots.histograms.flatMap((p) => link(p) ?? []),
       sparsity: link(plots.sparsity),
       accuracy: link(plots.accuracy),
+      exports: link(plots.exports),
     }
     return renderMarkdownReport(input, images, options.title)
   },

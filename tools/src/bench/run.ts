@@ -6,11 +6,12 @@ import { masksSuite } from './masks.js'
 import type { Row, Suite } from './measure.js'
 import { peerSuite } from './peer.js'
 import { selectionSuite } from './selection.js'
+import { sizeSuite } from './size.js'
 import { structuredSuite } from './structured.js'
 import { trainingSuite } from './training.js'
 
 /** Every suite `npm run bench` runs, in order. Add a suite here. */
-export const suites: Suite[] = [trainingSuite, selectionSuite, masksSuite, endToEndSuite, peerSuite, structuredSuite]
+export const suites: Suite[] = [trainingSuite, selectionSuite, masksSuite, endToEndSuite, peerSuite, structuredSuite, sizeSuite]
 
 function markdown(results: Array<{ suite: Suite; rows: Row[]; seconds: number }>): string {
   const lines = ['# prunekit benchmarks', '', `Measured ${new Date().toISOString()} on Node ${process.version}; every ratio is side by side in this run.`, '']

@@ -94,7 +94,7 @@ describe('artifactSizes and exportModel', () => {
     })
     const result = await runPipeline(config('uint8'), { registry, quiet: true })
     const summary = result.steps[1].summary!
-    expect(summary).toMatch(new RegExp(`^wrote ${out}/m/model\\.json \\(uint8, 4 weights quantized\\): [\\d,]+ bytes raw, [\\d,]+ gzip, [\\d,]+ brotli; float32 [\\d,]+ bytes raw, [\\d,]+ gzip, [\\d,]+ brotli \\([\\d.]+x raw, [\\d.]+x gzip\\)$`))
+    expect(summary).toMatch(new RegExp(`^wrote ${out}/m/model\\.json \\(uint8, 4 weights quantized\\): [\\d,]+ bytes raw, [\\d,]+ gzip, [\\d,]+ brotli; float32 [\\d,]+ bytes raw, [\\d,]+ gzip, [\\d,]+ brotli \\([\\d.]+x raw, [\\d.]+x gzip\\); reloaded: loss [\\d.]+, accuracy [\\d.]+$`))
     const weights = readFileSync(join(out, 'm', 'weights.bin')).byteLength
     expect(summary).toContain(`${(weights + readFileSync(join(out, 'm', 'model.json')).byteLength).toLocaleString('en-US')} bytes raw`)
     await expect(runPipeline(config('int4'), { registry, quiet: true })).rejects.toThrow(/pipeline\.1\.export\.quantize: Invalid option: expected one of "uint8"\|"uint16"\|"float16"/)

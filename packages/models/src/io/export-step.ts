@@ -2,6 +2,7 @@ import { defineStep } from '@prunekit/core'
 import { layerSelector } from '@prunekit/core/internal'
 import { z } from 'zod'
 import { defaultMinSize } from './export-artifacts.js'
+import { evaluateExport } from './export-evaluation.js'
 import { describeExport, exportModel } from './export-model.js'
 
 export const exportOptions = z
@@ -23,6 +24,11 @@ export const exportOptions = z
       .min(0)
       .default(defaultMinSize)
       .describe('Weights with fewer elements stay float32 (default 1024: biases and BatchNorm vectors, which quantization would barely shrink)'),
+    evaluate: z
+      .boolean()
+      .default(true)
+      .describe('Read the files back, evaluate the reloaded model on the test split and record a snapshot (accuracy, loss, bytes, per-layer quantization error); false for runs without data'),
+    label: z.string().optional().describe('Label of that snapshot (default: export-<dir>)'),
   })
   .strict()
 
@@ -34,6 +40,12 @@ export const exportStep = defineStep({
   async run(ctx, options) {
     const dir = options.dir.startsWith('/') ? options.dir : `${ctx.config.out.replace(/\/+$/, '')}/${options.dir}`
     ctx.model.applyMasks()
-    return describeExport(await exportModel(ctx.model.model, dir, options))
+    const report = await exportModel(ctx.model.model, dir, options)
+    const written = describeExport(report)
+    if (!options.evaluate) return written
+    const { evaluation, metric } = await evaluateExport(ctx.model, report, ctx.data)
+    const label = options.label ?? `export-${options.dir.replace(/\/+$/, '')}`
+    await ctx.snapshot({ label, step: ctx.step.index, metrics: { loss: evaluation.loss, accuracy: evaluation.accuracy, export: metric } })
+    return `${written}; reloaded: loss ${evaluation.loss.toFixed(4)}, accuracy ${evaluation.accuracy.toFixed(4)}`
   },
 })

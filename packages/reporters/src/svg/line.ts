@@ -7,18 +7,24 @@ export interface LinePoint {
   y: number
   /** Written next to the point, e.g. the stage name. */
   label?: string
+  /** The label's baseline, in pixels below the point (negative: above); default: above or below by the line's slope. */
+  labelDy?: number
 }
 
 export interface LineSeries {
   name: string
   color: string
   points: readonly LinePoint[]
+  /** Join the points with a line (default); false draws the markers only (a scatter). */
+  joined?: boolean
 }
 
 export interface LineAxis {
   label: string
   domain: readonly [number, number]
   format?: (value: number) => string
+  /** Tick values (default: evenly spaced nice numbers). */
+  ticks?: number[]
 }
 
 export interface LineChartSpec {
@@ -52,20 +58,21 @@ export function lineChart(spec: LineChartSpec): string {
     const d = s.points.map((p, i) => `${i ? 'L' : 'M'}${num(x(p.x))} ${num(y(p.y))}`).join('')
     const dots = s.points.map((p, i) => {
       const [px, py] = [x(p.x), y(p.y)]
-      const above = labelAbove(s.points, i)
+      const dy = p.labelDy ?? (labelAbove(s.points, i) ? -9 : 18)
       const nearRight = px + 8 + textWidth(p.label ?? '', 12) > width - 8
       const label = p.label
-        ? text(nearRight ? px - 8 : px + 8, above ? py - 9 : py + 18, p.label, { 'text-anchor': nearRight ? 'end' : 'start', 'font-size': 12, fill: ink.text })
+        ? text(nearRight ? px - 8 : px + 8, py + dy, p.label, { 'text-anchor': nearRight ? 'end' : 'start', 'font-size': 12, fill: ink.text })
         : ''
       return `<circle${attrs({ class: 'mark', cx: px, cy: py, r: 5, fill: s.color, stroke: ink.background, 'stroke-width': 1.5 })}/>${label}`
     })
-    return `<g class="series"><path${attrs({ class: 'mark', d, fill: 'none', stroke: s.color, 'stroke-width': 2, 'stroke-linejoin': 'round' })}/>${dots.join('')}</g>`
+    const path = s.joined === false ? '' : `<path${attrs({ class: 'mark', d, fill: 'none', stroke: s.color, 'stroke-width': 2, 'stroke-linejoin': 'round' })}/>`
+    return `<g class="series">${path}${dots.join('')}</g>`
   })
   const points = spec.series.flatMap((s) => s.points.map((p) => `${p.label ?? ''} (${xFormat(p.x)}, ${yFormat(p.y)})`))
   return svgDocument({ kind: 'chart-line', width, height, title: spec.title, description: `${spec.y.label} against ${spec.x.label}: ${points.join('; ')}.` }, [
     key.svg,
-    xAxis(area, { scale: x, ticks: linearTicks(spec.x.domain[0], spec.x.domain[1], 6), format: xFormat, label: spec.x.label }),
-    yAxis(area, { scale: y, ticks: linearTicks(spec.y.domain[0], spec.y.domain[1], 5), format: yFormat, label: spec.y.label }),
+    xAxis(area, { scale: x, ticks: spec.x.ticks ?? linearTicks(spec.x.domain[0], spec.x.domain[1], 6), format: xFormat, label: spec.x.label }),
+    yAxis(area, { scale: y, ticks: spec.y.ticks ?? linearTicks(spec.y.domain[0], spec.y.domain[1], 5), format: yFormat, label: spec.y.label }),
     `<g class="marks">${marks.join('')}</g>`,
   ])
 }
