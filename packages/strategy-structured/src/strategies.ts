@@ -44,29 +44,13 @@ function structuredStrategy(name: string, description: string, criterion: UnitCr
   })
 }
 
-export const l1Units: PruningStrategy<StructuredOptions> = structuredStrategy(
-  'l1-units',
-  'Structured: remove the Dense neurons and Conv filters with the smallest L1 norm, and rebuild a smaller model',
-  'l1',
-)
+export const l1Units: PruningStrategy<StructuredOptions> = structuredStrategy('l1-units', 'Structured: remove the Dense neurons and Conv filters with the smallest L1 norm, and rebuild a smaller model', 'l1')
 
-export const l2Units: PruningStrategy<StructuredOptions> = structuredStrategy(
-  'l2-units',
-  'Structured: remove the Dense neurons and Conv filters with the smallest L2 norm, and rebuild a smaller model',
-  'l2',
-)
+export const l2Units: PruningStrategy<StructuredOptions> = structuredStrategy('l2-units', 'Structured: remove the Dense neurons and Conv filters with the smallest L2 norm, and rebuild a smaller model', 'l2')
 
-export const randomUnits: PruningStrategy<StructuredOptions> = structuredStrategy(
-  'random-units',
-  'Structured: remove randomly chosen (seeded) neurons and filters, the baseline to beat, and rebuild a smaller model',
-  'random',
-)
+export const randomUnits: PruningStrategy<StructuredOptions> = structuredStrategy('random-units', 'Structured: remove randomly chosen (seeded) neurons and filters, the baseline to beat, and rebuild a smaller model', 'random')
 
-export const bnScale: PruningStrategy<StructuredOptions> = structuredStrategy(
-  'bn-scale',
-  'Structured: remove the Conv filters whose following BatchNormalization has the smallest |gamma| (network slimming)',
-  'bn-scale',
-)
+export const bnScale: PruningStrategy<StructuredOptions> = structuredStrategy('bn-scale', 'Structured: remove the Conv filters whose following BatchNormalization has the smallest |gamma| (network slimming)', 'bn-scale')
 
 /** The strategies' registry names. */
 export type StructuredStrategy = 'l1-units' | 'l2-units' | 'random-units' | 'bn-scale'
