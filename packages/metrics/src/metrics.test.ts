@@ -178,10 +178,16 @@ describe('metrics of a dense model before pruning, after pruning and after the w
     )
   })
 
-  it.each(['baseline', 'pruned', 'tripled'])('estimates dense and sparse storage (%s)', (label) => {
+  it.each(['baseline', 'pruned', 'tripled'])('measures the export files and estimates dense and sparse storage (%s)', (label) => {
     const stage = byLabel(label)
     const params = readParams(stage.snapshot)!
-    expect(readSize(stage.snapshot)).toEqual({ denseBytes: (kernelSize + biasSize) * 4, nonzeroBytes: params.nonzero * 8 })
+    const { files, ...estimates } = readSize(stage.snapshot)!
+    expect(estimates).toEqual({ denseBytes: (kernelSize + biasSize) * 4, nonzeroBytes: params.nonzero * 8 })
+    // The exact files (models' own test checks them byte for byte against exports): float32 is the weights plus model.json.
+    expect(files!.float32 - (kernelSize + biasSize) * 4).toBeGreaterThan(0)
+    expect(files!.float32 - (kernelSize + biasSize) * 4).toBeLessThan(4096)
+    expect(files!['sparse-uint8']).toBeLessThanOrEqual(files!.sparse) // the tiny model's weights are below uint8's minSize
+    expect(files!.uint8).toBeLessThanOrEqual(files!.float32)
   })
 
   it.each(['baseline', 'pruned', 'tripled'])('bins every kernel value of every layer (%s)', (label) => {
@@ -233,14 +239,14 @@ describe('metrics of a dense model before pruning, after pruning and after the w
     expect(tf.memory().numTensors).toBe(before)
   })
 
-  it('reads each weight once per snapshot, however many metrics use it', async () => {
+  it('reads each weight once per snapshot, however many metrics use it (and once more to encode the size metric\'s files)', async () => {
     const spies = model.weights().map((ref) => vi.spyOn(ref.variable, 'read'))
     try {
       const ctx = contextFor('once', model, data, history)
-      await computeAll(ctx, ['sparsity', 'params', 'layers', 'histograms', 'size'])
+      await computeAll(ctx, ['sparsity', 'params', 'layers', 'histograms'])
       expect(spies.map((s) => s.mock.calls.length)).toEqual(spies.map(() => 1))
-      await computeAll(contextFor('next', model, data, history), ['sparsity'])
-      expect(spies.map((s) => s.mock.calls.length)).toEqual(spies.map(() => 2))
+      await computeAll(contextFor('next', model, data, history), ['sparsity', 'size'])
+      expect(spies.map((s) => s.mock.calls.length)).toEqual(spies.map(() => 3))
     } finally {
       spies.forEach((s) => s.mockRestore())
     }

@@ -58,6 +58,8 @@ export type HistogramSet = {
 export type SizeStats = {
   denseBytes: number
   nonzeroBytes: number
+  /** Exact bytes of the files each export variant writes (model.json + data), uncompressed. */
+  files?: { float32: number; uint8: number; sparse: number; 'sparse-uint8': number }
 }
 
 /**

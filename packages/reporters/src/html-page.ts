@@ -63,7 +63,8 @@ function cards(input: ReportInput): string {
   const [p0, p1] = [readParams(first), readParams(last)]
   if (p0 && p1) items.push([`${int(p0.nonzero)} → ${int(p1.nonzero)}`, 'nonzero parameters'])
   const size = readSize(last)
-  if (size) items.push([`${bytes(size.denseBytes)} → ${bytes(size.nonzeroBytes)}`, 'dense → sparse size'])
+  if (size?.files) items.push([`${bytes(size.files.float32)} → ${bytes(size.files['sparse-uint8'])}`, 'model file: float32 → sparse uint8'])
+  else if (size) items.push([`${bytes(size.denseBytes)} → ${bytes(size.nonzeroBytes)}`, 'dense → sparse size'])
   return `<ul class="cards">${items.map(([value, what]) => `<li><b>${esc(value)}</b><span>${esc(what)}</span></li>`).join('')}</ul>`
 }
 

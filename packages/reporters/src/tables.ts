@@ -29,8 +29,9 @@ export function summaryTable(snapshots: readonly Snapshot[]): Table {
         sparsity === undefined ? missing : percent(sparsity),
         // Of the parameters the model was built with, so structured pruning's removals count as pruned.
         params ? `${int(params.nonzero)} of ${int(params.built)}` : missing,
-        size ? bytes(size.denseBytes) : missing,
-        size ? bytes(size.nonzeroBytes) : missing,
+        // The exact file bytes when the size metric measured them, else its estimates.
+        size ? bytes(size.files?.float32 ?? size.denseBytes) : missing,
+        size ? bytes(size.files?.sparse ?? size.nonzeroBytes) : missing,
       ]
     }),
   }

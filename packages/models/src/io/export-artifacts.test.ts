@@ -9,7 +9,8 @@ import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { modelsPlugin } from '../plugin.js'
 import { exportArtifacts, type ExportArtifactsOptions } from './export-artifacts.js'
-import { exportModel } from './export-model.js'
+import { encodedBytes } from './encoded-bytes.js'
+import { exportModel, type ExportModelOptions } from './export-model.js'
 import { artifactSizes } from './sizes.js'
 
 beforeAll(async () => {
@@ -120,5 +121,17 @@ describe('artifactSizes and exportModel', () => {
     }
     exported.model!.dispose()
     reloaded.model!.dispose()
+  })
+
+  it('encodedBytes gives exactly the raw bytes each export variant writes', async () => {
+    const m = model()
+    const encoded = await encodedBytes(m)
+    const written = async (options: ExportModelOptions) => (await exportModel(m, mkdtempSync(join(tmpdir(), 'prunekit-encoded-')), options)).sizes.raw
+    expect(encoded).toEqual({
+      float32: await written({}),
+      uint8: await written({ quantize: 'uint8' }),
+      sparse: await written({ format: 'sparse' }),
+      'sparse-uint8': await written({ format: 'sparse', quantize: 'uint8' }),
+    })
   })
 })

@@ -46,7 +46,11 @@ const bytesOf = (view: ArrayBufferView): Uint8Array => new Uint8Array(view.buffe
  * decodes. Apply masks first: exact zeros stay exactly 0 after decoding.
  */
 export async function exportArtifacts(model: tfl.LayersModel, options: ExportArtifactsOptions = {}): Promise<tf.io.ModelArtifacts> {
-  const artifacts = await stockArtifacts(model)
+  return quantizeArtifacts(await stockArtifacts(model), model, options)
+}
+
+/** `artifacts` (float32, as `model.save` writes them) with the weights `options` select quantized; reads no weight of `model`. */
+export function quantizeArtifacts(artifacts: tf.io.ModelArtifacts, model: tfl.LayersModel, options: ExportArtifactsOptions): tf.io.ModelArtifacts {
   if (!options.quantize) return artifacts
   const refs = new Map(new PrunableModel(model).weights('all').map((ref) => [ref.variable.originalName, ref]))
   const source = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData))
