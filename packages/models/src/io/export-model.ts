@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers'
-import { exportArtifacts, type ExportArtifactsOptions } from './export-artifacts.js'
+import { exportArtifacts, quantizeArtifacts, type ExportArtifactsOptions } from './export-artifacts.js'
 import type { ExportFormat } from './model-json.js'
 import type { QuantizeDtype } from './quantize.js'
 import { artifactSizes, type ArtifactSizes } from './sizes.js'
@@ -49,8 +49,8 @@ export interface ExportModelOptions extends ExportArtifactsOptions {
 export async function exportModel(model: tfl.LayersModel, dir: string, options: ExportModelOptions = {}): Promise<ExportReport> {
   const { writeModelArtifacts } = await import('./node-files.js')
   const { format = 'layers' } = options
-  const dense = await exportArtifacts(model)
-  const artifacts = options.quantize ? await exportArtifacts(model, options) : dense
+  const dense = await exportArtifacts(model) // each weight read once: the quantized variant is made from these bytes
+  const artifacts = quantizeArtifacts(dense, model, options)
   await writeModelArtifacts(dir, artifacts, format)
   const sizes = await artifactSizes(artifacts, format)
   return {
