@@ -47,6 +47,7 @@ export {
   disposeRunState,
   encodeRunState,
   type FitPosition,
+  type ResumableFit,
   type RunPosition,
   type RunState,
 } from './run-state.js'

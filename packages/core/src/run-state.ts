@@ -18,6 +18,14 @@ export interface FitPosition {
   sparsity: number
 }
 
+/** What the pipeline gives a step whose fit can stop and go on at epoch ends. */
+export interface ResumableFit {
+  /** On a resumed run: where this step's fit stood when the state was saved. */
+  start?: FitPosition
+  /** Called at the end of every epoch (the pipeline saves the run's state there). */
+  epochEnd(position: FitPosition): Promise<void>
+}
+
 /** Where a run stands: the step to run next, or, with `fit`, the epoch reached inside that step. */
 export interface RunPosition {
   step: number
