@@ -1,10 +1,11 @@
-import { configJsonSchema, runPipeline, type Registry } from '@prunekit/core'
+import { configChanges, configJsonSchema, disposeRunState, runPipeline, RunStateError, type PipelineConfig, type Registry, type RunState } from '@prunekit/core'
 import { resolveConfig } from '@prunekit/core/internal'
-import { writeFileAtomic } from '@prunekit/core/node'
+import { loadRunState, removeRunState, saveRunState, writeFileAtomic } from '@prunekit/core/node'
 import { existsSync } from 'node:fs'
 import { createDefaultRegistry } from './default-registry.js'
 import { applyOverrides, embeddedQuickstart, resolveConfigPaths, loadConfigFile, type ConfigOverrides, type LoadedConfig } from './load-config.js'
 import { loadPlugins } from './plugins.js'
+import { exitCodeOf, stopOnSignals } from './interrupts.js'
 import { starterConfig } from './starter.js'
 
 export interface Output {
@@ -20,12 +21,50 @@ async function prepare(path: string | undefined, overrides: ConfigOverrides = {}
   return { loaded, registry }
 }
 
-export async function runCommand(path: string | undefined, overrides: ConfigOverrides & { quiet?: boolean }, out: Output): Promise<void> {
-  const { loaded, registry } = await prepare(path, overrides)
-  const result = await runPipeline(loaded.raw, { registry, source: loaded.source, quiet: overrides.quiet })
-  if (overrides.quiet || !result.files.length) return
-  out.log('Reports:')
-  for (const file of result.files) out.log(`  ${file}`)
+export interface RunCommandOptions extends ConfigOverrides {
+  quiet?: boolean
+  /** The out directory of an interrupted run to continue. */
+  resume?: string
+}
+
+export async function runCommand(path: string | undefined, options: RunCommandOptions, io: Output & { error(line: string): void }): Promise<void> {
+  if (options.resume !== undefined && options.out !== undefined) throw new UsageError('--resume <dir> names the run\'s out directory: drop --out.')
+  const { loaded, registry } = await prepare(path, options.resume === undefined ? options : { ...options, out: options.resume })
+  const { config } = resolveConfig(loaded.raw, registry, loaded.source)
+  const resume = options.resume === undefined ? undefined : await resumableState(config)
+  const stop = stopOnSignals(config.out, io.error)
+  let saved = false
+  try {
+    const onState = async (state: RunState) => {
+      await saveRunState(config.out, state)
+      saved = true
+    }
+    const result = await runPipeline(loaded.raw, { registry, source: loaded.source, quiet: options.quiet, signal: stop.signal, onState, resume })
+    const signal = stop.received()
+    if (result.interrupted && signal) {
+      const next = saved || resume ? `Continue it with: prunekit run${path ? ` ${path}` : ''} --resume ${config.out}` : 'No epoch had finished, so there is nothing to resume: run it again.'
+      throw new RunInterrupted(`${result.interrupted.message} Wrote the reports of the ${result.steps.length} finished step(s). ${next}`, exitCodeOf(signal))
+    }
+    await removeRunState(config.out)
+    if (options.quiet || !result.files.length) return
+    io.log('Reports:')
+    for (const file of result.files) io.log(`  ${file}`)
+  } finally {
+    stop.dispose()
+    if (resume) disposeRunState(resume)
+  }
+}
+
+/** The state saved in the config's out directory, refused when the config is not the one it was saved with. */
+async function resumableState(config: PipelineConfig): Promise<RunState> {
+  const state = await loadRunState(config.out)
+  const changes = configChanges(state.config, config)
+  if (!changes.length) return state
+  disposeRunState(state)
+  throw new RunStateError(
+    `Cannot resume the run in ${config.out}: its config differs from the saved run's at ${changes.join(', ')}. ` +
+      'Resume with the same config file and flags (a changed run would not reproduce the uninterrupted one), or start afresh without --resume.',
+  )
 }
 
 export async function validateCommand(path: string, out: Output): Promise<void> {
@@ -65,3 +104,13 @@ export async function schemaText(configPath?: string): Promise<string> {
 
 /** Bad usage of the command line (exit code 2). */
 export class UsageError extends Error {}
+
+/** A run a signal stopped: its reports are written; the CLI exits with `exitCode` (130 for SIGINT, 143 for SIGTERM). */
+export class RunInterrupted extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message)
+  }
+}

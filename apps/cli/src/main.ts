@@ -3,7 +3,7 @@ import { stopThreadedWasm } from '@prunekit/tfjs-wasm/node'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { compressCommand, type CompressOptions } from './compress.js'
-import { initCommand, listCommand, runCommand, schemaText, UsageError, validateCommand, type Output } from './commands.js'
+import { initCommand, listCommand, runCommand, RunInterrupted, schemaText, UsageError, validateCommand, type Output } from './commands.js'
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
@@ -63,8 +63,10 @@ function buildProgram(io: Io): Command {
     .option('--seed <n>', 'seed', parseSeed)
     .option('--reporter <name...>', 'reporters to use instead of the config\'s: console, json, html, png, markdown (repeat, or separate with commas)')
     .option('--quiet', 'print only the summary')
-    .action(async (config: string | undefined, opts: { backend?: string; threads?: number; out?: string; seed?: number; reporter?: string[]; quiet?: boolean }) => {
-      await runCommand(config, { backend: opts.backend, threads: opts.threads, out: opts.out, seed: opts.seed, reporters: reporterNames(opts.reporter), quiet: opts.quiet }, io)
+    .option('--resume <out>', 'continue an interrupted run from its last finished epoch (same config and flags; <out> is its output directory)')
+    .action(async (config: string | undefined, opts: { backend?: string; threads?: number; out?: string; seed?: number; reporter?: string[]; quiet?: boolean; resume?: string }) => {
+      const { reporter, ...rest } = opts
+      await runCommand(config, { ...rest, reporters: reporterNames(reporter) }, io)
     })
 
   program
@@ -122,6 +124,10 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
     return 0
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2
+    if (error instanceof RunInterrupted) {
+      io.error(error.message)
+      return error.exitCode
+    }
     const debug = argv.includes('--debug')
     const usage = error instanceof UsageError || error instanceof ConfigError || isUsageError(error)
     const message = error instanceof Error ? error.message : String(error)

@@ -2,7 +2,7 @@ import { defineReporter, type ProgressEvent, type Reporter, type Snapshot } from
 import { readLayers } from '@prunekit/metrics'
 import cliProgress from 'cli-progress'
 import { z } from 'zod'
-import { describeRun, int, percent, summaryLines, textBar, textTable } from './format.js'
+import { describeRun, int, interruptedLine, percent, summaryLines, textBar, textTable } from './format.js'
 
 export const consoleOptions = z
   .object({
@@ -34,7 +34,6 @@ export function layerTable(snapshot: Snapshot): string[] {
 }
 
 export function createConsoleReporter(options: ConsoleOptions, quiet: boolean, sink: TextSink = process.stdout): Reporter {
-  const snapshots: Snapshot[] = []
   const print = (line = '') => sink.write(`${line}\n`)
   const verbose = !quiet
   let bar: cliProgress.SingleBar | undefined
@@ -70,9 +69,6 @@ export function createConsoleReporter(options: ConsoleOptions, quiet: boolean, s
       if (verbose) print(`[${step.index + 1}/${step.total}] ${step.name}`)
     },
     onProgress,
-    onSnapshot(snapshot) {
-      snapshots.push(snapshot)
-    },
     onStepEnd(step) {
       stopBar()
       if (verbose) print(`  done in ${step.seconds.toFixed(1)} s${step.summary ? `: ${step.summary}` : ''}`)
@@ -80,6 +76,10 @@ export function createConsoleReporter(options: ConsoleOptions, quiet: boolean, s
     onRunEnd(result) {
       stopBar()
       print()
+      const interrupted = interruptedLine(result)
+      if (interrupted) print(interrupted)
+      // The result's snapshots: a resumed run's include those taken before the interruption.
+      const snapshots = result.snapshots
       summaryLines(snapshots).forEach((line) => print(line))
       // The last snapshot that measured layers: an export's snapshot (accuracy reloaded) measures none.
       const last = snapshots.findLast((s) => readLayers(s) !== undefined)

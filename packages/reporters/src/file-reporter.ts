@@ -40,7 +40,7 @@ export function fileReporter<E extends z.ZodRawShape = {}>(spec: FileReporterSpe
         },
         async onRunEnd(result) {
           const path = join(ctx.out, opts.file)
-          const input: ReportInput = { run, snapshots: result.snapshots, steps: result.steps, seconds: result.seconds }
+          const input: ReportInput = { run, snapshots: result.snapshots, steps: result.steps, seconds: result.seconds, interrupted: result.interrupted }
           await writeFileAtomic(path, await spec.render(input, opts, { path, files: result.files }))
           return [path]
         },

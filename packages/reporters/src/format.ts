@@ -1,4 +1,4 @@
-import type { RunInfo, Snapshot } from '@prunekit/core'
+import type { RunInfo, RunResult, Snapshot } from '@prunekit/core'
 import { readNumber } from '@prunekit/metrics'
 
 /** The founding experiment's wording for the usual snapshot labels. */
@@ -40,6 +40,14 @@ export function describeRun(run: RunInfo): string {
   const threads = run.backend.threads > 1 ? `, ${run.backend.threads} threads` : ''
   const simd = run.backend.name === 'wasm' ? ` (${run.backend.simd ? 'SIMD' : 'no SIMD'}${threads})` : ''
   return `${run.model.name} (${int(run.model.params)} params) on ${run.data.name} (${int(run.data.train)} train / ${int(run.data.test)} test), backend ${run.backend.name}${simd}`
+}
+
+/** One sentence for a report of a run stopped early: what stopped it, where, and what the report covers. */
+export function interruptedLine(result: { interrupted?: RunResult['interrupted']; steps: readonly unknown[] }): string | undefined {
+  const { interrupted, steps } = result
+  if (!interrupted) return undefined
+  const { step } = interrupted
+  return `Interrupted by ${interrupted.reason} in step ${step.index + 1} of ${step.total} (${step.name}): this report covers the ${steps.length} step(s) that finished.`
 }
 
 /**

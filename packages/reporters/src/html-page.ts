@@ -1,6 +1,6 @@
 import { readExport, readParams, readSize } from '@prunekit/metrics'
 import type { ReportPlots } from './charts.js'
-import { bytes, describeRun, int, percent, readFinite, stageName } from './format.js'
+import { bytes, describeRun, int, interruptedLine, percent, readFinite, stageName } from './format.js'
 import { configYaml } from './config-yaml.js'
 import type { ReportInput } from './report-input.js'
 import { escapeXml as esc } from './svg/escape.js'
@@ -16,6 +16,7 @@ h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 19px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 p { margin: 6px 0; }
 .muted, figcaption, footer { color: var(--muted); }
+.interrupted { border-left: 4px solid #d97706; background: #fffbeb; padding: 8px 12px; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0 0; padding: 0; list-style: none; }
 .cards li { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; }
 .cards b { display: block; font-size: 19px; }
@@ -91,6 +92,7 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
     '<header>',
     `<h1>${esc(options.title)}</h1>`,
     run ? `<p class="muted">${esc(describeRun(run))}; ${esc(input.seconds.toFixed(1))} s in all.</p>` : '',
+    input.interrupted ? `<p class="interrupted" role="alert">${esc(interruptedLine(input)!)}</p>` : '',
     cards(input),
     '</header>',
     section('summary', 'Summary', input.snapshots.length ? table(summaryTable(input.snapshots)) : '<p>No snapshots: add an <code>evaluate</code> step to the pipeline.</p>'),

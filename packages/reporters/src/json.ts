@@ -1,4 +1,4 @@
-import type { RunInfo, Snapshot, StepEndInfo } from '@prunekit/core'
+import type { RunInfo, RunResult, Snapshot, StepEndInfo } from '@prunekit/core'
 import { exportVariants, type ExportVariant } from './exports.js'
 import { fileReporter } from './file-reporter.js'
 
@@ -11,6 +11,8 @@ export interface JsonReport {
   seconds: number
   /** The exported variants (snapshots with an `export` entry): bytes, ratio to float32, accuracy reloaded. */
   exports: ExportVariant[]
+  /** Present when the run was stopped early (a signal): where, and why; the report covers the steps that finished. */
+  interrupted?: RunResult['interrupted']
 }
 
 export const jsonReporter = fileReporter({
@@ -18,7 +20,7 @@ export const jsonReporter = fileReporter({
   description: 'Writes report.json: the config, every snapshot\'s metrics, per-layer sparsity and weight histograms',
   file: 'report.json',
   render(input) {
-    const report: JsonReport = { prunekit: { format: 1 }, run: input.run, snapshots: input.snapshots, steps: input.steps, seconds: input.seconds, exports: exportVariants(input.snapshots) }
+    const report: JsonReport = { prunekit: { format: 1 }, run: input.run, snapshots: input.snapshots, steps: input.steps, seconds: input.seconds, exports: exportVariants(input.snapshots), ...(input.interrupted ? { interrupted: input.interrupted } : {}) }
     return `${JSON.stringify(report, null, 2)}\n`
   },
 })

@@ -1,4 +1,4 @@
-import { describeRun } from './format.js'
+import { describeRun, interruptedLine } from './format.js'
 import { configYaml } from './config-yaml.js'
 import type { ReportInput } from './report-input.js'
 import { exportTable } from './exports.js'
@@ -33,6 +33,7 @@ const image = (img: MarkdownImage) => `![${escapeMarkdown(img.title)}](${encodeU
 export function renderMarkdownReport(input: ReportInput, images: MarkdownImages, title: string): string {
   const lines: string[] = [`# ${escapeMarkdown(title)}`, '']
   if (input.run) lines.push(`${escapeMarkdown(describeRun(input.run))}; ${input.seconds.toFixed(1)} s in all.`, '')
+  if (input.interrupted) lines.push(`> **${escapeMarkdown(interruptedLine(input)!)}**`, '')
   lines.push('## Summary', '', ...(input.snapshots.length ? markdownTable(summaryTable(input.snapshots)) : ['No snapshots: add an `evaluate` step to the pipeline.']), '')
   if (images.accuracy) lines.push(image(images.accuracy), '')
   const layers = layerSparsityTable(input.snapshots)

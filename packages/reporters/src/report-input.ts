@@ -1,4 +1,4 @@
-import type { RunInfo, Snapshot, StepEndInfo } from '@prunekit/core'
+import type { RunInfo, RunResult, Snapshot, StepEndInfo } from '@prunekit/core'
 
 /** What the file reporters render: the run (when its start was seen), its snapshots and steps. */
 export interface ReportInput {
@@ -6,4 +6,6 @@ export interface ReportInput {
   snapshots: readonly Snapshot[]
   steps: readonly StepEndInfo[]
   seconds: number
+  /** Set when the run was stopped early: the report covers the steps that finished. */
+  interrupted?: RunResult['interrupted']
 }
