@@ -1,4 +1,4 @@
-import { configChanges, configJsonSchema, disposeRunState, runPipeline, RunStateError, type PipelineConfig, type Registry, type RunState } from '@prunekit/core'
+import { configChanges, configJsonSchema, disposeRunState, runPipeline, RunStateError, setupBackend, type PipelineConfig, type Registry, type RunState } from '@prunekit/core'
 import { resolveConfig } from '@prunekit/core/internal'
 import { loadRunState, removeRunState, saveRunState, writeFileAtomic } from '@prunekit/core/node'
 import { existsSync } from 'node:fs'
@@ -57,6 +57,7 @@ export async function runCommand(path: string | undefined, options: RunCommandOp
 
 /** The state saved in the config's out directory, refused when the config is not the one it was saved with. */
 async function resumableState(config: PipelineConfig): Promise<RunState> {
+  await setupBackend(config.backend, { threads: config.threads }) // the state's tensors live on the run's backend
   const state = await loadRunState(config.out)
   const changes = configChanges(state.config, config)
   if (!changes.length) return state
