@@ -32,6 +32,10 @@ export async function runCommand(path: string | undefined, options: RunCommandOp
   const { loaded, registry } = await prepare(path, options.resume === undefined ? options : { ...options, out: options.resume })
   const { config } = resolveConfig(loaded.raw, registry, loaded.source)
   const resume = options.resume === undefined ? undefined : await resumableState(config)
+  if (resume && !options.quiet) {
+    const { step, fit } = resume.position
+    io.log(`Resuming the run in ${config.out} at step ${step + 1}${fit ? `, after epoch ${fit.epoch}` : ''}.`)
+  }
   const stop = stopOnSignals(config.out, io.error)
   let saved = false
   try {

@@ -4,19 +4,19 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { binary, cli, tempDir, type CliResult } from './run-cli.js'
 
-/** A pipeline whose fits last long enough (20 short epochs each) to be interrupted in the middle. */
+/** A pipeline whose fits last long enough (8 short epochs each) to be interrupted in the middle. */
 const config = `
 seed: 4
 backend: wasm
 model: { zoo: mlp, units: [16] }
-data: { dataset: mnist, train: 320, test: 100 }
+data: { dataset: mnist, train: 256, test: 100 }
 train: { batchSize: 32, learningRate: 0.003 }
 pipeline:
-  - train: { epochs: 20 }
+  - train: { epochs: 8 }
   - evaluate: { label: baseline }
   - prune: { strategy: magnitude, sparsity: 0.8 }
   - evaluate: { label: pruned }
-  - finetune: { epochs: 20 }
+  - finetune: { epochs: 8 }
   - evaluate: { label: finetuned }
 reporters: [console, json, markdown]
 out: out
@@ -54,14 +54,14 @@ describe('interrupting and resuming prunekit run', () => {
   })()
 
   it.each([
-    ['SIGINT', 130, /\[1\/6\] train[\s\S]*epoch 2\/20/, 0, []],
-    ['SIGTERM', 143, /\[5\/6\] finetune[\s\S]*epoch 1\/20/, 4, ['train', 'evaluate', 'prune', 'evaluate']],
+    ['SIGINT', 130, /\[1\/6\] train[\s\S]*epoch 2\/8/, 0, []],
+    ['SIGTERM', 143, /\[5\/6\] finetune[\s\S]*epoch 1\/8/, 4, ['train', 'evaluate', 'prune', 'evaluate']],
   ] as const)('%s stops at a batch end (exit %i) with reports of the finished steps marked interrupted; --resume then ends with the uninterrupted numbers', async (signal, code, when, step, finished) => {
     const dir = tempDir({ 'prunekit.yaml': config })
     const stopped = await interrupt(['run', 'prunekit.yaml'], dir, when, [signal])
     expect(stopped.code).toBe(code)
     expect(stopped.stderr).toContain(`${signal}: stopping after the current batch`)
-    expect(stopped.stderr).toMatch(new RegExp(`Interrupted \\(${signal}\\) in epoch \\d+ of 20, after batch \\d+ of 10\\. Wrote the reports of the ${finished.length} finished step\\(s\\)\\. Continue it with: prunekit run prunekit.yaml --resume out\\n$`))
+    expect(stopped.stderr).toMatch(new RegExp(`Interrupted \\(${signal}\\) in epoch \\d+ of 8, after batch \\d+ of 8\\. Wrote the reports of the ${finished.length} finished step\\(s\\)\\. Continue it with: prunekit run prunekit.yaml --resume out\\n$`))
     expect(stopped.stdout).toContain(`Interrupted by ${signal} in step ${step + 1} of 6`)
     const partial = report(dir)
     expect(partial.interrupted).toMatchObject({ reason: signal, step: { index: step, name: step ? 'finetune' : 'train' } })
@@ -81,7 +81,7 @@ describe('interrupting and resuming prunekit run', () => {
 
   it('a second signal quits at once, leaving no temp file', async () => {
     const dir = tempDir({ 'prunekit.yaml': config })
-    const stopped = await interrupt(['run', 'prunekit.yaml'], dir, /epoch 1\/20/, ['SIGINT', 'SIGTERM'])
+    const stopped = await interrupt(['run', 'prunekit.yaml'], dir, /epoch 1\/8/, ['SIGINT', 'SIGTERM'])
     expect(stopped.code).toBe(143)
     expect(stopped.stderr).not.toContain('Wrote the reports')
     expect(existsSync(join(dir, 'out/report.json'))).toBe(false)
@@ -90,7 +90,7 @@ describe('interrupting and resuming prunekit run', () => {
 
   const interrupted = (async () => {
     const dir = tempDir({ 'prunekit.yaml': config })
-    const stopped = await interrupt(['run', 'prunekit.yaml'], dir, /epoch 2\/20/, ['SIGINT'])
+    const stopped = await interrupt(['run', 'prunekit.yaml'], dir, /epoch 2\/8/, ['SIGINT'])
     expect(stopped.code).toBe(130)
     return dir
   })()
@@ -109,7 +109,7 @@ describe('interrupting and resuming prunekit run', () => {
 
   it('refuses a corrupt state file', async () => {
     const dir = tempDir({ 'prunekit.yaml': config })
-    await interrupt(['run', 'prunekit.yaml'], dir, /epoch 2\/20/, ['SIGINT'])
+    await interrupt(['run', 'prunekit.yaml'], dir, /epoch 2\/8/, ['SIGINT'])
     const path = join(dir, 'out/run-state.bin')
     const bytes = readFileSync(path)
     bytes[100] ^= 0xff

@@ -27,7 +27,10 @@ interface OptimizerInternals {
   iterations_?: number
 }
 
-const slotFields = ['accumulatedFirstMoment', 'accumulatedSecondMoment', 'accumulations'] as const
+/** The per-weight state fields of tfjs's optimizers (Adam's moments, momentum's accumulations). */
+export type OptimizerSlotField = 'accumulatedFirstMoment' | 'accumulatedSecondMoment' | 'accumulations'
+
+const slotFields: readonly OptimizerSlotField[] = ['accumulatedFirstMoment', 'accumulatedSecondMoment', 'accumulations']
 
 /**
  * A fresh optimizer from `create`, holding the state `old` kept for a model of layout `from`, for the
@@ -64,7 +67,7 @@ export function carryOptimizer(old: tf.Optimizer, from: StateLayout, to: Prunabl
 /** An optimizer's state as copies, in the order of the model's trainable weights: to save a run and bring it back. */
 export interface OptimizerSnapshot {
   /** Per-weight state by field, each with the suffix tfjs names its variables with (`m`, `v`, `momentum`). */
-  slots: Array<{ field: (typeof slotFields)[number]; suffix: string; values: tf.Tensor[] }>
+  slots: Array<{ field: OptimizerSlotField; suffix: string; values: tf.Tensor[] }>
   accBeta1?: tf.Tensor
   accBeta2?: tf.Tensor
   iterations?: number
