@@ -25,6 +25,13 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('model: { zoo: mlp, units: [ 5 ] }')
   })
 
+  it('opens with a banner when the run was interrupted, and has none otherwise', () => {
+    const interrupted = { reason: 'SIGINT', step: { index: 3, name: 'finetune', total: 4 }, message: '' }
+    const html = renderHtmlReport({ run: fixtureRun, snapshots: fixtureSnapshots, steps: fixtureSteps, seconds: 2.5, interrupted }, reportPlots(fixtureSnapshots), { title: 't' })
+    expect(html).toContain(`<p class="interrupted" role="alert">Interrupted by SIGINT in step 4 of 4 (finetune): this report covers the ${fixtureSteps.length} step(s) that finished.</p>`)
+    expect(render()).not.toContain('class="interrupted"')
+  })
+
   it('is one self-contained file: no script, stylesheet link, image or URL to fetch', () => {
     const html = render()
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|\bsrc=|\bhref=/i)

@@ -34,9 +34,7 @@ describe('console reporter', () => {
     reporter.onStepStart?.({ index: 0, name: 'train', total: 1 })
     for (const batch of [1, 2]) reporter.onProgress?.({ step: { index: 0, name: 'train', total: 1 }, epoch: 1, epochs: 1, batch, batches: 2, loss: batch === 2 ? 0.5 : undefined })
     reporter.onStepEnd?.({ index: 0, name: 'train', total: 1, seconds: 1.25, summary: '1 epoch(s)' })
-    reporter.onSnapshot?.(snapshot('baseline', 0))
-    reporter.onSnapshot?.(snapshot('pruned', 0.5))
-    await reporter.onRunEnd?.({ snapshots: [], steps: [], seconds: 2, out: 'out', files: [] })
+    await reporter.onRunEnd?.({ snapshots: [snapshot('baseline', 0), snapshot('pruned', 0.5)], steps: [], seconds: 2, out: 'out', files: [] })
     expect(text()).toBe(
       [
         'prunekit: mlp (15 params) on tiny (10 train / 5 test), backend cpu',
@@ -62,10 +60,17 @@ describe('console reporter', () => {
     const { reporter, text } = capture(true)
     reporter.onRunStart?.(run)
     reporter.onProgress?.({ step: { index: 0, name: 'train', total: 1 }, epoch: 1, epochs: 1, batch: 1, batches: 1, loss: 0.5 })
-    reporter.onSnapshot?.(snapshot('pruned', 0.5))
-    await reporter.onRunEnd?.({ snapshots: [], steps: [], seconds: 2, out: 'out', files: [] })
+    await reporter.onRunEnd?.({ snapshots: [snapshot('pruned', 0.5)], steps: [], seconds: 2, out: 'out', files: [] })
     expect(text()).not.toContain('epoch')
     expect(text()).toContain('After pruning - Loss: 0.2500')
+  })
+
+  it('says first, when the run was interrupted, where and what the summary covers', async () => {
+    const { reporter, text } = capture(true)
+    const step = { index: 2, name: 'finetune', total: 3 }
+    const steps = [0, 1].map((index) => ({ index, name: 'train', total: 3, seconds: 1 }))
+    await reporter.onRunEnd?.({ snapshots: [snapshot('baseline', 0)], steps, seconds: 2, out: 'out', files: [], interrupted: { reason: 'SIGINT', step, message: '' } })
+    expect(text()).toMatch(/^\nInterrupted by SIGINT in step 3 of 3 \(finetune\): this report covers the 2 step\(s\) that finished\.\nBefore pruning/)
   })
 })
 
@@ -80,6 +85,15 @@ describe('json reporter', () => {
     expect(report.run.model.name).toBe('mlp')
     expect(report.snapshots[0].metrics.loss).toBe(0.25)
     expect(readdirSync(out)).toEqual(['report.json'])
+    expect(report.interrupted).toBeUndefined()
+  })
+
+  it('records where an interrupted run stopped', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'prunekit-json-'))
+    const reporter = jsonReporter.create(jsonReporter.options.parse({}), { out, quiet: false })
+    const interrupted = { reason: 'SIGTERM', step: { index: 0, name: 'train', total: 2 }, message: 'Interrupted (SIGTERM) in epoch 2 of 5, after batch 3 of 8.' }
+    await reporter.onRunEnd?.({ snapshots: [], steps: [], seconds: 1, out, files: [], interrupted })
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).interrupted).toEqual(interrupted)
   })
 })
 
