@@ -11,7 +11,7 @@ import { ModelSlot } from './model-slot.js'
 import { loadRunState, runStateFile, saveRunState } from './node/run-state-file.js'
 import { createRng } from './rng.js'
 import { configChanges, decodeRunState, disposeRunState, encodeRunState, type RunState } from './run-state.js'
-import { mlp, train, values } from '../test/fixtures.js'
+import { mlp, smaller, train, values } from '../test/fixtures.js'
 
 let dir: string
 beforeAll(async () => {
@@ -82,6 +82,17 @@ describe('run state', () => {
     slot.dispose()
     restored.dispose()
     expect(tf.memory().numTensors).toBe(tensors)
+  })
+
+  it('keeps the lineage of a model structured surgery made smaller through bytes', async () => {
+    const slot = new ModelSlot(smaller())
+    const state: RunState = { config, position: { step: 1 }, rng: 1, history: [], steps: [], slot: slot.capture() }
+    const decoded = decodeRunState(encodeRunState(state), 'state.bin')
+    const restored = await ModelSlot.restore(decoded.slot)
+    expect(restored.current.lineage).toEqual(slot.current.lineage)
+    expect(restored.current.lineage.get('dense_1/kernel')?.[0].indices).toBeInstanceOf(Int32Array)
+    for (const s of [state, decoded]) disposeRunState(s)
+    for (const s of [slot, restored]) s.dispose()
   })
 
   it('without its saved optimizer state the run would not match (the test can fail)', () => {
