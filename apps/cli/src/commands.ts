@@ -11,7 +11,7 @@ export interface Output {
   log(line: string): void
 }
 
-async function prepare(path: string | undefined, overrides: ConfigOverrides = {}): Promise<{ loaded: LoadedConfig; registry: Registry }> {
+export async function prepare(path: string | undefined, overrides: ConfigOverrides = {}): Promise<{ loaded: LoadedConfig; registry: Registry }> {
   const loaded = path ? await loadConfigFile(path) : embeddedQuickstart()
   loaded.raw = resolveConfigPaths(applyOverrides(loaded.raw, overrides), loaded.baseDir)
   const registry = createDefaultRegistry()

@@ -3,6 +3,7 @@ import { stopThreadedWasm } from '@prunekit/tfjs-wasm/node'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { compressCommand, type CompressOptions } from './compress.js'
+import { sweepCommand } from './sweep.js'
 import { initCommand, listCommand, runCommand, schemaText, UsageError, validateCommand, type Output } from './commands.js'
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
@@ -10,6 +11,12 @@ const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 function parseThreads(value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError('threads must be an integer from 1 to 16.')
+  return n
+}
+
+function parseWorkers(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('workers must be an integer from 1 to 64.')
   return n
 }
 
@@ -66,6 +73,16 @@ function buildProgram(io: Io): Command {
     .action(async (config: string | undefined, opts: { backend?: string; threads?: number; out?: string; seed?: number; reporter?: string[]; quiet?: boolean }) => {
       await runCommand(config, { backend: opts.backend, threads: opts.threads, out: opts.out, seed: opts.seed, reporters: reporterNames(opts.reporter), quiet: opts.quiet }, io)
     })
+
+  program
+    .command('sweep')
+    .description('run every trial of the config\'s sweep section (a grid or random draws over config keys); writes sweep.json, sweep.csv and report.html with the Pareto fronts')
+    .argument('<config>', 'prunekit.yaml or .json with a sweep section')
+    .option('--workers <n>', 'run trials on this many worker threads', parseWorkers)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']))
+    .option('--out <dir>', 'output directory')
+    .option('--quiet', 'print nothing but errors')
+    .action(async (config: string, opts: { workers?: number; backend?: string; out?: string; quiet?: boolean }) => sweepCommand(config, opts, io))
 
   program
     .command('compress')
