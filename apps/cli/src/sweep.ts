@@ -1,10 +1,12 @@
-import { inlineExecutor, runSweep, threadExecutor, type Executor } from '@prunekit/sweep'
+import { checkRedis, inlineExecutor, prunekitVersion, queueExecutor, runSweep, startQueueWorker, threadExecutor, type Executor } from '@prunekit/sweep'
 import type { Output } from './commands.js'
 import { prepare } from './commands.js'
 import type { ConfigOverrides } from './load-config.js'
 
 export interface SweepCommandOptions extends ConfigOverrides {
   workers?: number
+  /** redis://host:port: enqueue the trials for `prunekit worker` processes. */
+  queue?: string
   quiet?: boolean
 }
 
@@ -12,12 +14,17 @@ export interface SweepCommandOptions extends ConfigOverrides {
 export const trialRegistryModule = new URL(import.meta.url.endsWith('.ts') ? '../dist/trial-registry.js' : './trial-registry.js', import.meta.url).href
 
 function executorFor(options: SweepCommandOptions): Executor {
+  if (options.queue) {
+    const hint = (n: number) => process.stderr.write(`${n} trials enqueued; waiting for workers: prunekit worker --queue ${options.queue}\n`)
+    return queueExecutor(options.queue, { onEnqueued: options.quiet ? undefined : hint })
+  }
   return options.workers && options.workers > 1 ? threadExecutor(options.workers) : inlineExecutor()
 }
 
 /** `prunekit sweep prunekit.yaml`: every trial of the config's sweep section, then sweep.json, sweep.csv, report.html and PNG charts. */
 export async function sweepCommand(path: string, options: SweepCommandOptions, out: Output): Promise<void> {
   const { loaded, registry } = await prepare(path, options)
+  if (options.queue) await checkRedis(options.queue) // before any trial is looked at
   const { report, files } = await runSweep({
     config: loaded.raw,
     registry,
@@ -33,4 +40,22 @@ export async function sweepCommand(path: string, options: SweepCommandOptions, o
   for (const [cost, ids] of Object.entries(report.fronts)) out.log(`Pareto front, ${report.quality} against ${cost}: ${ids.join(', ')}`)
   out.log('Reports:')
   for (const file of files) out.log(`  ${file}`)
+}
+
+export interface WorkerCommandOptions {
+  queue: string
+  concurrency?: number
+  lockMs?: number
+}
+
+/** `prunekit worker --queue redis://...`: runs trials from the queue until SIGINT or SIGTERM, then finishes the current ones. */
+export async function workerCommand(options: WorkerCommandOptions, out: Output): Promise<void> {
+  const worker = await startQueueWorker(options.queue, { registryModule: trialRegistryModule, concurrency: options.concurrency, lockMs: options.lockMs, log: (line) => out.log(line) })
+  out.log(`prunekit ${prunekitVersion()} worker: waiting for trials on ${options.queue} (Ctrl-C to stop)`)
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+  out.log('stopping: finishing the trials under way')
+  await worker.close()
 }
