@@ -1,9 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { PruneError } from './errors.js'
 import { cutsBetween, sliceTensor, type Lineage } from './lineage.js'
-import type { MaskSet } from './masks.js'
+import { MaskSet } from './masks.js'
 import { PrunableModel, weightKind } from './model.js'
 import { modelFromTopology } from './topology.js'
+
+/** What a checkpoint holds, as plain data (weights and masks by key): a run's saved state is made of these. */
+export interface CheckpointRecord {
+  weights: ReadonlyMap<string, tf.Tensor>
+  masks: ReadonlyMap<string, tf.Tensor>
+  lineage: Lineage
+  /** The Keras topology (`model.toJSON(null, false)`). */
+  topology: object
+  output: number
+}
 
 /** A copy of a model's weights (all of them) and masks, and of its architecture, to restore or rewind to later. */
 export class Checkpoint {
@@ -18,6 +28,20 @@ export class Checkpoint {
   static capture(model: PrunableModel): Checkpoint {
     const weights = new Map(model.weights('all').map(({ key, variable }) => [key, tf.keep(tf.clone(variable.read()))] as const))
     return new Checkpoint(weights, model.masks.clone(), model.lineage, model.model.toJSON(null, false) as object, model.output)
+  }
+
+  /** A checkpoint holding copies of a record's tensors (the record stays the caller's). */
+  static fromRecord(record: CheckpointRecord): Checkpoint {
+    const copies = (m: ReadonlyMap<string, tf.Tensor>) => new Map([...m].map(([key, t]) => [key, tf.keep(tf.clone(t))] as const))
+    const masks = new MaskSet()
+    for (const [key, mask] of copies(record.masks)) masks.set(key, mask)
+    return new Checkpoint(copies(record.weights), masks, record.lineage, record.topology, record.output)
+  }
+
+  /** A view of what the checkpoint holds (its own tensors: do not dispose them; {@link Checkpoint.fromRecord} copies them). */
+  record(): CheckpointRecord {
+    const masks = new Map(this.masks.keys().map((key) => [key, this.masks.get(key)!] as const))
+    return { weights: this.weights, masks, lineage: this.lineage, topology: this.topology, output: this.output }
   }
 
   /** Whether the model has exactly the saved weights' shapes, so that the saved weights and masks can be written into it. */

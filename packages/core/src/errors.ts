@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'BACKEND_FAILED'
   | 'STEP_FAILED'
   | 'PRUNE_INVALID'
+  | 'RUN_INTERRUPTED'
+  | 'STATE_INVALID'
 
 /** Base class: a message that says what went wrong, where, and how to fix it. */
 export class PrunekitError extends Error {
@@ -96,6 +98,10 @@ export class ModelError extends withCode('MODEL_INVALID') {}
 export class DataError extends withCode('DATA_INVALID') {}
 export class BackendError extends withCode('BACKEND_FAILED') {}
 export class PruneError extends withCode('PRUNE_INVALID') {}
+/** A saved run state that is missing, corrupt, or does not belong to the config being resumed. */
+export class RunStateError extends withCode('STATE_INVALID') {}
+/** Thrown at a safe point (the end of a batch, between steps) once the run's abort signal fired. */
+export class RunInterruptedError extends withCode('RUN_INTERRUPTED') {}
 
 export class StepError extends PrunekitError {
   constructor(step: string, index: number, cause: unknown) {
@@ -109,6 +115,6 @@ export function isUsageError(error: unknown): boolean {
   const root = error instanceof StepError ? error.cause : error
   return (
     root instanceof PrunekitError &&
-    ['CONFIG_INVALID', 'UNKNOWN_NAME', 'DUPLICATE_NAME', 'PLUGIN_FAILED', 'MODEL_INVALID', 'DATA_INVALID', 'PRUNE_INVALID'].includes(root.code)
+    ['CONFIG_INVALID', 'UNKNOWN_NAME', 'DUPLICATE_NAME', 'PLUGIN_FAILED', 'MODEL_INVALID', 'DATA_INVALID', 'PRUNE_INVALID', 'STATE_INVALID'].includes(root.code)
   )
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { optimizerNames } from './optimizers.js'
 import type { Rng } from './rng.js'
+import type { ResumableFit } from './run-state.js'
 import { gradualPruning, type ScheduledPrune } from './scheduled-prune.js'
 import type { RunContext } from './registry.js'
 import { Trainer, type FitResult, type TrainProgress } from './trainer.js'
@@ -35,6 +36,8 @@ export interface FitExtras {
   rng?: Rng
   /** Fresh optimizer state even if settings.resetOptimizer is false. */
   freshOptimizer?: boolean
+  /** Saves and resumes at epoch ends (core's train and finetune steps pass the run's {@link RunContext.resumableFit}). */
+  resume?: ResumableFit
 }
 
 export interface FitOutcome extends FitResult {
@@ -52,8 +55,9 @@ export async function fitModel(ctx: RunContext, settings: FitSettings, extras: F
   const { resetOptimizer, ...overrides } = settings
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
   const options = { ...ctx.config.train, ...defined, epochs: settings.epochs }
-  const pruning = extras.prune ? gradualPruning(ctx, extras.prune) : undefined
-  await pruning?.at(0) // a schedule may start before the first step
+  const start = extras.resume?.start
+  const pruning = extras.prune ? gradualPruning(ctx, extras.prune, start) : undefined
+  if (!start) await pruning?.at(0) // a schedule may start before the first step
   const fresh = resetOptimizer || extras.freshOptimizer
   const saveAt = new Set(extras.checkpoints ?? [])
   const fit = {
@@ -61,9 +65,12 @@ export async function fitModel(ctx: RunContext, settings: FitSettings, extras: F
     rng: extras.rng ?? ctx.rng,
     onProgress: (p: TrainProgress) => ctx.progress(p),
     afterStep: pruning ? (step: number) => pruning.at(step) : undefined,
-    afterEpoch: (epoch: number) => {
+    afterEpoch: async (epoch: number, step: number) => {
       if (saveAt.has(epoch)) ctx.slot.checkpoints.save(epochCheckpoint(epoch))
+      await extras.resume?.epochEnd({ epoch, step, prunes: pruning?.prunes ?? 0, sparsity: pruning?.sparsity ?? 0 })
     },
+    signal: ctx.signal,
+    start: start && { epoch: start.epoch, step: start.step },
   }
   const result = await new Trainer(options).fitSlot(ctx.slot, ctx.data.train, fit, { fresh })
   return { ...result, prunes: pruning?.prunes ?? 0, sparsity: pruning?.sparsity ?? 0 }

@@ -1,7 +1,7 @@
 // The public API of @prunekit/core. Plumbing that prunekit's own packages share is in ./internal.ts.
 export { loadDataset, prune, train, type CheckedPruneOptions, type PruneOptions, type TrainOptions } from './api.js'
 export { setupBackend, type BackendInfo, type BackendName, type BackendOptions } from './backend.js'
-export { Checkpoint } from './checkpoint.js'
+export { Checkpoint, type CheckpointRecord } from './checkpoint.js'
 export { Catalog, type AddOptions, type CatalogEntry, type Named } from './catalog.js'
 export type { ConfigInput, PipelineConfig } from './config.js'
 export { defineConfig } from './define-config.js'
@@ -16,6 +16,8 @@ export {
   PluginError,
   PruneError,
   PrunekitError,
+  RunInterruptedError,
+  RunStateError,
   StepError,
   UnknownNameError,
   isUsageError,
@@ -27,7 +29,8 @@ export { fitDataToModel } from './fit-data.js'
 export { evaluateModel, type Evaluation } from './evaluate.js'
 export type { AxisCut, Lineage } from './lineage.js'
 export { magnitude } from './magnitude.js'
-export { ModelSlot, type Checkpoints, type OptimizerLease, type ReplaceOptions } from './model-slot.js'
+export { ModelSlot, disposeSlotState, type Checkpoints, type OptimizerLease, type ReplaceOptions, type SlotState } from './model-slot.js'
+export type { OptimizerSnapshot } from './optimizer-state.js'
 export { builtinSchedules, type BuiltinSchedule } from './schedules/index.js'
 export type { ConstantOptions } from './schedules/constant.js'
 export type { GeometricOptions } from './schedules/geometric.js'
@@ -37,6 +40,17 @@ export { defineMetric, type Metric, type MetricValue, type Snapshot, type Snapsh
 export { PrunableModel, defineModel, type ModelContext, type ModelFactory, type WeightRef } from './model.js'
 export type { OptimizerName } from './optimizers.js'
 export { runPipeline, type PipelineResult, type RunOptions } from './pipeline.js'
+export {
+  captureRunState,
+  configChanges,
+  decodeRunState,
+  disposeRunState,
+  encodeRunState,
+  type FitPosition,
+  type ResumableFit,
+  type RunPosition,
+  type RunState,
+} from './run-state.js'
 export { bundlePlugin, definePlugin, registerAll, type Bundle, type CatalogName, type Catalogs, type PrunekitPlugin, type Registry, type RunContext, type StepFactory } from './registry.js'
 export {
   defineReporter,

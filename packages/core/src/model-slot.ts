@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core'
 import { Checkpoint } from './checkpoint.js'
 import { PruneError } from './errors.js'
 import type { PrunableModel } from './model.js'
-import { carryOptimizer, stateLayout, type StateLayout } from './optimizer-state.js'
+import { captureOptimizer, carryOptimizer, disposeOptimizerSnapshot, restoreOptimizer, stateLayout, type OptimizerSnapshot, type StateLayout } from './optimizer-state.js'
 import { createOptimizer, type OptimizerName } from './optimizers.js'
 
 /** An optimizer the slot keeps in step with its model: read `optimizer` anew after every replace. */
@@ -44,7 +44,28 @@ export interface Checkpoints {
 interface Held {
   optimizer: tf.Optimizer
   layout: StateLayout
+  name: OptimizerName
+  learningRate: number
   create: () => tf.Optimizer
+}
+
+/**
+ * Everything a slot holds between two optimizer steps, as copies: the model (weights, masks,
+ * architecture, lineage), its checkpoints and its optimizers' state. See {@link ModelSlot.capture}.
+ */
+export interface SlotState {
+  model: Checkpoint
+  /** The rewrites (BatchNorm folding ...) the model went through, oldest first. */
+  rewrites: string[]
+  checkpoints: Array<{ name: string; generation: number; checkpoint: Checkpoint }>
+  /** `fresh`: the one-fit optimizer of a fit in progress, handed to the next fresh lease with these settings. */
+  optimizers: Array<{ name: OptimizerName; learningRate: number; fresh: boolean; state: OptimizerSnapshot }>
+}
+
+export function disposeSlotState(state: SlotState): void {
+  state.model.dispose()
+  for (const { checkpoint } of state.checkpoints) checkpoint.dispose()
+  for (const { state: optimizer } of state.optimizers) disposeOptimizerSnapshot(optimizer)
 }
 
 interface Saved {
@@ -66,6 +87,8 @@ export class ModelSlot {
   #detached = false
   readonly #shared = new Map<string, Held>()
   readonly #fresh = new Set<Held>()
+  /** Fresh optimizers restored from a saved state, waiting for the fit that was using them. */
+  readonly #pending = new Map<string, Held>()
   readonly #saved = new Map<string, Saved>()
   readonly checkpoints: Checkpoints
 
@@ -79,6 +102,32 @@ export class ModelSlot {
     this.checkpoints = this.#checkpointsView()
   }
 
+  /** A slot holding copies of a captured state (which stays the caller's), ready to go on from it. */
+  static async restore(state: SlotState): Promise<ModelSlot> {
+    const model = await state.model.rebuild()
+    const slot = new ModelSlot(model, { borrowed: true })
+    slot.#generation = state.rewrites.length
+    slot.#rewrites = [...state.rewrites]
+    for (const { name, generation, checkpoint } of state.checkpoints) slot.#saved.set(name, { checkpoint: Checkpoint.fromRecord(checkpoint.record()), generation })
+    for (const saved of state.optimizers) {
+      const held = slot.#held(saved.name, saved.learningRate)
+      restoreOptimizer(held.optimizer, saved.state, model)
+      ;(saved.fresh ? slot.#pending : slot.#shared).set(`${saved.name}:${saved.learningRate}`, held)
+    }
+    return slot
+  }
+
+  /** Copies of everything the slot holds, to bring back later with {@link ModelSlot.restore}; the caller disposes them ({@link disposeSlotState}). */
+  capture(): SlotState {
+    const optimizers = (fresh: boolean) => (held: Held) => ({ name: held.name, learningRate: held.learningRate, fresh, state: captureOptimizer(held.optimizer) })
+    return {
+      model: Checkpoint.capture(this.#current),
+      rewrites: [...this.#rewrites],
+      checkpoints: [...this.#saved].map(([name, { checkpoint, generation }]) => ({ name, generation, checkpoint: Checkpoint.fromRecord(checkpoint.record()) })),
+      optimizers: [...[...this.#shared.values()].map(optimizers(false)), ...[...this.#fresh, ...this.#pending.values()].map(optimizers(true))],
+    }
+  }
+
   get current(): PrunableModel {
     return this.#current
   }
@@ -90,7 +139,7 @@ export class ModelSlot {
    */
   replace(next: PrunableModel, options: ReplaceOptions = {}): void {
     if (next === this.#current) return
-    for (const held of [...this.#shared.values(), ...this.#fresh]) {
+    for (const held of [...this.#shared.values(), ...this.#fresh, ...this.#pending.values()]) {
       const carried = carryOptimizer(held.optimizer, held.layout, next, held.create)
       held.optimizer.dispose()
       held.optimizer = carried
@@ -109,13 +158,15 @@ export class ModelSlot {
    * consecutive Keras fit() calls do. With `fresh`, a new optimizer for one fit, freed by release().
    */
   optimizer(name: OptimizerName, learningRate: number, options: { fresh?: boolean } = {}): OptimizerLease {
-    const create = () => createOptimizer(name, learningRate)
     const key = `${name}:${learningRate}`
-    let held = options.fresh ? undefined : this.#shared.get(key)
-    if (!held) {
-      held = { optimizer: create(), layout: stateLayout(this.#current), create }
-      if (options.fresh) this.#fresh.add(held)
-      else this.#shared.set(key, held)
+    let held: Held
+    if (options.fresh) {
+      held = this.#pending.get(key) ?? this.#held(name, learningRate)
+      this.#pending.delete(key)
+      this.#fresh.add(held)
+    } else {
+      held = this.#shared.get(key) ?? this.#held(name, learningRate)
+      this.#shared.set(key, held)
     }
     const lease = held
     const fresh = this.#fresh
@@ -130,13 +181,19 @@ export class ModelSlot {
     }
   }
 
+  #held(name: OptimizerName, learningRate: number): Held {
+    const create = () => createOptimizer(name, learningRate)
+    return { optimizer: create(), layout: stateLayout(this.#current), name, learningRate, create }
+  }
+
   /** Frees the optimizers and checkpoints and hands over the model, which the caller now owns; the slot is empty after. */
   detach(): PrunableModel {
     if (this.#detached) throw new PruneError('This model slot is empty: its model was handed over by detach().')
     this.#detached = true
-    for (const held of [...this.#shared.values(), ...this.#fresh]) held.optimizer.dispose()
+    for (const held of [...this.#shared.values(), ...this.#fresh, ...this.#pending.values()]) held.optimizer.dispose()
     this.#shared.clear()
     this.#fresh.clear()
+    this.#pending.clear()
     for (const { checkpoint } of this.#saved.values()) checkpoint.dispose()
     this.#saved.clear()
     return this.#current

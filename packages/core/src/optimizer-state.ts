@@ -60,3 +60,45 @@ export function carryOptimizer(old: tf.Optimizer, from: StateLayout, to: Prunabl
   target.iterations_ = source.iterations_
   return fresh
 }
+
+/** An optimizer's state as copies, in the order of the model's trainable weights: to save a run and bring it back. */
+export interface OptimizerSnapshot {
+  /** Per-weight state by field, each with the suffix tfjs names its variables with (`m`, `v`, `momentum`). */
+  slots: Array<{ field: (typeof slotFields)[number]; suffix: string; values: tf.Tensor[] }>
+  accBeta1?: tf.Tensor
+  accBeta2?: tf.Tensor
+  iterations?: number
+}
+
+/** Copies of everything `optimizer` holds between steps; the caller disposes them (see {@link disposeOptimizerSnapshot}). */
+export function captureOptimizer(optimizer: tf.Optimizer): OptimizerSnapshot {
+  const source = optimizer as unknown as OptimizerInternals
+  const copy = (v: tf.Variable) => tf.keep(tf.clone(v))
+  const slots = slotFields.flatMap((field) => {
+    const held = source[field]
+    if (!held?.length) return []
+    return [{ field, suffix: held[0].originalName.split('/').pop() ?? 'state', values: held.map((s) => copy(s.variable)) }]
+  })
+  return { slots, accBeta1: source.accBeta1 && copy(source.accBeta1), accBeta2: source.accBeta2 && copy(source.accBeta2), iterations: source.iterations_ }
+}
+
+/** Writes a captured state into a fresh optimizer for `model` (whose trainable weights it was captured for); the snapshot stays the caller's. */
+export function restoreOptimizer(optimizer: tf.Optimizer, snapshot: OptimizerSnapshot, model: PrunableModel): void {
+  const target = optimizer as unknown as OptimizerInternals
+  const refs = model.weights()
+  tf.tidy(() => {
+    for (const { field, suffix, values } of snapshot.slots) {
+      target[field] = values.map((value, i) => ({
+        originalName: `${(refs[i].variable.read() as tf.Variable).name}/${suffix}`,
+        variable: tf.keep(tf.clone(value).variable(false)),
+      }))
+    }
+  })
+  if (snapshot.accBeta1 && target.accBeta1) target.accBeta1.assign(snapshot.accBeta1)
+  if (snapshot.accBeta2 && target.accBeta2) target.accBeta2.assign(snapshot.accBeta2)
+  if (snapshot.iterations !== undefined) target.iterations_ = snapshot.iterations
+}
+
+export function disposeOptimizerSnapshot(snapshot: OptimizerSnapshot): void {
+  tf.dispose([...snapshot.slots.flatMap((s) => s.values), ...[snapshot.accBeta1, snapshot.accBeta2].filter((t) => t !== undefined)])
+}

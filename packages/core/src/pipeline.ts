@@ -2,7 +2,7 @@ import { setupBackend } from './backend.js'
 import type { ConfigInput } from './config.js'
 import { resolveConfig } from './resolve-config.js'
 import type { Dataset } from './data.js'
-import { StepError } from './errors.js'
+import { RunInterruptedError, RunStateError, StepError } from './errors.js'
 import type { Snapshot } from './metric.js'
 import { ModelSlot } from './model-slot.js'
 import type { PrunableModel } from './model.js'
@@ -10,6 +10,7 @@ import type { Registry } from './registry.js'
 import type { Reporter, RunResult, StepEndInfo } from './reporter.js'
 import { createRng } from './rng.js'
 import { buildModel, createReporters, describeRun, loadData } from './run-setup.js'
+import { captureRunState, disposeRunState, type RunPosition, type RunState } from './run-state.js'
 import type { RunContext } from './registry.js'
 
 export interface RunOptions {
@@ -22,6 +23,18 @@ export interface RunOptions {
   quiet?: boolean
   /** Keep the final model alive and return it (the caller must dispose it). */
   keepModel?: boolean
+  /**
+   * Stops the run at the next safe point (the end of a batch, or between steps): reporters then get a
+   * result with `interrupted` set, and so does the caller.
+   */
+  signal?: AbortSignal
+  /**
+   * Receives the run's whole state at the end of every epoch of a train or finetune step and after
+   * every step but the last, e.g. to save it for a resume; the state is disposed once the call settles.
+   */
+  onState?: (state: RunState) => void | Promise<void>
+  /** Goes on from a captured state (which stays the caller's): its position, model, optimizers, rng and history. */
+  resume?: RunState
 }
 
 export interface PipelineResult extends RunResult {
@@ -47,22 +60,54 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
   try {
     const built = await buildModel(resolved, registry, data)
     data = built.data
-    slot = new ModelSlot(built.model)
-    await emit(reporters, 'onRunStart', describeRun(resolved, backend, built.model, data))
-    const ctx = runContext(resolved.config, registry, backend, data, slot, reporters)
-    const steps: StepEndInfo[] = []
-    for (const [index, entry] of resolved.steps.entries()) {
-      ctx.step = { index, name: entry.name, total: resolved.steps.length }
-      await emit(reporters, 'onStepStart', ctx.step)
-      const started = performance.now()
-      const summary = await runStep(registry, entry.name, ctx, entry.options).catch((cause: unknown) => {
-        throw new StepError(entry.name, index, cause)
-      })
-      const end: StepEndInfo = { ...ctx.step, seconds: (performance.now() - started) / 1000, summary: summary ?? undefined }
-      steps.push(end)
-      await emit(reporters, 'onStepEnd', end)
+    const info = describeRun(resolved, backend, built.model, data)
+    const { resume } = options
+    if (resume) {
+      built.model.dispose()
+      if (resume.position.step > resolved.steps.length) throw new RunStateError(`The saved state stands at step ${resume.position.step + 1}, but the pipeline has ${resolved.steps.length} steps.`)
+      slot = await ModelSlot.restore(resume.slot)
+    } else slot = new ModelSlot(built.model)
+    await emit(reporters, 'onRunStart', info)
+    const ctx = runContext(resolved.config, registry, backend, data, slot, reporters, options.signal)
+    const steps: StepEndInfo[] = resume ? structuredClone(resume.steps) : []
+    if (resume) {
+      ctx.rng.setState(resume.rng)
+      ctx.history.push(...structuredClone(resume.history))
     }
-    const result: PipelineResult = { snapshots: ctx.history, steps, seconds: (performance.now() - began) / 1000, out: resolved.config.out, files: [] }
+    const saveState = async (position: RunPosition): Promise<void> => {
+      if (!options.onState) return
+      const state = captureRunState(ctx, steps, position)
+      try {
+        await options.onState(state)
+      } finally {
+        disposeRunState(state)
+      }
+    }
+    const first = resume?.position.step ?? 0
+    let interrupted: RunResult['interrupted']
+    for (let index = first; index < resolved.steps.length; index++) {
+      const entry = resolved.steps[index]
+      ctx.step = { index, name: entry.name, total: resolved.steps.length }
+      const start = index === first ? resume?.position.fit : undefined
+      ctx.resumableFit = options.onState || start ? { start, epochEnd: (fit) => saveState({ step: index, fit }) } : undefined
+      const started = performance.now()
+      try {
+        if (options.signal?.aborted) throw new RunInterruptedError(`Interrupted (${String(options.signal.reason ?? 'aborted')}) before step ${index + 1} (${entry.name}).`)
+        await emit(reporters, 'onStepStart', ctx.step)
+        const summary = await runStep(registry, entry.name, ctx, entry.options).catch((cause: unknown) => {
+          throw cause instanceof RunInterruptedError ? cause : new StepError(entry.name, index, cause)
+        })
+        const end: StepEndInfo = { ...ctx.step, seconds: (performance.now() - started) / 1000, summary: summary ?? undefined }
+        steps.push(end)
+        await emit(reporters, 'onStepEnd', end)
+      } catch (error) {
+        if (!(error instanceof RunInterruptedError)) throw error
+        interrupted = { reason: String(options.signal?.reason ?? 'aborted'), step: ctx.step, message: error.message }
+        break
+      }
+      if (index < resolved.steps.length - 1) await saveState({ step: index + 1 })
+    }
+    const result: PipelineResult = { snapshots: ctx.history, steps, seconds: (performance.now() - began) / 1000, out: resolved.config.out, files: [], ...(interrupted ? { interrupted } : {}) }
     for (const reporter of reporters) result.files.push(...((await reporter.onRunEnd?.(result)) ?? []))
     if (options.keepModel) result.model = slot.detach()
     return result
@@ -84,6 +129,7 @@ function runContext(
   data: Dataset,
   slot: ModelSlot,
   reporters: Reporter[],
+  signal: AbortSignal | undefined,
 ): RunContext {
   const history: Snapshot[] = []
   const ctx: RunContext = {
@@ -98,6 +144,7 @@ function runContext(
     },
     history,
     step: { index: 0, name: '', total: 0 },
+    signal,
     progress: (p) => reporters.forEach((r) => r.onProgress?.({ ...p, step: ctx.step })),
     snapshot: async (s) => {
       history.push(s)

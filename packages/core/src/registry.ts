@@ -4,6 +4,7 @@ import type { Catalog, Named } from './catalog.js'
 import type { PipelineConfig } from './config.js'
 import type { ModelSlot } from './model-slot.js'
 import type { Rng } from './rng.js'
+import type { ResumableFit } from './run-state.js'
 import type { Dataset, DatasetFactory } from './data.js'
 import type { Metric, Snapshot } from './metric.js'
 import type { ModelFactory, PrunableModel } from './model.js'
@@ -69,6 +70,13 @@ export interface RunContext {
   step: StepInfo
   progress(event: Omit<ProgressEvent, 'step'>): void
   snapshot(snapshot: Snapshot): Promise<void>
+  /** Aborted when the run is to stop: long loops check it at safe points and throw a RunInterruptedError. */
+  signal?: AbortSignal
+  /**
+   * Set for the step running when the run saves its state (or resumes): a step whose fit can save and go on
+   * at epoch ends passes it to fitModel as `resume` (core's train and finetune do).
+   */
+  resumableFit?: ResumableFit
 }
 
 export interface StepFactory<O = Record<string, unknown>> extends Named {

@@ -36,6 +36,8 @@ export interface RunResult {
   out: string
   /** Files the reporters wrote (each reporter's onRunEnd may return its paths). */
   files: string[]
+  /** Set when the run was stopped early (a signal): the steps and snapshots are those finished before. */
+  interrupted?: { reason: string; step: StepInfo; message: string }
 }
 
 /** Every hook is optional and may be async; hooks run in the order reporters are listed. */

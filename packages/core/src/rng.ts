@@ -8,6 +8,10 @@ export interface Rng {
   seed(): number
   /** An in-place Fisher-Yates shuffle. */
   shuffle<T extends { length: number; [i: number]: unknown }>(items: T): T
+  /** The generator's whole state, to save with a run and hand back to {@link Rng.setState}. */
+  getState(): number
+  /** Continues the stream from a state {@link Rng.getState} returned. */
+  setState(state: number): void
 }
 
 export function createRng(seed: number): Rng {
@@ -32,6 +36,10 @@ export function createRng(seed: number): Rng {
         items[j] = tmp
       }
       return items
+    },
+    getState: () => state,
+    setState(saved) {
+      state = saved >>> 0
     },
   }
 }

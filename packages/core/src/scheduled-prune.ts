@@ -50,11 +50,10 @@ export interface GradualPruning {
   readonly sparsity: number
 }
 
-/** Drives a scheduled prune over the optimizer steps of one fit. */
-export function gradualPruning(ctx: RunContext, prune: ScheduledPrune): GradualPruning {
+/** Drives a scheduled prune over the optimizer steps of one fit (going on from `from` in a resumed fit). */
+export function gradualPruning(ctx: RunContext, prune: ScheduledPrune, from: { prunes: number; sparsity: number } = { prunes: 0, sparsity: 0 }): GradualPruning {
   const schedule = createSchedule(ctx.registry, prune.schedule)
-  let prunes = 0
-  let sparsity = 0
+  let { prunes, sparsity } = from
   return {
     get prunes() {
       return prunes

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-layers'
 import { z } from 'zod'
 import { HostSplit } from './batches.js'
+import { RunInterruptedError } from './errors.js'
 import type { Split, Task } from './data.js'
 import { taskLoss } from './loss.js'
 import { ModelSlot } from './model-slot.js'
@@ -47,8 +48,12 @@ export interface FitContext {
    * trained from the next step on.
    */
   afterStep?: (step: number) => void | Promise<void>
-  /** Runs after each epoch (1-based), e.g. to save a rewind checkpoint. */
-  afterEpoch?: (epoch: number) => void | Promise<void>
+  /** Runs after each epoch (1-based), with the optimizer steps taken so far, e.g. to save a rewind checkpoint. */
+  afterEpoch?: (epoch: number, step: number) => void | Promise<void>
+  /** Once aborted, the fit stops at the end of the batch it is in, throwing a {@link RunInterruptedError}. */
+  signal?: AbortSignal
+  /** Goes on from the end of an earlier epoch of this fit (its shuffles already drawn from `rng`). */
+  start?: { epoch: number; step: number }
 }
 
 export interface FitResult {
@@ -95,45 +100,50 @@ export class Trainer {
    */
   async fitSlot(slot: ModelSlot, split: Split, context: FitContext, options: { fresh?: boolean } = {}): Promise<FitResult> {
     const { epochs, batchSize, shuffle } = this.options
-    const { task, rng, onProgress, afterStep, afterEpoch } = context
+    const { task, rng, onProgress, afterStep, afterEpoch, signal, start } = context
     const lease = slot.optimizer(this.options.optimizer, this.options.learningRate, options)
     let bound = bind(slot.current)
     let masked = bound.masked()
-    let step = 0
+    let step = start?.step ?? 0
     const host = await HostSplit.from(split)
     const losses: number[] = []
     const began = performance.now()
 
     try {
-      for (let epoch = 0; epoch < epochs; epoch++) {
+      for (let epoch = start?.epoch ?? 0; epoch < epochs; epoch++) {
         const order = Int32Array.from({ length: split.size }, (_, i) => i)
         if (shuffle) rng.shuffle(order)
         const batches = host.batches(batchSize, order)
         const costs: tf.Scalar[] = []
-        for (let b = 0; b < batches.length; b++) {
-          const [x, y] = batches[b]
-          const { model, variables } = bound
-          const cost = lease.optimizer.minimize(() => taskLoss(task, y, model.forward(x, true)), true, variables)
-          if (cost) costs.push(cost)
-          if (masked.length) tf.tidy(() => masked.forEach(({ variable, mask }) => variable.assign(tf.mul(variable, mask))))
-          if (afterStep) {
-            await afterStep(++step)
-            if (slot.current !== bound.model) bound = bind(slot.current)
-            masked = bound.masked() // the hook may have replaced masks
+        try {
+          for (let b = 0; b < batches.length; b++) {
+            const [x, y] = batches[b]
+            const { model, variables } = bound
+            const cost = lease.optimizer.minimize(() => taskLoss(task, y, model.forward(x, true)), true, variables)
+            if (cost) costs.push(cost)
+            if (masked.length) tf.tidy(() => masked.forEach(({ variable, mask }) => variable.assign(tf.mul(variable, mask))))
+            step++
+            if (afterStep) {
+              await afterStep(step)
+              if (slot.current !== bound.model) bound = bind(slot.current)
+              masked = bound.masked() // the hook may have replaced masks
+            }
+            const last = b === batches.length - 1
+            let loss: number | undefined
+            if (last) {
+              const mean = tf.tidy(() => tf.mean(tf.stack(costs)))
+              loss = (await mean.data())[0]
+              mean.dispose()
+              losses.push(loss)
+            }
+            onProgress?.({ epoch: epoch + 1, epochs, batch: b + 1, batches: batches.length, loss })
+            if (b % 16 === 15) await yieldToEventLoop()
+            if (signal?.aborted) throw new RunInterruptedError(`Interrupted (${String(signal.reason ?? 'aborted')}) in epoch ${epoch + 1} of ${epochs}, after batch ${b + 1} of ${batches.length}.`)
           }
-          const last = b === batches.length - 1
-          let loss: number | undefined
-          if (last) {
-            const mean = tf.tidy(() => tf.mean(tf.stack(costs)))
-            loss = (await mean.data())[0]
-            mean.dispose()
-            losses.push(loss)
-          }
-          onProgress?.({ epoch: epoch + 1, epochs, batch: b + 1, batches: batches.length, loss })
-          if (b % 16 === 15) await yieldToEventLoop()
+        } finally {
+          tf.dispose([...batches.flat(), ...costs])
         }
-        tf.dispose([...batches.flat(), ...costs])
-        await afterEpoch?.(epoch + 1)
+        await afterEpoch?.(epoch + 1, step)
       }
     } finally {
       lease.release()

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { z } from 'zod'
-import { createRng, defineDataset, defineModel, definePlugin, PrunableModel, type Dataset, type Rng, type Split } from '../src/index.js'
+import { createRng, defineDataset, defineModel, definePlugin, defineSchedule, defineStrategy, PrunableModel, type Dataset, type Rng, type Split } from '../src/index.js'
 
 /** A tiny dense net with stable names and seeded weights. */
 export function tinyModel(rng: Rng, inputs = 6, hidden = [8, 5], outputs = 3): tfl.LayersModel {
@@ -104,3 +104,28 @@ export type Slots = Array<{ variable: tf.Variable }>
 export const slots = (optimizer: tf.Optimizer, field: string) => (optimizer as unknown as Record<string, Slots>)[field]
 export const values = (t: tf.Tensor) => Array.from(t.dataSync())
 export const gather = (t: tf.Tensor, axis: number) => tf.tidy(() => values(tf.gather(t, tf.tensor1d(kept, 'int32'), axis)))
+
+/** Sparsity rises by `by` every `every` steps, up to `max`: a test schedule. */
+export const stairs = defineSchedule({
+  name: 'stairs',
+  description: 'test schedule',
+  options: z.object({ every: z.number().int().positive(), by: z.number(), max: z.number() }).strict(),
+  create: ({ every, by, max }) => (step) => Math.min(max, Math.floor(step / every) * by),
+})
+
+/** A stand-in for a structured strategy: keeps round((1 - sparsity) * 8) units of dense_1 in a new, smaller model. */
+export const shrink = defineStrategy({
+  name: 'shrink',
+  description: 'test structured strategy',
+  options: z.object({ sparsity: z.number().min(0).max(1) }).strict(),
+  async prune(model, { options }) {
+    const units = Math.max(1, Math.round((1 - options.sparsity) * 8))
+    const weights = model.model.getWeights()
+    if (units >= weights[0].shape[1]!) return model
+    const next = tinyModel(createRng(0), 6, [units, 5])
+    const sliced = tf.tidy(() => [tf.slice(weights[0], [0, 0], [6, units]), tf.slice(weights[1], 0, units), tf.slice(weights[2], [0, 0], [units, 5]), ...weights.slice(3).map((w) => tf.clone(w))])
+    next.setWeights(sliced)
+    tf.dispose(sliced)
+    return new PrunableModel(next)
+  },
+})

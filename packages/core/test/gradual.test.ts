@@ -5,7 +5,6 @@ import {
   PrunableModel,
   type ConfigError,
   createRegistry,
-  createRng,
   defineSchedule,
   defineStep,
   defineStrategy,
@@ -17,18 +16,10 @@ import {
   type PruningStrategy,
   type Registry,
 } from '../src/index.js'
-import { tinyModel, tinyPlugin } from './fixtures.js'
+import { shrink, stairs, tinyPlugin } from './fixtures.js'
 
 // The fixture's 240 samples in batches of 32 make 8 optimizer steps per epoch.
 const kernels = 6 * 8 + 8 * 5 + 5 * 3
-
-/** Sparsity rises by `by` every `every` steps, up to `max`: a test schedule. */
-const stairs = defineSchedule({
-  name: 'stairs',
-  description: 'test schedule',
-  options: z.object({ every: z.number().int().positive(), by: z.number(), max: z.number() }).strict(),
-  create: ({ every, by, max }) => (step) => Math.min(max, Math.floor(step / every) * by),
-})
 
 /** Magnitude pruning that records the sparsity of every call. */
 function spy(calls: number[]): PruningStrategy<unknown> {
@@ -41,23 +32,6 @@ function spy(calls: number[]): PruningStrategy<unknown> {
     },
   })
 }
-
-/** A stand-in for a structured strategy: keeps round((1 - sparsity) * 8) units of dense_1 in a new, smaller model. */
-const shrink = defineStrategy({
-  name: 'shrink',
-  description: 'test structured strategy',
-  options: z.object({ sparsity: z.number().min(0).max(1) }).strict(),
-  async prune(model, { options }) {
-    const units = Math.max(1, Math.round((1 - options.sparsity) * 8))
-    const weights = model.model.getWeights()
-    if (units >= weights[0].shape[1]!) return model
-    const next = tinyModel(createRng(0), 6, [units, 5])
-    const sliced = tf.tidy(() => [tf.slice(weights[0], [0, 0], [6, units]), tf.slice(weights[1], 0, units), tf.slice(weights[2], [0, 0], [units, 5]), ...weights.slice(3).map((w) => tf.clone(w))])
-    next.setWeights(sliced)
-    tf.dispose(sliced)
-    return new PrunableModel(next)
-  },
-})
 
 function registry(calls: number[] = []): Registry {
   const extras = definePlugin({

@@ -53,7 +53,7 @@ function fitStep(name: string, description: string, defaultEpochs: number): Step
       return json
     },
     async run(ctx, { prune, checkpoints, ...settings }) {
-      const outcome = await fitModel(ctx, settings, { prune, checkpoints })
+      const outcome = await fitModel(ctx, settings, { prune, checkpoints, resume: ctx.resumableFit })
       return describeFit(settings, outcome, prune)
     },
   })
