@@ -37,6 +37,8 @@ export async function sweepCommand(path: string, options: SweepCommandOptions, o
   if (options.quiet) return
   const reused = report.trials.filter((t) => t.reused).length
   out.log(`${report.trials.length} trials (${reused ? `${reused} finished earlier, ` : ''}${report.executor}) in ${report.seconds.toFixed(1)} s.`)
+  const { groups, secondsSaved } = report.prefixes
+  if (groups.length) out.log(`Shared prefixes: ${groups.reduce((n, g) => n + g.followers.length, 0)} trials branched from another's state, saving about ${secondsSaved.toFixed(1)} s.`)
   for (const [cost, ids] of Object.entries(report.fronts)) out.log(`Pareto front, ${report.quality} against ${cost}: ${ids.join(', ')}`)
   out.log('Reports:')
   for (const file of files) out.log(`  ${file}`)

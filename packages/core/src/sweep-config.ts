@@ -28,6 +28,10 @@ export const sweepSchema = z
       .strict()
       .optional()
       .describe('Draw this many trials at random instead of running the whole grid'),
+    share: z
+      .boolean()
+      .default(true)
+      .describe('Run leading steps that trials have in common (same seed, model, data, training and first steps) once, and branch each trial from the captured state'),
   })
   .strict()
 

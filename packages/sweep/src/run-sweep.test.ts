@@ -51,6 +51,16 @@ describe('runSweep', () => {
     expect(statSync(join(out, 'pareto-bytes.png')).size).toBeGreaterThan(5000)
   })
 
+  it('computes shared leading steps once and branches from the captured state, with the numbers of whole runs', async () => {
+    const shared = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as SweepReport
+    expect(shared.prefixes.groups).toEqual([{ leader: 't01', followers: ['t03'], steps: 1 }, { leader: 't02', followers: ['t04'], steps: 1 }])
+    expect(shared.prefixes.secondsSaved).toBeGreaterThan(0)
+    const whole = mkdtempSync(join(tmpdir(), 'prunekit-sweep-'))
+    const { report } = await runSweep({ ...options, config: tinySweepConfig(whole, { ...sweep, share: false }) })
+    expect(report.prefixes.groups).toEqual([])
+    expect(report.trials.map((t) => t.metrics)).toEqual(shared.trials.map((t) => t.metrics))
+  })
+
   it('skips the trials an earlier run finished, and runs those whose config changed', async () => {
     const before = statSync(join(out, 'trials/t01/report.json')).mtimeMs
     const changed = tinySweepConfig(out, { values: { 'pipeline.1.prune.sparsity': [0.5, 0.8], seed: [1, 2] } })

@@ -9,6 +9,7 @@ import { svgToPng } from '@prunekit/reporters'
 import { sweepCsv, sweepReport, trialLine, type SweepReport } from './sweep-result.js'
 import { renderSweepPage, sweepPlots } from './sweep-page.js'
 import type { TrialResult, TrialTask } from './trial.js'
+import { planPrefixes } from './prefixes.js'
 import { expandTrials } from './trials.js'
 import { prunekitVersion } from './version.js'
 
@@ -66,18 +67,24 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   }
   const executor = options.executor ?? inlineExecutor()
   const writes: Array<Promise<void>> = []
+  const plan = sweep.share ? planPrefixes(pending) : { first: pending, followers: new Map<string, TrialTask[]>(), groups: [] }
+  const branched: TrialTask[] = []
+  const finished = ({ prefixState, ...result }: TrialResult) => {
+    results.push({ ...result, reused: false })
+    writes.push(writeFileAtomic(join(tasks.find((t) => t.id === result.id)!.config.out, 'trial.json'), `${JSON.stringify(result, null, 2)}\n`))
+    progress.done(trialLine(result))
+    // The trials that share this one's leading steps go on from its state (or run whole, if it has none).
+    for (const follower of plan.followers.get(result.id) ?? []) branched.push(prefixState ? { ...follower, prefix: { resume: prefixState } } : follower)
+  }
   try {
-    await executor.run(pending, (result) => {
-      results.push({ ...result, reused: false })
-      writes.push(writeFileAtomic(join(tasks.find((t) => t.id === result.id)!.config.out, 'trial.json'), `${JSON.stringify(result, null, 2)}\n`))
-      progress.done(trialLine(result))
-    })
+    await executor.run(plan.first, finished)
+    await executor.run(branched, finished)
   } finally {
     progress.stop()
     await executor.close()
     await Promise.all(writes)
   }
-  const report = sweepReport({ version, sweep, executor: executor.describe, results, seconds: (performance.now() - began) / 1000 })
+  const report = sweepReport({ version, sweep, executor: executor.describe, results, prefixes: plan.groups, seconds: (performance.now() - began) / 1000 })
   const plots = sweepPlots(report)
   const files: Array<[string, string | Uint8Array]> = [
     [join(out, 'sweep.json'), `${JSON.stringify(report, null, 2)}\n`],

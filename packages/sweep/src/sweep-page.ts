@@ -71,13 +71,21 @@ function trialTable(report: SweepReport): string {
   return `<div class="scroll"><table><thead><tr>${th}</tr></thead>\n<tbody>${rows.join('\n')}</tbody></table></div>`
 }
 
+function prefixNote(report: SweepReport): string {
+  const { groups, secondsSaved } = report.prefixes
+  if (!groups.length) return ''
+  const branched = groups.reduce((n, g) => n + g.followers.length, 0)
+  const steps = [...new Set(groups.map((g) => g.steps))].join(' or ')
+  return `<p class="muted">Shared prefixes: ${branched} trial${branched === 1 ? '' : 's'} went on from the state of another after their first ${steps} step${steps === '1' ? '' : 's'} (${groups.map((g) => `${esc(g.leader)} → ${g.followers.map(esc).join(', ')}`).join('; ')}), saving about ${secondsSaved.toFixed(1)} s.</p>`
+}
+
 /** The sweep page: one self-contained HTML file with the Pareto charts and every trial, each linking to its own report. */
 export function renderSweepPage(report: SweepReport, plots: readonly SweepPlot[]): string {
   const n = report.trials.length
   const title = `Sweep: ${n} trial${n === 1 ? '' : 's'}`
   const varied = Object.keys(report.sweep.values).join(', ')
   const body = [
-    `<header><h1>${esc(title)}</h1><p class="muted">Varied ${esc(varied)}${report.sweep.random ? ` (${report.sweep.random.count} random draws, seed ${report.sweep.random.seed})` : ' (the whole grid)'}; run ${esc(report.executor)}; ${report.seconds.toFixed(1)} s in all.</p></header>`,
+    `<header><h1>${esc(title)}</h1><p class="muted">Varied ${esc(varied)}${report.sweep.random ? ` (${report.sweep.random.count} random draws, seed ${report.sweep.random.seed})` : ' (the whole grid)'}; run ${esc(report.executor)}; ${report.seconds.toFixed(1)} s in all.</p>${prefixNote(report)}</header>`,
     plots.length
       ? `<section id="pareto"><h2>Pareto front</h2><p>A trial is on the front when no other trial is both at most as costly and at least as good. Front trials are joined in red; the others are grey.</p><div class="charts">${plots.map((p) => `<figure>${p.svg}</figure>`).join('\n')}</div></section>`
       : '',

@@ -1,5 +1,6 @@
 import type { SweepConfig } from '@prunekit/core'
 import type { TrialMetrics } from './outcome.js'
+import type { PrefixGroup } from './prefixes.js'
 import { costs, paretoFront, qualityOf, type Cost } from './pareto.js'
 import type { TrialResult } from './trial.js'
 import { describeValues } from './trials.js'
@@ -24,11 +25,15 @@ export interface SweepReport {
   trials: SweepTrial[]
   /** Trial ids on each front, cheapest first. */
   fronts: Partial<Record<Cost, string[]>>
+  /** Leading steps computed once for several trials, and the seconds that saved (the leader's time for those steps, once per follower). */
+  prefixes: { groups: PrefixGroup[]; secondsSaved: number }
   seconds: number
 }
 
 /** The fronts of a finished sweep, marked on each trial. */
-export function sweepReport(fields: Omit<SweepReport, 'prunekit' | 'quality' | 'fronts' | 'trials'> & { version: string; results: ReadonlyArray<TrialResult & { reused: boolean }> }): SweepReport {
+export function sweepReport(
+  fields: Omit<SweepReport, 'prunekit' | 'quality' | 'fronts' | 'trials' | 'prefixes'> & { version: string; results: ReadonlyArray<TrialResult & { reused: boolean }>; prefixes: PrefixGroup[] },
+): SweepReport {
   const results = [...fields.results].sort((a, b) => a.id.localeCompare(b.id))
   const quality = qualityOf(results.map((r) => r.metrics))
   const trials: SweepTrial[] = results.map((r) => ({ ...r, report: r.files.includes('report.html') ? `trials/${r.id}/report.html` : undefined, front: [] }))
@@ -41,7 +46,18 @@ export function sweepReport(fields: Omit<SweepReport, 'prunekit' | 'quality' | '
     for (const t of front) t.front.push(cost)
     fronts[cost] = front.map((t) => t.id)
   }
-  return { prunekit: { format: 1, version: fields.version }, sweep: fields.sweep, executor: fields.executor, quality: quality?.key, trials, fronts, seconds: fields.seconds }
+  const prefixSeconds = (g: PrefixGroup) => (results.find((r) => r.id === g.leader)?.stepSeconds ?? []).slice(0, g.steps).reduce((a, b) => a + b, 0)
+  const secondsSaved = fields.prefixes.reduce((sum, g) => sum + g.followers.length * prefixSeconds(g), 0)
+  return {
+    prunekit: { format: 1, version: fields.version },
+    sweep: fields.sweep,
+    executor: fields.executor,
+    quality: quality?.key,
+    trials,
+    fronts,
+    prefixes: { groups: fields.prefixes, secondsSaved },
+    seconds: fields.seconds,
+  }
 }
 
 const metricColumns: Array<keyof TrialMetrics> = ['accuracy', 'loss', 'sparsity', 'bytes', 'macs', 'latencyMs']
