@@ -1,6 +1,7 @@
 import { configJsonSchema, runPipeline, type Registry } from '@prunekit/core'
 import { resolveConfig } from '@prunekit/core/internal'
 import { writeFileAtomic } from '@prunekit/core/node'
+import { expandTrials } from '@prunekit/sweep'
 import { existsSync } from 'node:fs'
 import { createDefaultRegistry } from './default-registry.js'
 import { applyOverrides, embeddedQuickstart, resolveConfigPaths, loadConfigFile, type ConfigOverrides, type LoadedConfig } from './load-config.js'
@@ -31,7 +32,8 @@ export async function runCommand(path: string | undefined, overrides: ConfigOver
 export async function validateCommand(path: string, out: Output): Promise<void> {
   const { loaded, registry } = await prepare(path)
   const resolved = resolveConfig(loaded.raw, registry, loaded.source)
-  out.log(`${path} is valid: ${resolved.model.name} on ${resolved.data.name}, ${resolved.steps.length} steps (${resolved.steps.map((s) => s.name).join(' -> ')})`)
+  const trials = resolved.config.sweep ? expandTrials(loaded.raw, registry, loaded.source).trials.length : 0
+  out.log(`${path} is valid: ${resolved.model.name} on ${resolved.data.name}, ${resolved.steps.length} steps (${resolved.steps.map((s) => s.name).join(' -> ')})${trials ? `; its sweep has ${trials} trials` : ''}`)
 }
 
 /** Everything in the registry, with descriptions; entries from plugins show their source. */

@@ -129,8 +129,10 @@ describe('prunekit sweep', () => {
 
   it('names a swept key the config does not have', async () => {
     const dir = tempDir({ 'prunekit.yaml': sweepConfig.replace('pipeline.1.prune.sparsity:', 'pipeline.1.prune.sparsity: [0.5]\n    pipeline.9.prune.sparsity:') })
-    const result = await cli(['sweep', 'prunekit.yaml'], dir)
-    expect(result.stderr).toMatch(/sweep\.values\.pipeline\.9\.prune\.sparsity: pipeline\.9 does not exist: pipeline is a list of 4/)
-    expect(result.code).toBe(2)
+    for (const command of ['sweep', 'validate']) {
+      const result = await cli([command, 'prunekit.yaml'], dir)
+      expect(result.stderr).toMatch(/sweep\.values\.pipeline\.9\.prune\.sparsity: pipeline\.9 does not exist: pipeline is a list of 4/)
+      expect(result.code).toBe(2)
+    }
   })
 })
