@@ -78,7 +78,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   }
   try {
     await executor.run(plan.first, finished)
-    await executor.run(branched, finished)
+    await executor.run(branched.sort((a, b) => a.id.localeCompare(b.id)), finished)
   } finally {
     progress.stop()
     await executor.close()
