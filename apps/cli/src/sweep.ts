@@ -15,8 +15,12 @@ export const trialRegistryModule = new URL(import.meta.url.endsWith('.ts') ? '..
 
 function executorFor(options: SweepCommandOptions): Executor {
   if (options.queue) {
-    const hint = (n: number) => process.stderr.write(`${n} trials enqueued; waiting for workers: prunekit worker --queue ${options.queue}\n`)
-    return queueExecutor(options.queue, { onEnqueued: options.quiet ? undefined : hint })
+    let told = options.quiet
+    const hint = () => {
+      if (!told) process.stderr.write(`Trials enqueued; waiting for workers: prunekit worker --queue ${options.queue}\n`)
+      told = true
+    }
+    return queueExecutor(options.queue, { onEnqueued: hint })
   }
   return options.workers && options.workers > 1 ? threadExecutor(options.workers) : inlineExecutor()
 }
