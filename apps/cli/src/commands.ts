@@ -1,6 +1,7 @@
 import { configChanges, configJsonSchema, disposeRunState, runPipeline, RunStateError, setupBackend, type PipelineConfig, type Registry, type RunState } from '@prunekit/core'
 import { resolveConfig } from '@prunekit/core/internal'
 import { loadRunState, removeRunState, saveRunState, writeFileAtomic } from '@prunekit/core/node'
+import { expandTrials } from '@prunekit/sweep'
 import { existsSync } from 'node:fs'
 import { createDefaultRegistry } from './default-registry.js'
 import { applyOverrides, embeddedQuickstart, resolveConfigPaths, loadConfigFile, type ConfigOverrides, type LoadedConfig } from './load-config.js'
@@ -12,7 +13,7 @@ export interface Output {
   log(line: string): void
 }
 
-async function prepare(path: string | undefined, overrides: ConfigOverrides = {}): Promise<{ loaded: LoadedConfig; registry: Registry }> {
+export async function prepare(path: string | undefined, overrides: ConfigOverrides = {}): Promise<{ loaded: LoadedConfig; registry: Registry }> {
   const loaded = path ? await loadConfigFile(path) : embeddedQuickstart()
   loaded.raw = resolveConfigPaths(applyOverrides(loaded.raw, overrides), loaded.baseDir)
   const registry = createDefaultRegistry()
@@ -75,7 +76,8 @@ async function resumableState(config: PipelineConfig): Promise<RunState> {
 export async function validateCommand(path: string, out: Output): Promise<void> {
   const { loaded, registry } = await prepare(path)
   const resolved = resolveConfig(loaded.raw, registry, loaded.source)
-  out.log(`${path} is valid: ${resolved.model.name} on ${resolved.data.name}, ${resolved.steps.length} steps (${resolved.steps.map((s) => s.name).join(' -> ')})`)
+  const trials = resolved.config.sweep ? expandTrials(loaded.raw, registry, loaded.source).trials.length : 0
+  out.log(`${path} is valid: ${resolved.model.name} on ${resolved.data.name}, ${resolved.steps.length} steps (${resolved.steps.map((s) => s.name).join(' -> ')})${trials ? `; its sweep has ${trials} trials` : ''}`)
 }
 
 /** Everything in the registry, with descriptions; entries from plugins show their source. */

@@ -3,6 +3,8 @@ import { stopThreadedWasm } from '@prunekit/tfjs-wasm/node'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { compressCommand, type CompressOptions } from './compress.js'
+import { QueueError } from '@prunekit/sweep'
+import { sweepCommand, workerCommand } from './sweep.js'
 import { initCommand, listCommand, runCommand, RunInterrupted, schemaText, UsageError, validateCommand, type Output } from './commands.js'
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
@@ -10,6 +12,18 @@ const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 function parseThreads(value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError('threads must be an integer from 1 to 16.')
+  return n
+}
+
+function parseWorkers(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('workers must be an integer from 1 to 64.')
+  return n
+}
+
+function parseLockMs(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1000) throw new InvalidArgumentError('the lock must be a whole number of milliseconds, 1000 or more.')
   return n
 }
 
@@ -68,6 +82,25 @@ function buildProgram(io: Io): Command {
       const { reporter, ...rest } = opts
       await runCommand(config, { ...rest, reporters: reporterNames(reporter) }, io)
     })
+
+  program
+    .command('sweep')
+    .description('run every trial of the config\'s sweep section (a grid or random draws over config keys); writes sweep.json, sweep.csv and report.html with the Pareto fronts')
+    .argument('<config>', 'prunekit.yaml or .json with a sweep section')
+    .option('--workers <n>', 'run trials on this many worker threads', parseWorkers)
+    .option('--queue <url>', 'enqueue the trials in Redis (redis://host:port) for `prunekit worker` processes on any machine')
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']))
+    .option('--out <dir>', 'output directory')
+    .option('--quiet', 'print nothing but errors')
+    .action(async (config: string, opts: { workers?: number; queue?: string; backend?: string; out?: string; quiet?: boolean }) => sweepCommand(config, opts, io))
+
+  program
+    .command('worker')
+    .description('run sweep trials from a Redis queue (start any number, on any machine) until Ctrl-C')
+    .requiredOption('--queue <url>', 'the Redis the sweep enqueued into, redis://host:port')
+    .option('--concurrency <n>', 'trials at once, each in its own process', parseWorkers)
+    .option('--lock-ms <ms>', 'after this long without a sign of life, a worker counts as dead and its trial is retried elsewhere (default 30000)', parseLockMs)
+    .action(async (opts: { queue: string; concurrency?: number; lockMs?: number }) => workerCommand(opts, io))
 
   program
     .command('compress')
@@ -129,7 +162,7 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
       return error.exitCode
     }
     const debug = argv.includes('--debug')
-    const usage = error instanceof UsageError || error instanceof ConfigError || isUsageError(error)
+    const usage = error instanceof UsageError || error instanceof ConfigError || error instanceof QueueError || isUsageError(error)
     const message = error instanceof Error ? error.message : String(error)
     io.error(`${usage ? 'Error' : 'Run failed'}: ${message}`)
     if (debug && error instanceof Error) io.error(error.stack ?? '')

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { sweepSchema } from './sweep-config.js'
 import { trainDefaultsSchema } from './trainer.js'
 
 /** A one-key map: `{ train: { epochs: 5 } }`, or a bare name such as `console`. */
@@ -47,6 +48,7 @@ export const configSchema = z
     pipeline: z.array(namedEntry).min(1).default(quickstartPipeline).describe('Steps, in order; each is { stepName: options }'),
     reporters: z.array(namedEntry).default(['console', 'json', 'html', 'png']).describe('Reporters, in order: names, or { name: options } (console, json, html, png, markdown)'),
     out: z.string().default('out').describe('Output directory for reports and exported models'),
+    sweep: sweepSchema.optional().describe('Trials for `prunekit sweep`: config keys and the values to try (a grid, or random draws)'),
   })
   .strict()
 

@@ -98,6 +98,7 @@ export { scoreStrategy, type ScoreContext, type ScoreStrategySpec, type Selectio
 export { countForSparsity, selectBelow, selectLowest } from './selection.js'
 export type { LayerSelector } from './selectors.js'
 export { defineStep } from './step.js'
+export { sweepSchema, type SweepConfig, type SweepInput } from './sweep-config.js'
 export {
   defineSchedule,
   defineStrategy,

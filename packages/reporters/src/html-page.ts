@@ -7,7 +7,8 @@ import { escapeXml as esc } from './svg/escape.js'
 import { exportTable } from './exports.js'
 import { layerSparsityTable, summaryTable, type Table } from './tables.js'
 
-const style = `
+/** The report pages' stylesheet (the sweep page shares it). */
+export const pageStyle = `
 :root { color-scheme: light; --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; --accent: #1f77b4; }
 * { box-sizing: border-box; }
 body { margin: 0; background: #f6f7f9; color: var(--ink); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; }
@@ -126,7 +127,7 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${esc(options.title)}${run ? `: ${esc(run.model.name)} on ${esc(run.data.name)}` : ''}</title>`,
-    `<style>${style}</style>`,
+    `<style>${pageStyle}</style>`,
     '</head>',
     '<body>',
     '<main>',

@@ -8,10 +8,11 @@ import { peerSuite } from './peer.js'
 import { selectionSuite } from './selection.js'
 import { sizeSuite } from './size.js'
 import { structuredSuite } from './structured.js'
+import { sweepSuite } from './sweep.js'
 import { trainingSuite } from './training.js'
 
 /** Every suite `npm run bench` runs, in order. Add a suite here. */
-export const suites: Suite[] = [trainingSuite, selectionSuite, masksSuite, endToEndSuite, peerSuite, structuredSuite, sizeSuite]
+export const suites: Suite[] = [trainingSuite, selectionSuite, masksSuite, endToEndSuite, peerSuite, structuredSuite, sizeSuite, sweepSuite]
 
 function markdown(results: Array<{ suite: Suite; rows: Row[]; seconds: number }>): string {
   const lines = ['# prunekit benchmarks', '', `Measured ${new Date().toISOString()} on Node ${process.version}; every ratio is side by side in this run.`, '']

@@ -1,0 +1,38 @@
+// A BullMQ sandboxed processor: runs one trial in a child process of `prunekit worker`, so that a long
+// training never blocks the worker's lock renewal, and ships the trial's report files back through Redis.
+import { UnrecoverableError, type SandboxedJob } from 'bullmq'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import type { QueuePayload } from './queue.js'
+import { registryFactory, runTrial, type TrialTask } from './trial.js'
+import { prunekitVersion } from './version.js'
+
+/** The environment variable through which `prunekit worker` names its registry module. */
+export const registryModuleVariable = 'PRUNEKIT_TRIAL_REGISTRY'
+
+async function readTree(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {}
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    const path = join(entry.parentPath, entry.name)
+    files[relative(dir, path)] = (await readFile(path)).toString('base64')
+  }
+  return files
+}
+
+export default async function processTrial(job: SandboxedJob<TrialTask, QueuePayload>): Promise<QueuePayload> {
+  const task = job.data
+  const version = prunekitVersion()
+  if (task.version !== version) {
+    throw new UnrecoverableError(`this worker runs prunekit ${version}, but the sweep that enqueued trial ${task.id} runs ${task.version}: install the same prunekit version on every machine, then run the sweep again`)
+  }
+  const dir = await mkdtemp(join(tmpdir(), `prunekit-${task.id}-`))
+  try {
+    const createRegistry = await registryFactory(process.env[registryModuleVariable] ?? task.registryModule)
+    const result = await runTrial(task, await createRegistry(task.config, task.baseDir), dir)
+    return { result, files: await readTree(dir) }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
