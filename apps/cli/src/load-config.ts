@@ -51,13 +51,24 @@ export function embeddedQuickstart(): LoadedConfig {
   return { raw: {}, source: '(embedded quickstart)', baseDir: process.cwd() }
 }
 
-/** Paths inside a config (model.path) are relative to the config file, as plugin paths are. */
+const isLocal = (path: unknown): path is string => typeof path === 'string' && !/^https?:\/\//i.test(path)
+
+/** Paths inside a config (model.path, data.dir, data.path, data.trainFiles ...) are relative to the config file, as plugin paths are. */
 export function resolveConfigPaths(raw: Record<string, unknown>, baseDir: string): Record<string, unknown> {
+  const resolved = { ...raw }
   const model = raw.model as Record<string, unknown> | undefined
-  if (model && typeof model.path === 'string' && !/^https?:\/\//i.test(model.path)) {
-    return { ...raw, model: { ...model, path: resolve(baseDir, model.path) } }
+  if (model && isLocal(model.path)) resolved.model = { ...model, path: resolve(baseDir, model.path) }
+  const data = raw.data as Record<string, unknown> | undefined
+  if (data && typeof data === 'object') {
+    const next = { ...data }
+    for (const key of ['dir', 'path'] as const) if (isLocal(data[key])) next[key] = resolve(baseDir, data[key])
+    for (const key of ['trainFiles', 'testFiles'] as const) {
+      const pair = data[key] as Record<string, unknown> | undefined
+      if (pair && typeof pair === 'object') next[key] = Object.fromEntries(Object.entries(pair).map(([k, v]) => [k, isLocal(v) ? resolve(baseDir, v) : v]))
+    }
+    resolved.data = next
   }
-  return raw
+  return resolved
 }
 
 /** Command-line flags win over the file. */

@@ -15,8 +15,10 @@ export interface Evaluation {
 export async function evaluateModel(model: PrunableModel, split: Split, task: Task, batchSize = 500): Promise<Evaluation> {
   let lossSum = tf.scalar(0)
   let correct = tf.scalar(0)
-  const batches = split.size <= batchSize ? [[split.x, split.y]] : (await HostSplit.from(split)).batches(batchSize)
-  for (const [x, y] of batches) {
+  const whole = split.size <= batchSize && !split.host
+  const batches = whole ? { count: 1, take: () => [split.x, split.y] } : (await HostSplit.from(split)).batches(batchSize)
+  for (let b = 0; b < batches.count; b++) {
+    const [x, y] = batches.take(b)
     const [nextLoss, nextCorrect] = tf.tidy(() => {
       const p = model.forward(x)
       return [tf.add(lossSum, tf.mul(taskLoss(task, y, p), x.shape[0])), tf.add(correct, correctCount(task, y, p))]
@@ -25,7 +27,7 @@ export async function evaluateModel(model: PrunableModel, split: Split, task: Ta
     correct.dispose()
     lossSum = nextLoss
     correct = nextCorrect
-    if (x !== split.x) tf.dispose([x, y])
+    if (!whole) tf.dispose([x, y])
   }
   const [loss, right] = [(await lossSum.data())[0], (await correct.data())[0]]
   lossSum.dispose()

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { hostSplit } from './batches.js'
 import type { Dataset, Split } from './data.js'
 import { DataError } from './errors.js'
 import type { PrunableModel } from './model.js'
@@ -24,16 +25,26 @@ export function fitDataToModel(data: Dataset, model: PrunableModel, modelName = 
   if (input.includes(-1) || size(input) !== size(data.featureShape)) {
     throw new DataError(`Dataset "${data.name}" has features of shape ${show(data.featureShape)}, but model "${modelName}" expects inputs of shape ${show(input)}. Use a dataset option that matches (e.g. mnist shape: image) or another model.`)
   }
-  const reshape = (split: Split): Split => ({ ...split, x: tf.reshape(split.x, [split.size, ...input]) })
-  const train = reshape(data.train)
-  const test = reshape(data.test)
+  // Host features change only their row shape; tensor features get a reshaped view.
+  const made: Array<{ dispose(): void }> = []
+  const reshape = (split: Split): Split => {
+    if (split.host) {
+      const next = hostSplit({ ...split.host, shape: input }, split.y, split.size)
+      made.push({ dispose: () => next.dispose() })
+      return next
+    }
+    const x = tf.reshape(split.x, [split.size, ...input])
+    made.push(x)
+    return { x, y: split.y, size: split.size }
+  }
   return {
     ...data,
     featureShape: input,
-    train,
-    test,
+    train: reshape(data.train),
+    validation: data.validation && reshape(data.validation),
+    test: reshape(data.test),
     dispose() {
-      tf.dispose([train.x, test.x])
+      made.forEach((m) => m.dispose())
       data.dispose()
     },
   }

@@ -6,7 +6,8 @@ export { Catalog, type AddOptions, type CatalogEntry, type Named } from './catal
 export type { ConfigInput, PipelineConfig } from './config.js'
 export { defineConfig } from './define-config.js'
 export { createRegistry } from './create-registry.js'
-export { defineDataset, type Dataset, type DatasetContext, type DatasetFactory, type Split, type Task } from './data.js'
+export { hostSplit } from './batches.js'
+export { defineDataset, type Dataset, type DatasetContext, type DatasetFactory, type HostFeatures, type Split, type Task } from './data.js'
 export {
   BackendError,
   ConfigError,

@@ -10,10 +10,12 @@ export interface Snapshot {
   label: string
   /** Index of the pipeline step that took it. */
   step: number
+  /** Set when the snapshot measured the validation split instead of the test split. */
+  split?: 'validation'
   metrics: Record<string, MetricValue>
 }
 
-/** What a metric sees. evaluation() runs the test split once and is shared by every metric. */
+/** What a metric sees. evaluation() runs the evaluated split (test by default) once and is shared by every metric. */
 export interface SnapshotContext {
   label: string
   model: PrunableModel

@@ -116,10 +116,11 @@ export class Trainer {
         const batches = host.batches(batchSize, order)
         const costs: tf.Scalar[] = []
         try {
-          for (let b = 0; b < batches.length; b++) {
-            const [x, y] = batches[b]
+          for (let b = 0; b < batches.count; b++) {
+            const [x, y] = batches.take(b)
             const { model, variables } = bound
             const cost = lease.optimizer.minimize(() => taskLoss(task, y, model.forward(x, true)), true, variables)
+            tf.dispose([x, y])
             if (cost) costs.push(cost)
             if (masked.length) tf.tidy(() => masked.forEach(({ variable, mask }) => variable.assign(tf.mul(variable, mask))))
             step++
@@ -128,7 +129,7 @@ export class Trainer {
               if (slot.current !== bound.model) bound = bind(slot.current)
               masked = bound.masked() // the hook may have replaced masks
             }
-            const last = b === batches.length - 1
+            const last = b === batches.count - 1
             let loss: number | undefined
             if (last) {
               const mean = tf.tidy(() => tf.mean(tf.stack(costs)))
@@ -136,12 +137,12 @@ export class Trainer {
               mean.dispose()
               losses.push(loss)
             }
-            onProgress?.({ epoch: epoch + 1, epochs, batch: b + 1, batches: batches.length, loss })
+            onProgress?.({ epoch: epoch + 1, epochs, batch: b + 1, batches: batches.count, loss })
             if (b % 16 === 15) await yieldToEventLoop()
-            if (signal?.aborted) throw new RunInterruptedError(`Interrupted (${String(signal.reason ?? 'aborted')}) in epoch ${epoch + 1} of ${epochs}, after batch ${b + 1} of ${batches.length}.`)
+            if (signal?.aborted) throw new RunInterruptedError(`Interrupted (${String(signal.reason ?? 'aborted')}) in epoch ${epoch + 1} of ${epochs}, after batch ${b + 1} of ${batches.count}.`)
           }
         } finally {
-          tf.dispose([...batches.flat(), ...costs])
+          tf.dispose(costs)
         }
         await afterEpoch?.(epoch + 1, step)
       }

@@ -1,6 +1,7 @@
 import { defineDataset } from '@prunekit/core'
 import { z } from 'zod'
 import { irisClassNames, irisFeatures, irisRowsPerClass } from './iris-data.js'
+import { standardizeColumns } from './standardize.js'
 import { createDataset, gatherRows, oneHot, seededPermutation, splitSizes } from './split.js'
 
 const width = 4
@@ -14,23 +15,6 @@ export const irisOptions = z
   .strict()
 
 export type IrisOptions = z.output<typeof irisOptions>
-
-/** Z-scores every column of `train` and `others` in place, with the mean and std of `train`. */
-function standardizeColumns(train: Float32Array, others: Float32Array[]): void {
-  const n = train.length / width
-  for (let j = 0; j < width; j++) {
-    let sum = 0
-    for (let i = 0; i < n; i++) sum += train[i * width + j]
-    const mean = sum / n
-    let squares = 0
-    for (let i = 0; i < n; i++) squares += (train[i * width + j] - mean) ** 2
-    // A constant column (possible in a tiny train split) is centred, not divided by zero.
-    const std = Math.sqrt(squares / n) || 1
-    for (const x of [train, ...others]) {
-      for (let i = j; i < x.length; i += width) x[i] = (x[i] - mean) / std
-    }
-  }
-}
 
 /** Fisher's iris flowers (UCI iris.data): 150 rows, 4 measurements, 3 species. */
 export const irisDataset = defineDataset<IrisOptions>({
@@ -46,7 +30,7 @@ export const irisDataset = defineDataset<IrisOptions>({
     const testRows = order.subarray(sizes.train)
     const train = gatherRows(all, width, trainRows)
     const test = gatherRows(all, width, testRows)
-    if (options.standardize) standardizeColumns(train, [test])
+    if (options.standardize) standardizeColumns(train, width, [test])
     const numClasses = irisClassNames.length
     return createDataset({
       name: 'iris',

@@ -34,7 +34,7 @@ function classCounts(y: tf.Tensor): number[] {
 
 describe('mnist', () => {
   it('splits 8000 / 2000 digits by default, as flat [784] features and one-hot [n, 10] labels', async () => {
-    expect(mnistOptions.parse({})).toEqual({ train: 8000, test: 2000, shape: 'flat' })
+    expect(mnistOptions.parse({})).toEqual({ train: 8000, test: 2000, validation: 0, shape: 'flat' })
     await withDataset(mnistDataset, {}, 42, (data) => {
       expect(data).toMatchObject({ name: 'mnist', task: 'multiclass', numClasses: 10, featureShape: [784] })
       expect(data.train.size).toBe(8000)

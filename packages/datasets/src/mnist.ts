@@ -6,7 +6,8 @@ import { createDataset, gatherRows, oneHot, seededPermutation, type SplitArrays 
 export const mnistOptions = z
   .object({
     train: z.number().int().min(1).default(8000).describe('Digits in the train split'),
-    test: z.number().int().min(1).default(2000).describe('Digits in the test split (train + test at most 10000)'),
+    test: z.number().int().min(1).default(2000).describe('Digits in the test split (train + test + validation at most 10000)'),
+    validation: z.number().int().min(0).default(0).describe('Digits held out as the validation split (evaluate: { split: validation }), drawn after train and test'),
     shape: z
       .enum(['flat', 'image'])
       .default('flat')
@@ -28,10 +29,11 @@ export const mnistDataset = defineDataset<MnistOptions>({
   options: mnistOptions,
   async load(options, ctx) {
     const digits = await loadMnistDigits()
-    if (options.train + options.test > digits.count) {
+    const total = options.train + options.test + options.validation
+    if (total > digits.count) {
       throw new DataError(
-        `mnist: train (${options.train}) + test (${options.test}) = ${options.train + options.test}, ` +
-          `but the mnist package ships ${digits.count} digits. Lower data.train or data.test so they sum to at most ${digits.count}.`,
+        `mnist: train (${options.train}) + test (${options.test}) + validation (${options.validation}) = ${total}, ` +
+          `but the mnist package ships ${digits.count} digits. Lower data.train, data.test or data.validation so they sum to at most ${digits.count}.`,
       )
     }
     const order = seededPermutation(digits.count, ctx.seed)
@@ -42,6 +44,7 @@ export const mnistDataset = defineDataset<MnistOptions>({
       featureShape: options.shape === 'image' ? [28, 28, 1] : [mnistPixels],
       train: splitOf(digits, order.subarray(0, options.train)),
       test: splitOf(digits, order.subarray(options.train, options.train + options.test)),
+      ...(options.validation > 0 ? { validation: splitOf(digits, order.subarray(options.train + options.test, total)) } : {}),
     })
   },
 })

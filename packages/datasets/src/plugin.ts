@@ -1,4 +1,6 @@
 import { bundlePlugin, type OptionsInput, type PrunekitPlugin } from '@prunekit/core'
+import { csvDataset, type csvOptions } from './csv.js'
+import { fashionMnistDataset, idxDataset, type fashionMnistOptions, type idxOptions } from './idx-dataset.js'
 import { irisDataset, type irisOptions } from './iris.js'
 import { mnistDataset, type mnistOptions } from './mnist.js'
 import { syntheticDataset, type syntheticOptions } from './synthetic.js'
@@ -8,11 +10,14 @@ export const builtinDatasets = {
   mnist: mnistDataset,
   synthetic: syntheticDataset,
   iris: irisDataset,
+  'fashion-mnist': fashionMnistDataset,
+  idx: idxDataset,
+  csv: csvDataset,
 } as const
 
 export type BuiltinDataset = keyof typeof builtinDatasets
 
-/** Registers mnist, synthetic and iris in a registry: `registry.use(datasetsPlugin())`. */
+/** Registers mnist, synthetic, iris, fashion-mnist, idx and csv in a registry: `registry.use(datasetsPlugin())`. */
 export function datasetsPlugin(): PrunekitPlugin {
   return bundlePlugin('@prunekit/datasets', { datasets: Object.values(builtinDatasets) })
 }
@@ -23,5 +28,8 @@ declare module '@prunekit/core' {
     mnist: OptionsInput<typeof mnistOptions>
     synthetic: OptionsInput<typeof syntheticOptions>
     iris: OptionsInput<typeof irisOptions>
+    'fashion-mnist': OptionsInput<typeof fashionMnistOptions>
+    idx: OptionsInput<typeof idxOptions>
+    csv: OptionsInput<typeof csvOptions>
   }
 }

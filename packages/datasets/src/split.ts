@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { createRng, DataError, type Dataset, type Split, type Task } from '@prunekit/core'
+import { createRng, DataError, hostSplit, type Dataset, type Split, type Task } from '@prunekit/core'
 
-/** One split as flat row-major arrays, before it becomes tensors. */
+/**
+ * One split as flat row-major arrays, before it becomes tensors. Byte features (a Uint8Array, such
+ * as 8-bit images) stay on the host and are uploaded as float32 (`value * byteScale`) per batch.
+ */
 export interface SplitArrays {
-  x: Float32Array
+  x: Float32Array | Uint8Array
   y: Float32Array
   size: number
 }
@@ -14,31 +17,45 @@ export interface DatasetArrays {
   numClasses: number
   featureShape: number[]
   train: SplitArrays
+  /** Rows held out of train for choices that must not see the test split. */
+  validation?: SplitArrays
   test: SplitArrays
+  /** The float value of one byte feature step (1 / 255 maps 0..255 to [0, 1]). */
+  byteScale?: number
 }
 
-function toSplit(arrays: SplitArrays, featureShape: number[], targetWidth: number): Split {
-  return {
-    x: tf.tensor(arrays.x, [arrays.size, ...featureShape], 'float32'),
-    y: tf.tensor2d(arrays.y, [arrays.size, targetWidth], 'float32'),
-    size: arrays.size,
+function toSplit(arrays: SplitArrays, featureShape: number[], targetWidth: number, byteScale: number): Split & { dispose(): void } {
+  const y = tf.tensor2d(arrays.y, [arrays.size, targetWidth], 'float32')
+  if (arrays.x instanceof Uint8Array) {
+    const split = hostSplit({ values: arrays.x, shape: [...featureShape], scale: byteScale }, y, arrays.size)
+    const releaseX = split.dispose
+    split.dispose = () => {
+      releaseX()
+      y.dispose()
+    }
+    return split
   }
+  const x = tf.tensor(arrays.x, [arrays.size, ...featureShape], 'float32')
+  return { x, y, size: arrays.size, dispose: () => tf.dispose([x, y]) }
 }
 
-/** Turns flat arrays into a Dataset whose dispose() frees its four tensors. */
+/** Turns flat arrays into a Dataset whose dispose() frees every tensor it made. */
 export function createDataset(arrays: DatasetArrays): Dataset {
   const targetWidth = arrays.task === 'binary' ? 1 : arrays.numClasses
-  const train = toSplit(arrays.train, arrays.featureShape, targetWidth)
-  const test = toSplit(arrays.test, arrays.featureShape, targetWidth)
+  const make = (split: SplitArrays) => toSplit(split, arrays.featureShape, targetWidth, arrays.byteScale ?? 1 / 255)
+  const train = make(arrays.train)
+  const validation = arrays.validation && make(arrays.validation)
+  const test = make(arrays.test)
   return {
     name: arrays.name,
     task: arrays.task,
     numClasses: arrays.numClasses,
     featureShape: [...arrays.featureShape],
     train,
+    ...(validation ? { validation } : {}),
     test,
     dispose() {
-      tf.dispose([train.x, train.y, test.x, test.y])
+      for (const split of [train, validation, test]) split?.dispose()
     },
   }
 }
@@ -50,9 +67,9 @@ export function seededPermutation(n: number, seed: number): Uint32Array {
   return createRng(seed).shuffle(order)
 }
 
-/** Copies the listed rows of a row-major matrix (rows of `width` values) into a new array. */
-export function gatherRows(source: Float32Array, width: number, rows: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(rows.length * width)
+/** Copies the listed rows of a row-major matrix (rows of `width` values) into a new array of the same kind. */
+export function gatherRows<T extends Float32Array | Uint8Array>(source: T, width: number, rows: ArrayLike<number>): T {
+  const out = new (source.constructor as new (n: number) => T)(rows.length * width)
   for (let i = 0; i < rows.length; i++) {
     const start = rows[i] * width
     out.set(source.subarray(start, start + width), i * width)

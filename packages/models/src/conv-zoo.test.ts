@@ -3,12 +3,16 @@ import { taskLoss } from '@prunekit/core/internal'
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { cnnSmallModel } from './cnn-small.js'
+import { mobilenetMiniModel } from './mobilenet-mini.js'
 import { resnetMiniModel } from './resnet-mini.js'
+import { vggMiniModel } from './vgg-mini.js'
 
 const context = (inputShape: number[]): ModelContext => ({ inputShape, numClasses: 10, task: 'multiclass', rng: createRng(5) })
 const builders = [
   ['cnn-small', () => cnnSmallModel.build(cnnSmallModel.options.parse({}), context([28, 28, 1]))],
   ['resnet-mini', () => resnetMiniModel.build(resnetMiniModel.options.parse({}), context([28, 28, 1]))],
+  ['mobilenet-mini', () => mobilenetMiniModel.build(mobilenetMiniModel.options.parse({}), context([28, 28, 1]))],
+  ['vgg-mini', () => vggMiniModel.build(vggMiniModel.options.parse({}), context([28, 28, 1]))],
 ] as const
 
 afterAll(async () => {
@@ -16,7 +20,7 @@ afterAll(async () => {
 })
 
 describe('the convolutional zoo models', () => {
-  it.each(builders)('%s trains on wasm: Conv2D, BatchNormalization and Add all have gradients there', async (_, build) => {
+  it.each(builders)('%s trains on wasm: every weight (Conv2D, DepthwiseConv2D, BatchNormalization, Dense) has a gradient there', async (_, build) => {
     await setupBackend('wasm')
     const model = new PrunableModel(await build())
     const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 1)
@@ -44,6 +48,8 @@ describe('the convolutional zoo models', () => {
   it.each([
     ['cnn-small', cnnSmallModel, [100]],
     ['resnet-mini', resnetMiniModel, [10, 10]],
+    ['mobilenet-mini', mobilenetMiniModel, [100]],
+    ['vgg-mini', vggMiniModel, [10, 10]],
   ] as const)('%s refuses flat data that is not an MNIST digit, %j, and says what fits', async (_, factory, inputShape) => {
     const built = async () => factory.build(factory.options.parse({}), context([...inputShape]))
     await expect(built()).rejects.toThrow(ModelError)

@@ -5,8 +5,10 @@ import { cnnSmallModel, type cnnSmallOptions } from './cnn-small.js'
 import { lenet300100Model, type lenet300100Options } from './lenet-300-100.js'
 import { lenet5Model, type lenet5Options } from './lenet-5.js'
 import { mlpModel, type mlpOptions } from './mlp.js'
+import { mobilenetMiniModel, type mobilenetMiniOptions } from './mobilenet-mini.js'
 import { resnetMiniModel, type resnetMiniOptions } from './resnet-mini.js'
 import { seedMlpModel, type seedMlpOptions } from './seed-mlp.js'
+import { vggMiniModel, type vggMiniOptions } from './vgg-mini.js'
 
 /** The zoo's builders, by their registry names. */
 export const builtinModels = {
@@ -16,6 +18,8 @@ export const builtinModels = {
   'lenet-5': lenet5Model,
   'cnn-small': cnnSmallModel,
   'resnet-mini': resnetMiniModel,
+  'mobilenet-mini': mobilenetMiniModel,
+  'vgg-mini': vggMiniModel,
 } as const
 
 export type BuiltinModel = keyof typeof builtinModels
@@ -34,6 +38,8 @@ declare module '@prunekit/core' {
     'lenet-5': OptionsInput<typeof lenet5Options>
     'cnn-small': OptionsInput<typeof cnnSmallOptions>
     'resnet-mini': OptionsInput<typeof resnetMiniOptions>
+    'mobilenet-mini': OptionsInput<typeof mobilenetMiniOptions>
+    'vgg-mini': OptionsInput<typeof vggMiniOptions>
   }
   interface PrunekitSteps {
     export: OptionsInput<typeof exportOptions>

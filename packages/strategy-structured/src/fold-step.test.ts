@@ -91,6 +91,31 @@ describe('the fold-batchnorm step', () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore)
   })
 
+  it.each([
+    ['mobilenet-mini', { zoo: 'mobilenet-mini', stem: 8, blocks: [{ expansion: 2, filters: 8, strides: 1 }, { expansion: 2, filters: 12, strides: 2, repeat: 2 }], head: 16 }],
+    ['vgg-mini', { zoo: 'vgg-mini', stages: [[8, 8], [12]], units: 16 }],
+  ])('deploys %s cut by l1-units (residual groups and depthwise channels shrink with their inputs): folding keeps the predictions', async (_, model) => {
+    const tensorsBefore = tf.memory().numTensors
+    const { result, probes } = await run(model, [
+      { train: { epochs: 1 } },
+      { prune: { strategy: 'l1-units', ratio: 0.5 } },
+      { evaluate: { label: 'structured', metrics: ['loss', 'accuracy'] } },
+      'probe',
+      'fold-batchnorm',
+      'probe',
+      { evaluate: { label: 'deployed', metrics: ['loss', 'accuracy'] } },
+    ])
+    const [before, after] = probes
+    expect(before.layers).toContain('BatchNormalization')
+    expect(after.layers).not.toContain('BatchNormalization')
+    const [structured, deployed] = result.snapshots
+    expect(readNumber(deployed, 'accuracy')).toBe(readNumber(structured, 'accuracy'))
+    expect(readNumber(deployed, 'loss')).toBeCloseTo(readNumber(structured, 'loss')!, 4)
+    expect(after.layers.length).toBeLessThan(before.layers.length)
+    result.model!.dispose()
+    expect(tf.memory().numTensors).toBe(tensorsBefore)
+  })
+
   it('leaves a model with nothing to fold as it is', async () => {
     const { result, probes } = await run({ zoo: 'mlp', units: [16] }, ['probe', { 'fold-batchnorm': { activations: true } }, 'probe'])
     expect(result.steps[1].summary).toBe(

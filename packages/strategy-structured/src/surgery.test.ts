@@ -140,7 +140,7 @@ const cases: Array<[string, number[], () => tfl.LayersModel]> = [
   ],
 ]
 
-function zoo(name: 'cnn-small' | 'resnet-mini'): tfl.LayersModel {
+function zoo(name: 'cnn-small' | 'resnet-mini' | 'mobilenet-mini' | 'vgg-mini'): tfl.LayersModel {
   const factory = builtinModels[name] as ModelFactory<unknown>
   return factory.build(factory.options.parse({}), { inputShape: [28, 28, 1], numClasses: 10, task: 'multiclass', rng: createRng(1) }) as tfl.LayersModel
 }
@@ -148,6 +148,8 @@ function zoo(name: 'cnn-small' | 'resnet-mini'): tfl.LayersModel {
 cases.push(
   ['the zoo\'s cnn-small (conv-bn-relu blocks, Flatten, Dense)', [28, 28, 1], () => zoo('cnn-small')],
   ['the zoo\'s resnet-mini (Add-coupled stages, Flatten into the output)', [28, 28, 1], () => zoo('resnet-mini')],
+  ['the zoo\'s mobilenet-mini (expansion, depthwise and projection convs, ReLU6, residual Adds, global pooling)', [28, 28, 1], () => zoo('mobilenet-mini')],
+  ['the zoo\'s vgg-mini (conv-bn-relu stages with max-pools, Flatten, Dense)', [28, 28, 1], () => zoo('vgg-mini')],
 )
 
 /** Overwrites every weight with seeded random values, BatchNorm statistics included, so nothing is trivially zero or one. */
