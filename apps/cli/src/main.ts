@@ -1,8 +1,9 @@
-import { ConfigError, isUsageError, PrunekitError } from '@prunekit/core'
+import { ConfigError, isUsageError, PrunekitError, type BackendName } from '@prunekit/core'
 import { stopThreadedWasm } from '@prunekit/tfjs-wasm/node'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { compressCommand, type CompressOptions } from './compress.js'
+import { inspectCommand } from './inspect.js'
 import { initCommand, listCommand, runCommand, schemaText, UsageError, validateCommand, type Output } from './commands.js'
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
@@ -34,9 +35,29 @@ function parseMinSize(value: string): number {
 /** `--output Softmax` names an output layer; `--output -1` or `2` is an index. */
 const parseOutput = (value: string): string | number => (/^-?\d+$/.test(value) ? Number(value) : value)
 
-/** `--reporter html png` and `--reporter html,png` both name two reporters. */
+/** `--reporter html,png` and `--reporter html --reporter png` both name two reporters. */
 function reporterNames(values: string[] | undefined): string[] | undefined {
   return values?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)
+}
+
+/** A repeatable flag that takes one value each time, so it never swallows the positional argument after it. */
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value]
+
+const exitCodes = `
+Exit codes:
+  0  the run finished
+  1  the run failed (add --debug for the stack traces down to the failing plugin's own code)
+  2  bad usage or a bad config (every problem is listed)`
+
+/** The error, then each cause it chains, each with its stack: down to the frame that threw first. */
+function causeChain(error: unknown): string[] {
+  const lines: string[] = []
+  for (let at: unknown = error, depth = 0; at !== undefined && depth < 10; at = (at as { cause?: unknown }).cause, depth++) {
+    const text = at instanceof Error ? (at.stack ?? `${at.name}: ${at.message}`) : String(at)
+    lines.push(depth === 0 ? text : `Caused by: ${text}`)
+    if (!(at instanceof Error)) break
+  }
+  return lines
 }
 
 export interface Io extends Output {
@@ -51,6 +72,7 @@ function buildProgram(io: Io): Command {
     .version(version)
     .option('--debug', 'print stack traces of errors')
     .exitOverride()
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
 
   program
@@ -61,8 +83,9 @@ function buildProgram(io: Io): Command {
     .option('--threads <n>', 'wasm worker threads (opt-in)', parseThreads)
     .option('--out <dir>', 'output directory')
     .option('--seed <n>', 'seed', parseSeed)
-    .option('--reporter <name...>', 'reporters to use instead of the config\'s: console, json, html, png, markdown (repeat, or separate with commas)')
+    .option('--reporter <names>', 'reporters to use instead of the config\'s: console, json, html, png, markdown (separate with commas, or repeat the flag)', collect)
     .option('--quiet', 'print only the summary')
+    .addHelpText('after', `\nWith no config, runs ./prunekit.yaml when it exists, else the embedded quickstart.\n${exitCodes}`)
     .action(async (config: string | undefined, opts: { backend?: string; threads?: number; out?: string; seed?: number; reporter?: string[]; quiet?: boolean }) => {
       await runCommand(config, { backend: opts.backend, threads: opts.threads, out: opts.out, seed: opts.seed, reporters: reporterNames(opts.reporter), quiet: opts.quiet }, io)
     })
@@ -79,11 +102,18 @@ function buildProgram(io: Io): Command {
     .addOption(new Option('--scope <scope>', 'global: one cut across all layers; layer: the same sparsity in each layer').choices(['global', 'layer']).default('global'))
     .option('--strategy <name>', 'pruning strategy (prunekit list strategies)', 'magnitude')
     .option('--output <name|index>', 'for multi-output models: the prediction output, by layer name or index (default: the last)', parseOutput)
-    .option('--include <selectors...>', 'quantize only these layers (names or /regex/)')
-    .option('--exclude <selectors...>', 'keep these layers float32 (names or /regex/), e.g. /bias$/')
+    .option('--include <selector>', 'quantize only these layers (a name or /regex/; repeat the flag for more)', collect)
+    .option('--exclude <selector>', 'keep these layers float32 (a name or /regex/; repeat the flag for more), e.g. /bias$/', collect)
     .option('--min-size <n>', 'weights with fewer elements stay float32 (default 1024)', parseMinSize)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']))
     .action(async (model: string, opts: Omit<CompressOptions, 'force'> & { force?: boolean }) => compressCommand(model, { ...opts, force: Boolean(opts.force) }, io))
+
+  program
+    .command('inspect')
+    .description('print a Layers model\'s layers, params, kernel sparsity and N:M pattern (1:4, 2:4, 4:8) per layer, and its files\' sizes')
+    .argument('<model>', 'model.json (stock or sparse export), or the directory holding it')
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']))
+    .action(async (model: string, opts: { backend?: BackendName }) => inspectCommand(model, opts, io))
 
   program
     .command('validate')
@@ -126,7 +156,7 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
     const usage = error instanceof UsageError || error instanceof ConfigError || isUsageError(error)
     const message = error instanceof Error ? error.message : String(error)
     io.error(`${usage ? 'Error' : 'Run failed'}: ${message}`)
-    if (debug && error instanceof Error) io.error(error.stack ?? '')
+    if (debug) causeChain(error).forEach((line) => io.error(line))
     else if (!usage && !(error instanceof PrunekitError)) io.error('(run with --debug for the stack trace)')
     return usage ? 2 : 1
   } finally {
