@@ -5,7 +5,8 @@ import { percent, stageName } from './format.js'
 import { percentFormat } from './svg/axis.js'
 import { barChart } from './svg/bars.js'
 import { histogramChart } from './svg/histogram.js'
-import { lineChart } from './svg/line.js'
+import { lineChart, type LineSeries } from './svg/line.js'
+import type { TrainingCurve } from './training.js'
 import { paletteColor } from './svg/palette.js'
 import { niceDomain } from './svg/scale.js'
 
@@ -24,6 +25,8 @@ export interface ReportPlots {
   accuracy?: Plot
   /** Accuracy after reloading against gzip bytes, one point per exported variant. */
   exports?: Plot
+  /** Training loss per epoch of every fit. */
+  training?: Plot
 }
 
 const colorsFor = (snapshots: readonly Snapshot[]) => {
@@ -130,8 +133,40 @@ function exportsPlot(snapshots: readonly Snapshot[]): Plot | undefined {
   return { name: 'exports', title, svg }
 }
 
+/** Loss against epoch, one line per series; the epoch axis has whole-number ticks. */
+export function lossChart(title: string, series: readonly LineSeries[]): string {
+  const epochs = Math.max(2, ...series.flatMap((s) => s.points.map((p) => p.x)))
+  const losses = series.flatMap((s) => s.points.map((p) => p.y))
+  const [lo, hi] = [Math.min(...losses), Math.max(...losses)]
+  const pad = Math.max(hi - lo, 0.05 * Math.max(hi, 0.1)) * 0.1
+  const [y0, y1] = niceDomain(Math.max(0, lo - pad), hi + pad, 5)
+  const step = Math.max(1, Math.ceil(epochs / 10))
+  const ticks = Array.from({ length: Math.floor(epochs / step) }, (_, i) => (i + 1) * step)
+  return lineChart({
+    title,
+    x: { label: 'epoch', domain: [1, epochs], ticks: step === 1 ? ticks : [1, ...ticks], format: (v) => String(Math.round(v)) },
+    y: { label: 'training loss (mean of the epoch)', domain: [y0, y1] },
+    series,
+  })
+}
+
+/** Each fit's training loss per epoch; a lottery ticket's control is dashed, in its ticket's colour. */
+export function trainingPlot(curves: readonly TrainingCurve[]): Plot | undefined {
+  if (!curves.length) return undefined
+  const colors = new Map<string, string>()
+  const series = curves.map((curve) => {
+    const ticket = curve.control ? curve.label.replace(/-reinit$/, '') : curve.label
+    const color = colors.get(ticket) ?? paletteColor(colors.size)
+    colors.set(ticket, color)
+    const name = curve.control ? `${curve.label} (control)` : curve.label === curve.stepName ? `${curve.label} (step ${curve.step + 1})` : curve.label
+    return { name, color, dashed: curve.control, marker: 3.5, points: curve.epochs.map((e) => ({ x: e.epoch, y: e.loss })) }
+  })
+  const title = 'Training loss per epoch'
+  return { name: 'training', title, svg: lossChart(title, series) }
+}
+
 /** Every chart of a report, built once and shared by the html and png reporters. */
-export function reportPlots(snapshots: readonly Snapshot[]): ReportPlots {
+export function reportPlots(snapshots: readonly Snapshot[], training: readonly TrainingCurve[] = []): ReportPlots {
   const color = colorsFor(snapshots)
   const stages = histogramStages(snapshots)
   const scale = sharedHistogramScale(stages)
@@ -140,10 +175,11 @@ export function reportPlots(snapshots: readonly Snapshot[]): ReportPlots {
     sparsity: sparsityPlot(snapshots, color),
     accuracy: accuracyPlot(snapshots),
     exports: exportsPlot(snapshots),
+    training: trainingPlot(training),
   }
 }
 
 /** The plots in file order: the histograms, then sparsity, accuracy and exports. */
 export function allPlots(plots: ReportPlots): Plot[] {
-  return [...plots.histograms, ...[plots.sparsity, plots.accuracy, plots.exports].filter((p) => p !== undefined)]
+  return [...plots.histograms, ...[plots.sparsity, plots.accuracy, plots.exports, plots.training].filter((p) => p !== undefined)]
 }

@@ -3,6 +3,8 @@ import type { ReportPlots } from './charts.js'
 import { bytes, describeRun, int, percent, readFinite, stageName } from './format.js'
 import { configYaml } from './config-yaml.js'
 import type { ReportInput } from './report-input.js'
+import { describeMeta } from './run-meta-text.js'
+import { isControlLabel } from './training.js'
 import { escapeXml as esc } from './svg/escape.js'
 import { exportTable } from './exports.js'
 import { layerSparsityTable, summaryTable, type Table } from './tables.js'
@@ -48,8 +50,9 @@ const figure = (svg: string, caption?: string) => `<figure>${svg}${caption ? `<f
 
 /** The headline numbers: first snapshot against last. */
 function cards(input: ReportInput): string {
-  // Stages of the model: an export's snapshot measures the files read back, not the run's model.
-  const stages = input.snapshots.filter((s) => readExport(s) === undefined)
+  // Stages of the model: an export's snapshot measures the files read back, not the run's model;
+  // a lottery ticket's control is a comparison, not where the run ended.
+  const stages = input.snapshots.filter((s) => readExport(s) === undefined && !isControlLabel(s.label))
   const first = stages[0]
   const last = stages.at(-1)
   if (!first || !last) return ''
@@ -91,9 +94,11 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
     '<header>',
     `<h1>${esc(options.title)}</h1>`,
     run ? `<p class="muted">${esc(describeRun(run))}; ${esc(input.seconds.toFixed(1))} s in all.</p>` : '',
+    input.meta ? `<p class="muted meta">${esc(describeMeta(input.meta))}</p>` : '',
     cards(input),
     '</header>',
     section('summary', 'Summary', input.snapshots.length ? table(summaryTable(input.snapshots)) : '<p>No snapshots: add an <code>evaluate</code> step to the pipeline.</p>'),
+    plots.training ? section('training', 'Training curves', '<p>The mean training loss of each epoch, one line per fit. A lottery ticket\'s control (the same mask from a fresh initialisation) is dashed, in its ticket\'s colour.</p>', `<div class="charts stacked">${figure(plots.training.svg)}</div>`) : '',
     overview.length ? section('charts', 'Accuracy and sparsity', `<div class="charts">${overview.map((p) => figure(p.svg)).join('\n')}</div>`) : '',
     layers.rows.length ? section('layers', 'Per-layer sparsity', table(layers)) : '',
     exported.rows.length

@@ -1,6 +1,8 @@
 import type { RunInfo, Snapshot, StepEndInfo } from '@prunekit/core'
 import { exportVariants, type ExportVariant } from './exports.js'
 import { fileReporter } from './file-reporter.js'
+import type { RunMeta } from './run-meta.js'
+import type { TrainingCurve } from './training.js'
 
 /** The shape of report.json. */
 export interface JsonReport {
@@ -11,6 +13,10 @@ export interface JsonReport {
   seconds: number
   /** The exported variants (snapshots with an `export` entry): bytes, ratio to float32, accuracy reloaded. */
   exports: ExportVariant[]
+  /** Training loss per epoch of every train / finetune (and each iterate round, tickets and controls apart). */
+  training: readonly TrainingCurve[]
+  /** prunekit and tfjs versions, backend, host, start time (ISO 8601) and duration. */
+  meta: RunMeta | undefined
 }
 
 export const jsonReporter = fileReporter({
@@ -18,7 +24,7 @@ export const jsonReporter = fileReporter({
   description: 'Writes report.json: the config, every snapshot\'s metrics, per-layer sparsity and weight histograms',
   file: 'report.json',
   render(input) {
-    const report: JsonReport = { prunekit: { format: 1 }, run: input.run, snapshots: input.snapshots, steps: input.steps, seconds: input.seconds, exports: exportVariants(input.snapshots) }
+    const report: JsonReport = { prunekit: { format: 1 }, run: input.run, snapshots: input.snapshots, steps: input.steps, seconds: input.seconds, exports: exportVariants(input.snapshots), training: input.training ?? [], meta: input.meta }
     return `${JSON.stringify(report, null, 2)}\n`
   },
 })
