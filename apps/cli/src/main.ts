@@ -2,6 +2,7 @@ import { ConfigError, isUsageError, PrunekitError, type BackendName } from '@pru
 import { stopThreadedWasm } from '@prunekit/tfjs-wasm/node'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
+import { compareCommand } from './compare.js'
 import { compressCommand, type CompressOptions } from './compress.js'
 import { inspectCommand } from './inspect.js'
 import { initCommand, listCommand, runCommand, schemaText, UsageError, validateCommand, type Output } from './commands.js'
@@ -114,6 +115,14 @@ function buildProgram(io: Io): Command {
     .argument('<model>', 'model.json (stock or sparse export), or the directory holding it')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']))
     .action(async (model: string, opts: { backend?: BackendName }) => inspectCommand(model, opts, io))
+
+  program
+    .command('compare')
+    .description('put runs side by side in one self-contained HTML page: final metrics, config differences, training curves')
+    .argument('<runs...>', 'out directories of runs (each holding report.json), or report.json files')
+    .option('--out <file>', 'the page to write', 'compare.html')
+    .option('--title <text>', 'heading of the page')
+    .action(async (runs: string[], opts: { out: string; title?: string }) => compareCommand(runs, opts, io))
 
   program
     .command('validate')

@@ -6,7 +6,7 @@ import { percentFormat } from './svg/axis.js'
 import { barChart } from './svg/bars.js'
 import { histogramChart } from './svg/histogram.js'
 import { lineChart, type LineSeries } from './svg/line.js'
-import type { TrainingCurve } from './training.js'
+import { isControlLabel, type TrainingCurve } from './training.js'
 import { paletteColor } from './svg/palette.js'
 import { niceDomain } from './svg/scale.js'
 
@@ -84,11 +84,18 @@ function accuracyPlot(snapshots: readonly Snapshot[]): Plot | undefined {
   if (metric === 'accuracy') [y0, y1] = [Math.max(0, y0), Math.min(1, y1)]
   else y0 = Math.max(0, y0)
   const title = `${metric === 'accuracy' ? 'Accuracy' : 'Loss'} against sparsity, stage by stage`
+  // A lottery ticket's control is its own series: joined with the tickets it would zig-zag.
+  const stages = points.filter((p) => !isControlLabel(p.label))
+  const controls = points.filter((p) => isControlLabel(p.label))
+  const toPoints = (ps: typeof points) => ps.map((p) => ({ x: p.sparsity, y: p.value, label: stageName(p.label) }))
   const svg = lineChart({
     title,
     x: { label: 'model sparsity', domain: [0, 1], format: percentFormat },
     y: { label: `test ${metric}`, domain: [y0, y1] },
-    series: [{ name: metric, color: paletteColor(0), points: points.map((p) => ({ x: p.sparsity, y: p.value, label: stageName(p.label) })) }],
+    series: [
+      { name: controls.length ? `${metric}: stages` : metric, color: paletteColor(0), points: toPoints(stages) },
+      ...(controls.length ? [{ name: `${metric}: controls (re-initialised)`, color: paletteColor(0), dashed: true, points: toPoints(controls) }] : []),
+    ],
   })
   return { name: 'accuracy', title, svg }
 }

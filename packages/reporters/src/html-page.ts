@@ -9,7 +9,8 @@ import { escapeXml as esc } from './svg/escape.js'
 import { exportTable } from './exports.js'
 import { layerSparsityTable, summaryTable, type Table } from './tables.js'
 
-const style = `
+/** The stylesheet of prunekit's HTML pages (the report, the run comparison). */
+export const pageStyle = `
 :root { color-scheme: light; --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; --accent: #1f77b4; }
 * { box-sizing: border-box; }
 body { margin: 0; background: #f6f7f9; color: var(--ink); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; }
@@ -36,7 +37,8 @@ pre { background: #fff; border: 1px solid var(--line); border-radius: 8px; paddi
 footer { margin-top: 40px; font-size: 13px; }
 `
 
-function table(t: Table): string {
+/** A table as HTML, numeric columns right-aligned, in a horizontally scrolling box. */
+export function table(t: Table): string {
   const cell = (tag: 'th' | 'td', text: string, c: number) => `<${tag}${t.numeric[c] ? ' class="n"' : ''}>${esc(text)}</${tag}>`
   return [
     '<div class="scroll"><table>',
@@ -46,7 +48,7 @@ function table(t: Table): string {
   ].join('\n')
 }
 
-const figure = (svg: string, caption?: string) => `<figure>${svg}${caption ? `<figcaption>${esc(caption)}</figcaption>` : ''}</figure>`
+export const figure = (svg: string, caption?: string) => `<figure>${svg}${caption ? `<figcaption>${esc(caption)}</figcaption>` : ''}</figure>`
 
 /** The headline numbers: first snapshot against last. */
 function cards(input: ReportInput): string {
@@ -129,7 +131,7 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${esc(options.title)}${run ? `: ${esc(run.model.name)} on ${esc(run.data.name)}` : ''}</title>`,
-    `<style>${style}</style>`,
+    `<style>${pageStyle}</style>`,
     '</head>',
     '<body>',
     '<main>',
