@@ -38,7 +38,9 @@ function histogramPlot(stage: HistogramStage, scale: ReturnType<typeof sharedHis
   const title = `Weights: ${stageName(stage.label)}`
   const series = stage.layers.map((layer) => {
     const zeros = stage.sparsity.get(layer.name)
-    return { name: layer.name, color: color(layer.name), edges: layer.edges, counts: layer.counts, note: zeros === undefined ? undefined : `${percent(zeros, 1)} zero` }
+    const removed = stage.removed.get(layer.name)
+    const notes = [zeros === undefined ? '' : `${percent(zeros, 1)} zero`, removed ? `${percent(removed, 1)} removed` : ''].filter(Boolean)
+    return { name: layer.name, color: color(layer.name), edges: layer.edges, counts: layer.counts, note: notes.length ? notes.join(', ') : undefined }
   })
   return { name: `weights-${stage.slug}`, title, svg: histogramChart({ title, series, xDomain: scale.xDomain, maxCount: scale.maxCount }) }
 }

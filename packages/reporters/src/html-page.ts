@@ -100,8 +100,8 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
     cards(input),
     '</header>',
     section('summary', 'Summary', input.snapshots.length ? table(summaryTable(input.snapshots)) : '<p>No snapshots: add an <code>evaluate</code> step to the pipeline.</p>'),
-    plots.training ? section('training', 'Training curves', '<p>The mean training loss of each epoch, one line per fit. A lottery ticket\'s control (the same mask from a fresh initialisation) is dashed, in its ticket\'s colour.</p>', `<div class="charts stacked">${figure(plots.training.svg)}</div>`) : '',
     overview.length ? section('charts', 'Accuracy and sparsity', `<div class="charts">${overview.map((p) => figure(p.svg)).join('\n')}</div>`) : '',
+    plots.training ? section('training', 'Training curves', '<p>The mean training loss of each epoch, one line per fit. A lottery ticket\'s control (the same mask from a fresh initialisation) is dashed, in its ticket\'s colour.</p>', `<div class="charts stacked">${figure(plots.training.svg)}</div>`) : '',
     layers.rows.length ? section('layers', 'Per-layer sparsity', table(layers)) : '',
     exported.rows.length
       ? section(
