@@ -71,14 +71,14 @@ function buildProgram(io: Io): Command {
   const program = new Command('prunekit')
     .description('Prune TensorFlow.js models: train, prune, fine-tune, evaluate and report, from a prunekit.yaml pipeline')
     .version(version)
-    .option('--debug', 'print stack traces of errors')
+    .option('--debug', 'print the stack traces of an error and of each cause it chains')
     .exitOverride()
     .configureHelp({ showGlobalOptions: true })
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
 
   program
     .command('run')
-    .description('run a pipeline (with no file: the embedded quickstart, LeNet-300-100 on MNIST, 90% magnitude pruning)')
+    .description('run a pipeline (with no file: ./prunekit.yaml if it exists, else the embedded quickstart, LeNet-300-100 on MNIST, 90% magnitude pruning)')
     .argument('[config]', 'prunekit.yaml or .json')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']))
     .option('--threads <n>', 'wasm worker threads (opt-in)', parseThreads)
@@ -118,7 +118,7 @@ function buildProgram(io: Io): Command {
 
   program
     .command('compare')
-    .description('put runs side by side in one self-contained HTML page: final metrics, config differences, training curves')
+    .description('put runs side by side in one HTML page: metrics, config differences, training curves')
     .argument('<runs...>', 'out directories of runs (each holding report.json), or report.json files')
     .option('--out <file>', 'the page to write', 'compare.html')
     .option('--title <text>', 'heading of the page')

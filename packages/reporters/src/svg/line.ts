@@ -70,7 +70,7 @@ export function lineChart(spec: LineChartSpec): string {
       const marker = s.marker ?? 5
       return `${marker > 0 ? `<circle${attrs({ class: 'mark', cx: px, cy: py, r: marker, fill: s.color, stroke: ink.background, 'stroke-width': 1.5 })}/>` : ''}${label}`
     })
-    const path = s.joined === false ? '' : `<path${attrs({ class: 'mark', d, fill: 'none', stroke: s.color, 'stroke-width': 2, 'stroke-linejoin': 'round', 'stroke-dasharray': s.dashed ? dashPattern : undefined })}/>`
+    const path = s.joined === false || s.points.length < 2 ? '' : `<path${attrs({ class: 'mark', d, fill: 'none', stroke: s.color, 'stroke-width': 2, 'stroke-linejoin': 'round', 'stroke-dasharray': s.dashed ? dashPattern : undefined })}/>`
     return `<g class="series">${path}${dots.join('')}</g>`
   })
   const points = spec.series.flatMap((s) => s.points.map((p) => `${p.label ?? ''} (${xFormat(p.x)}, ${yFormat(p.y)})`))
