@@ -153,7 +153,8 @@ export function lossChart(title: string, series: readonly LineSeries[]): string 
   const ticks = Array.from({ length: Math.floor(epochs / step) }, (_, i) => (i + 1) * step)
   return lineChart({
     title,
-    x: { label: 'epoch', domain: [1, epochs], ticks: step === 1 ? ticks : [1, ...ticks], format: (v) => String(Math.round(v)) },
+    // A margin either side, so the points of epoch 1 clear the y axis.
+    x: { label: 'epoch', domain: [0.8, epochs + 0.2], ticks: step === 1 ? ticks : [1, ...ticks], format: (v) => String(Math.round(v)) },
     y: { label: 'training loss (mean of the epoch)', domain: [y0, y1] },
     series,
   })
