@@ -3,11 +3,13 @@ import { resolveConfig } from '@prunekit/core/internal'
 import { loadRunState, removeRunState, saveRunState, writeFileAtomic } from '@prunekit/core/node'
 import { expandTrials } from '@prunekit/sweep'
 import { existsSync } from 'node:fs'
-import { createDefaultRegistry } from './default-registry.js'
+import { dirname, join, relative, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createCliRegistry } from './default-registry.js'
 import { applyOverrides, embeddedQuickstart, resolveConfigPaths, loadConfigFile, type ConfigOverrides, type LoadedConfig } from './load-config.js'
 import { loadPlugins } from './plugins.js'
 import { exitCodeOf, stopOnSignals } from './interrupts.js'
-import { starterConfig } from './starter.js'
+import { defaultConfigFile, starterConfig } from './starter.js'
 
 export interface Output {
   log(line: string): void
@@ -16,10 +18,20 @@ export interface Output {
 export async function prepare(path: string | undefined, overrides: ConfigOverrides = {}): Promise<{ loaded: LoadedConfig; registry: Registry }> {
   const loaded = path ? await loadConfigFile(path) : embeddedQuickstart()
   loaded.raw = resolveConfigPaths(applyOverrides(loaded.raw, overrides), loaded.baseDir)
-  const registry = createDefaultRegistry()
+  const { registry, loaded: loadedPlugins } = await createCliRegistry()
   const plugins = loaded.raw.plugins
-  if (Array.isArray(plugins)) await loadPlugins(plugins.filter((p): p is string => typeof p === 'string'), loaded.baseDir, registry)
+  if (Array.isArray(plugins)) await loadPlugins(plugins.filter((p): p is string => typeof p === 'string'), loaded.baseDir, registry, loadedPlugins)
   return { loaded, registry }
+}
+
+/** The config `run` uses with no file: `./prunekit.yaml` when it exists, else the embedded quickstart. */
+export function defaultConfigPath(out: Output): string | undefined {
+  if (existsSync(defaultConfigFile)) {
+    out.log(`Using ./${defaultConfigFile} (pass a file to run another config).`)
+    return defaultConfigFile
+  }
+  out.log(`No ./${defaultConfigFile} here: running the embedded quickstart (\`prunekit init\` writes a starter config).`)
+  return undefined
 }
 
 export interface RunCommandOptions extends ConfigOverrides {
@@ -30,7 +42,7 @@ export interface RunCommandOptions extends ConfigOverrides {
 
 export async function runCommand(path: string | undefined, options: RunCommandOptions, io: Output & { error(line: string): void }): Promise<void> {
   if (options.resume !== undefined && options.out !== undefined) throw new UsageError('--resume <dir> names the run\'s out directory: drop --out.')
-  const { loaded, registry } = await prepare(path, options.resume === undefined ? options : { ...options, out: options.resume })
+  const { loaded, registry } = await prepare(path ?? defaultConfigPath(io), options.resume === undefined ? options : { ...options, out: options.resume })
   const { config } = resolveConfig(loaded.raw, registry, loaded.source)
   const resume = options.resume === undefined ? undefined : await resumableState(config)
   if (resume && !options.quiet) {
@@ -99,14 +111,31 @@ export async function listCommand(kind: string | undefined, configPath: string |
 
 export async function initCommand(path: string, force: boolean, out: Output): Promise<void> {
   if (existsSync(path) && !force) throw new UsageError(`${path} already exists. Pass --force to overwrite it.`)
-  await writeFileAtomic(path, starterConfig)
+  await writeFileAtomic(path, starterConfig(schemaReference(dirname(resolve(path)))))
   out.log(`Wrote ${path}. Run it with: npx prunekit run ${path}`)
 }
 
 /** The JSON Schema of prunekit.yaml: the default registry's, or with the plugins a config names too. */
 export async function schemaText(configPath?: string): Promise<string> {
-  const registry = configPath ? (await prepare(configPath)).registry : createDefaultRegistry()
+  const registry = configPath ? (await prepare(configPath)).registry : (await createCliRegistry()).registry
   return `${JSON.stringify(configJsonSchema(registry), null, 2)}\n`
+}
+
+const ownSchema = fileURLToPath(new URL('../schema.json', import.meta.url))
+
+/** The `$schema` path from `dir`: the nearest node_modules/prunekit/schema.json above it, else this package's own. */
+export function schemaReference(dir: string): string {
+  let schema = ownSchema
+  for (let at = dir; ; at = dirname(at)) {
+    const installed = join(at, 'node_modules/prunekit/schema.json')
+    if (existsSync(installed)) {
+      schema = installed
+      break
+    }
+    if (dirname(at) === at) break
+  }
+  const path = relative(dir, schema).split(sep).join('/')
+  return path.startsWith('.') ? path : `./${path}`
 }
 
 /** Bad usage of the command line (exit code 2). */

@@ -4,7 +4,7 @@ import { int, percent, textTable } from '@prunekit/reporters/internal'
 import { readdir, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { UsageError, type Output } from './commands.js'
-import { createDefaultRegistry } from './default-registry.js'
+import { createCliRegistry } from './default-registry.js'
 
 export interface CompressOptions {
   sparsity: number
@@ -75,7 +75,7 @@ export async function compressCommand(path: string, options: CompressOptions, ou
   await setupBackend(options.backend ?? 'wasm')
   const model = await loadModel(path)
   const target = new PrunableModel(model, { output: outputIndex(model, options.output, path) })
-  const registry = createDefaultRegistry()
+  const { registry } = await createCliRegistry()
   const pruned = await prune(target, { strategy: options.strategy, registry, sparsity: options.sparsity, scope: options.scope })
   pruned.applyMasks()
   const { zeros, total } = await kernelSparsity(pruned)

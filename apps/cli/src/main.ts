@@ -1,10 +1,12 @@
-import { ConfigError, isUsageError, PrunekitError } from '@prunekit/core'
+import { ConfigError, isUsageError, PrunekitError, type BackendName } from '@prunekit/core'
 import { stopThreadedWasm } from '@prunekit/tfjs-wasm/node'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
+import { compareCommand } from './compare.js'
 import { compressCommand, type CompressOptions } from './compress.js'
 import { QueueError } from '@prunekit/sweep'
 import { sweepCommand, workerCommand } from './sweep.js'
+import { inspectCommand } from './inspect.js'
 import { initCommand, listCommand, runCommand, RunInterrupted, schemaText, UsageError, validateCommand, type Output } from './commands.js'
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
@@ -48,9 +50,30 @@ function parseMinSize(value: string): number {
 /** `--output Softmax` names an output layer; `--output -1` or `2` is an index. */
 const parseOutput = (value: string): string | number => (/^-?\d+$/.test(value) ? Number(value) : value)
 
-/** `--reporter html png` and `--reporter html,png` both name two reporters. */
+/** `--reporter html,png` and `--reporter html --reporter png` both name two reporters. */
 function reporterNames(values: string[] | undefined): string[] | undefined {
   return values?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)
+}
+
+/** A repeatable flag that takes one value each time, so it never swallows the positional argument after it. */
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value]
+
+const exitCodes = `
+Exit codes:
+  0  the run finished
+  1  the run failed (add --debug for the stack traces down to the failing plugin's own code)
+  2  bad usage or a bad config (every problem is listed)
+  130, 143  stopped by SIGINT (Ctrl+C) or SIGTERM: the finished steps' reports are written; --resume <out> goes on`
+
+/** The error, then each cause it chains, each with its stack: down to the frame that threw first. */
+function causeChain(error: unknown): string[] {
+  const lines: string[] = []
+  for (let at: unknown = error, depth = 0; at !== undefined && depth < 10; at = (at as { cause?: unknown }).cause, depth++) {
+    const text = at instanceof Error ? (at.stack ?? `${at.name}: ${at.message}`) : String(at)
+    lines.push(depth === 0 ? text : `Caused by: ${text}`)
+    if (!(at instanceof Error)) break
+  }
+  return lines
 }
 
 export interface Io extends Output {
@@ -63,21 +86,23 @@ function buildProgram(io: Io): Command {
   const program = new Command('prunekit')
     .description('Prune TensorFlow.js models: train, prune, fine-tune, evaluate and report, from a prunekit.yaml pipeline')
     .version(version)
-    .option('--debug', 'print stack traces of errors')
+    .option('--debug', 'print the stack traces of an error and of each cause it chains')
     .exitOverride()
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })
 
   program
     .command('run')
-    .description('run a pipeline (with no file: the embedded quickstart, LeNet-300-100 on MNIST, 90% magnitude pruning)')
+    .description('run a pipeline (with no file: ./prunekit.yaml if it exists, else the embedded quickstart, LeNet-300-100 on MNIST, 90% magnitude pruning)')
     .argument('[config]', 'prunekit.yaml or .json')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']))
     .option('--threads <n>', 'wasm worker threads (opt-in)', parseThreads)
     .option('--out <dir>', 'output directory')
     .option('--seed <n>', 'seed', parseSeed)
-    .option('--reporter <name...>', 'reporters to use instead of the config\'s: console, json, html, png, markdown (repeat, or separate with commas)')
+    .option('--reporter <names>', 'reporters to use instead of the config\'s: console, json, html, png, markdown (separate with commas, or repeat the flag)', collect)
     .option('--quiet', 'print only the summary')
     .option('--resume <out>', 'continue an interrupted run from its last finished epoch (same config and flags; <out> is its output directory)')
+    .addHelpText('after', `\nWith no config, runs ./prunekit.yaml when it exists, else the embedded quickstart.\n${exitCodes}`)
     .action(async (config: string | undefined, opts: { backend?: string; threads?: number; out?: string; seed?: number; reporter?: string[]; quiet?: boolean; resume?: string }) => {
       const { reporter, ...rest } = opts
       await runCommand(config, { ...rest, reporters: reporterNames(reporter) }, io)
@@ -114,11 +139,26 @@ function buildProgram(io: Io): Command {
     .addOption(new Option('--scope <scope>', 'global: one cut across all layers; layer: the same sparsity in each layer').choices(['global', 'layer']).default('global'))
     .option('--strategy <name>', 'pruning strategy (prunekit list strategies)', 'magnitude')
     .option('--output <name|index>', 'for multi-output models: the prediction output, by layer name or index (default: the last)', parseOutput)
-    .option('--include <selectors...>', 'quantize only these layers (names or /regex/)')
-    .option('--exclude <selectors...>', 'keep these layers float32 (names or /regex/), e.g. /bias$/')
+    .option('--include <selector>', 'quantize only these layers (a name or /regex/; repeat the flag for more)', collect)
+    .option('--exclude <selector>', 'keep these layers float32 (a name or /regex/; repeat the flag for more), e.g. /bias$/', collect)
     .option('--min-size <n>', 'weights with fewer elements stay float32 (default 1024)', parseMinSize)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']))
     .action(async (model: string, opts: Omit<CompressOptions, 'force'> & { force?: boolean }) => compressCommand(model, { ...opts, force: Boolean(opts.force) }, io))
+
+  program
+    .command('inspect')
+    .description('print a Layers model\'s layers, params, kernel sparsity and N:M pattern (1:4, 2:4, 4:8) per layer, and its files\' sizes')
+    .argument('<model>', 'model.json (stock or sparse export), or the directory holding it')
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']))
+    .action(async (model: string, opts: { backend?: BackendName }) => inspectCommand(model, opts, io))
+
+  program
+    .command('compare')
+    .description('put runs side by side in one HTML page: metrics, config differences, training curves')
+    .argument('<runs...>', 'out directories of runs (each holding report.json), or report.json files')
+    .option('--out <file>', 'the page to write', 'compare.html')
+    .option('--title <text>', 'heading of the page')
+    .action(async (runs: string[], opts: { out: string; title?: string }) => compareCommand(runs, opts, io))
 
   program
     .command('validate')
@@ -165,7 +205,7 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
     const usage = error instanceof UsageError || error instanceof ConfigError || error instanceof QueueError || isUsageError(error)
     const message = error instanceof Error ? error.message : String(error)
     io.error(`${usage ? 'Error' : 'Run failed'}: ${message}`)
-    if (debug && error instanceof Error) io.error(error.stack ?? '')
+    if (debug) causeChain(error).forEach((line) => io.error(line))
     else if (!usage && !(error instanceof PrunekitError)) io.error('(run with --debug for the stack trace)')
     return usage ? 2 : 1
   } finally {

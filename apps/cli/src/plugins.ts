@@ -25,8 +25,11 @@ function locate(spec: string, baseDir: string): string {
   }
 }
 
-/** Imports the config's plugins and registers them; failures name the plugin and where it was looked for. */
-export async function loadPlugins(specs: readonly string[], baseDir: string, registry: Registry): Promise<void> {
+/**
+ * Imports the config's plugins and registers them; failures name the plugin and where it was looked for.
+ * A plugin whose name is in `loaded` (a first-party plugin the CLI already loaded) is skipped; new ones are added to it.
+ */
+export async function loadPlugins(specs: readonly string[], baseDir: string, registry: Registry, loaded = new Set<string>()): Promise<void> {
   for (const spec of specs) {
     const url = locate(spec, baseDir)
     let mod: Record<string, unknown>
@@ -37,6 +40,8 @@ export async function loadPlugins(specs: readonly string[], baseDir: string, reg
     }
     const plugin = pluginFrom(mod)
     if (!plugin) throw new PluginError(spec, 'does not export a plugin: export default definePlugin({ name, register(registry) { ... } })')
+    if (loaded.has(plugin.name)) continue
     registry.use(plugin, spec)
+    loaded.add(plugin.name)
   }
 }

@@ -14,12 +14,10 @@ describe('the committed JSON Schemas (run `npm run schema -w prunekit` after cha
     expect(readFileSync(at(file), 'utf8')).toBe(await schemaText(config && at(config)))
   })
 
-  it('covers the plugins a config names, and only those', async () => {
-    const [plain, withPlugins] = [await schemaText(), await schemaText(at('examples/plugins.yaml'))]
-    for (const name of ['iterate', 'fold-batchnorm', 'l1-units']) {
-      expect(withPlugins).toContain(`"${name}"`)
-      expect(plain).not.toContain(`"${name}"`)
-    }
-    expect(plain).toContain('"polynomial"') // a core schedule
+  it('covers the installed first-party plugins always, and a config\'s own plugins only with that config', async () => {
+    const [plain, withCustom] = [await schemaText(), await schemaText(at('examples/custom-strategy/prunekit.yaml'))]
+    for (const name of ['iterate', 'fold-batchnorm', 'l1-units', 'polynomial']) expect(plain).toContain(`"${name}"`)
+    expect(withCustom).toContain('"random"')
+    expect(plain).not.toContain('"random"')
   })
 })

@@ -1,7 +1,10 @@
-/** The commented starter config that `prunekit init` writes. */
-export const starterConfig = `# prunekit.yaml: a pruning experiment. Run it with \`npx prunekit run prunekit.yaml\`.
+/** What `prunekit init` writes and `prunekit run` with no file picks up. */
+export const defaultConfigFile = 'prunekit.yaml'
+
+/** The commented starter config that `prunekit init` writes; `schema` is the `$schema` path from where it is written. */
+export const starterConfig = (schema: string): string => `# prunekit.yaml: a pruning experiment. Run it with \`npx prunekit run prunekit.yaml\`.
 # Editors complete every key through the schema below (\`npx prunekit schema\` prints it).
-$schema: ./node_modules/prunekit/schema.json
+$schema: ${schema}
 
 seed: 42            # same seed, same numbers (on the same backend)
 backend: wasm       # wasm (SIMD, fast) or cpu

@@ -137,7 +137,9 @@ describe('other commands', () => {
       expect(result.stdout).toMatch(new RegExp(`^  ${name} +\\S.*\\[@prunekit/`, 'm'))
     }
     const strategies = await cli(['list', 'strategies'], tempDir())
-    expect(strategies.stdout.trim().split('\n')).toHaveLength(2)
+    expect(strategies.stdout).toMatch(/^ {2}magnitude +.*\[@prunekit\/core\]$/m)
+    expect(strategies.stdout).toMatch(/^ {2}l1-units +.*\[@prunekit\/strategy-structured\]$/m)
+    expect(strategies.stdout).not.toContain('steps:')
   })
 
   it('writes a starter config that validates and runs, and refuses to overwrite it', async () => {

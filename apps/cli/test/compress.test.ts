@@ -85,7 +85,7 @@ describe('prunekit compress', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/with magnitude \(layer\): 50\.00% of the kernel weights are zero/)
     expect(readdirSync(join(dir, 'taken')).sort()).toEqual(['keep.txt', 'model.json', 'weights.bin'])
-    expect((await cli(['--help'], dir)).stdout).toMatch(/^ {2}compress \[options\] <model> {2}prune a TensorFlow\.js Layers model/m)
+    expect((await cli(['--help'], dir)).stdout).toMatch(/^ {2}compress \[options\] <model> {2,}prune a TensorFlow\.js Layers model/m)
   })
 })
 

@@ -29,9 +29,11 @@ describe('the examples against the JSON Schema they name, as an editor checks th
     expect(valid).toBe(true)
   })
 
-  it('catches a config the schema does not cover: a plugin step against the default schema', () => {
+  it('accepts the first-party plugins\' names in the default schema, and catches a custom strategy it does not cover', () => {
     const validate = validatorFor(join(repoRoot, 'apps/cli/schema.json'))
-    expect(validate({ model: { zoo: 'mlp' }, data: { dataset: 'synthetic' }, pipeline: ['fold-batchnorm'] })).toBe(false)
-    expect(validatorFor(join(repoRoot, 'examples/schema.json'))({ model: { zoo: 'mlp' }, data: { dataset: 'synthetic' }, pipeline: ['fold-batchnorm'] })).toBe(true)
+    const config = (strategy: string) => ({ model: { zoo: 'mlp' }, data: { dataset: 'synthetic' }, pipeline: ['fold-batchnorm', { prune: { strategy, ratio: 0.5 } }] })
+    expect(validate(config('l1-units'))).toBe(true)
+    expect(validate({ ...config('magnitude'), pipeline: [{ prune: { strategy: 'random', sparsity: 0.5 } }] })).toBe(false)
+    expect(validatorFor(join(repoRoot, 'examples/custom-strategy/schema.json'))({ ...config('magnitude'), pipeline: [{ prune: { strategy: 'random', sparsity: 0.5 } }] })).toBe(true)
   })
 })

@@ -62,7 +62,7 @@ describe.runIf(hasChromium || process.env.CI)('report.html in headless Chromium'
         legend: svg.querySelectorAll('.legend text').length,
       })),
     )
-    expect(charts.map((c) => c.kind).sort()).toEqual(['chart-bars', 'chart-histogram', 'chart-histogram', 'chart-histogram', 'chart-line'])
+    expect(charts.map((c) => c.kind).sort()).toEqual(['chart-bars', 'chart-histogram', 'chart-histogram', 'chart-histogram', 'chart-line', 'chart-line'])
     expect(charts.filter((c) => c.kind === 'chart-histogram').map((c) => c.title)).toEqual(['Weights: Before pruning', 'Weights: After pruning', 'Weights: After fine-tuning'])
     for (const chart of charts) {
       const paths = chart.marks.filter((m) => m.tag === 'path')
@@ -82,7 +82,7 @@ describe.runIf(hasChromium || process.env.CI)('report.html in headless Chromium'
     expect(charts.find((c) => c.kind === 'chart-bars')!.texts).toEqual(expect.arrayContaining(['dense_1', 'output', 'whole model: 80.00%']))
 
     const headings = await page.$$eval('h2', (hs) => hs.map((h) => h.textContent))
-    expect(headings).toEqual(['Summary', 'Accuracy and sparsity', 'Per-layer sparsity', 'Weight histograms', 'Pipeline', 'Config'])
+    expect(headings).toEqual(['Summary', 'Accuracy and sparsity', 'Training curves', 'Per-layer sparsity', 'Weight histograms', 'Pipeline', 'Config'])
     expect(await page.$$eval('#summary tbody tr', (rows) => rows.length)).toBe(3)
     expect(await page.textContent('#config pre')).toContain('zoo: mlp')
 

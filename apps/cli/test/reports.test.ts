@@ -33,7 +33,7 @@ describe('reports of a run', () => {
     // Self-contained: opens from disk with no network, no script, nothing to fetch.
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|\bsrc=/i)
     expect(new Set(html.match(/https?:\/\/[^"\s<]*/g))).toEqual(new Set(['http://www.w3.org/2000/svg']))
-    expect(html.match(/<svg /g)).toHaveLength(5)
+    expect(html.match(/<svg /g)).toHaveLength(6) // 3 histograms, sparsity, accuracy, training curves
   })
 
   it('takes reporters from --reporter, separated by commas, and links the PNGs from report.md', async () => {

@@ -9,8 +9,10 @@ export interface HistogramStage {
   /** For file names: before, pruned, finetuned, or a slug of the label. */
   slug: string
   layers: LayerHistogram[]
-  /** Layer name -> fraction of its kernel that is exactly zero (from the layers metric, when measured). */
+  /** Layer name -> fraction of its kernel, as it is now, that is exactly zero (from the layers metric, when measured). */
   sparsity: Map<string, number>
+  /** Layer name -> fraction of its kernel as built that structured pruning removed (layers it cut only). */
+  removed: Map<string, number>
 }
 
 /** The snapshots that measured histograms, in order. */
@@ -24,7 +26,9 @@ export function histogramStages(snapshots: readonly Snapshot[]): HistogramStage[
     label: snapshot.label,
     slug: slugs[i],
     layers,
-    sparsity: new Map((readLayers(snapshot) ?? []).map((l) => [l.name, l.sparsity])),
+    // A structurally cut layer's `sparsity` counts its removed weights: its histogram shows only those left.
+    sparsity: new Map((readLayers(snapshot) ?? []).map((l) => [l.name, l.params === 0 ? 0 : (l.params - l.nonzero) / l.params])),
+    removed: new Map((readLayers(snapshot) ?? []).flatMap((l) => (l.builtParams ? [[l.name, 1 - l.params / l.builtParams]] : []))),
   }))
 }
 

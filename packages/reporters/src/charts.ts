@@ -5,7 +5,8 @@ import { percent, stageName } from './format.js'
 import { percentFormat } from './svg/axis.js'
 import { barChart } from './svg/bars.js'
 import { histogramChart } from './svg/histogram.js'
-import { lineChart } from './svg/line.js'
+import { lineChart, type LineSeries } from './svg/line.js'
+import { isControlLabel, type TrainingCurve } from './training.js'
 import { paletteColor } from './svg/palette.js'
 import { niceDomain } from './svg/scale.js'
 
@@ -24,6 +25,8 @@ export interface ReportPlots {
   accuracy?: Plot
   /** Accuracy after reloading against gzip bytes, one point per exported variant. */
   exports?: Plot
+  /** Training loss per epoch of every fit. */
+  training?: Plot
 }
 
 const colorsFor = (snapshots: readonly Snapshot[]) => {
@@ -35,7 +38,9 @@ function histogramPlot(stage: HistogramStage, scale: ReturnType<typeof sharedHis
   const title = `Weights: ${stageName(stage.label)}`
   const series = stage.layers.map((layer) => {
     const zeros = stage.sparsity.get(layer.name)
-    return { name: layer.name, color: color(layer.name), edges: layer.edges, counts: layer.counts, note: zeros === undefined ? undefined : `${percent(zeros, 1)} zero` }
+    const removed = stage.removed.get(layer.name)
+    const notes = [zeros === undefined ? '' : `${percent(zeros, 1)} zero`, removed ? `${percent(removed, 1)} removed` : ''].filter(Boolean)
+    return { name: layer.name, color: color(layer.name), edges: layer.edges, counts: layer.counts, note: notes.length ? notes.join(', ') : undefined }
   })
   return { name: `weights-${stage.slug}`, title, svg: histogramChart({ title, series, xDomain: scale.xDomain, maxCount: scale.maxCount }) }
 }
@@ -81,11 +86,18 @@ function accuracyPlot(snapshots: readonly Snapshot[]): Plot | undefined {
   if (metric === 'accuracy') [y0, y1] = [Math.max(0, y0), Math.min(1, y1)]
   else y0 = Math.max(0, y0)
   const title = `${metric === 'accuracy' ? 'Accuracy' : 'Loss'} against sparsity, stage by stage`
+  // A lottery ticket's control is its own series: joined with the tickets it would zig-zag.
+  const stages = points.filter((p) => !isControlLabel(p.label))
+  const controls = points.filter((p) => isControlLabel(p.label))
+  const toPoints = (ps: typeof points) => ps.map((p) => ({ x: p.sparsity, y: p.value, label: stageName(p.label) }))
   const svg = lineChart({
     title,
     x: { label: 'model sparsity', domain: [0, 1], format: percentFormat },
     y: { label: `test ${metric}`, domain: [y0, y1] },
-    series: [{ name: metric, color: paletteColor(0), points: points.map((p) => ({ x: p.sparsity, y: p.value, label: stageName(p.label) })) }],
+    series: [
+      { name: controls.length ? `${metric}: stages` : metric, color: paletteColor(0), points: toPoints(stages) },
+      ...(controls.length ? [{ name: `${metric}: controls (re-initialised)`, color: paletteColor(0), dashed: true, points: toPoints(controls) }] : []),
+    ],
   })
   return { name: 'accuracy', title, svg }
 }
@@ -130,8 +142,41 @@ function exportsPlot(snapshots: readonly Snapshot[]): Plot | undefined {
   return { name: 'exports', title, svg }
 }
 
+/** Loss against epoch, one line per series; the epoch axis has whole-number ticks. */
+export function lossChart(title: string, series: readonly LineSeries[]): string {
+  const epochs = Math.max(2, ...series.flatMap((s) => s.points.map((p) => p.x)))
+  const losses = series.flatMap((s) => s.points.map((p) => p.y))
+  const [lo, hi] = [Math.min(...losses), Math.max(...losses)]
+  const pad = Math.max(hi - lo, 0.05 * Math.max(hi, 0.1)) * 0.1
+  const [y0, y1] = niceDomain(Math.max(0, lo - pad), hi + pad, 5)
+  const step = Math.max(1, Math.ceil(epochs / 10))
+  const ticks = Array.from({ length: Math.floor(epochs / step) }, (_, i) => (i + 1) * step)
+  return lineChart({
+    title,
+    // A margin either side, so the points of epoch 1 clear the y axis.
+    x: { label: 'epoch', domain: [0.8, epochs + 0.2], ticks: step === 1 ? ticks : [1, ...ticks], format: (v) => String(Math.round(v)) },
+    y: { label: 'training loss (mean of the epoch)', domain: [y0, y1] },
+    series,
+  })
+}
+
+/** Each fit's training loss per epoch; a lottery ticket's control is dashed, in its ticket's colour. */
+export function trainingPlot(curves: readonly TrainingCurve[]): Plot | undefined {
+  if (!curves.length) return undefined
+  const colors = new Map<string, string>()
+  const series = curves.map((curve) => {
+    const ticket = curve.control ? curve.label.replace(/-reinit$/, '') : curve.label
+    const color = colors.get(ticket) ?? paletteColor(colors.size)
+    colors.set(ticket, color)
+    const name = curve.control ? `${curve.label} (control)` : curve.label === curve.stepName ? `${curve.label} (step ${curve.step + 1})` : curve.label
+    return { name, color, dashed: curve.control, marker: 3.5, points: curve.epochs.map((e) => ({ x: e.epoch, y: e.loss })) }
+  })
+  const title = 'Training loss per epoch'
+  return { name: 'training', title, svg: lossChart(title, series) }
+}
+
 /** Every chart of a report, built once and shared by the html and png reporters. */
-export function reportPlots(snapshots: readonly Snapshot[]): ReportPlots {
+export function reportPlots(snapshots: readonly Snapshot[], training: readonly TrainingCurve[] = []): ReportPlots {
   const color = colorsFor(snapshots)
   const stages = histogramStages(snapshots)
   const scale = sharedHistogramScale(stages)
@@ -140,10 +185,11 @@ export function reportPlots(snapshots: readonly Snapshot[]): ReportPlots {
     sparsity: sparsityPlot(snapshots, color),
     accuracy: accuracyPlot(snapshots),
     exports: exportsPlot(snapshots),
+    training: trainingPlot(training),
   }
 }
 
 /** The plots in file order: the histograms, then sparsity, accuracy and exports. */
 export function allPlots(plots: ReportPlots): Plot[] {
-  return [...plots.histograms, ...[plots.sparsity, plots.accuracy, plots.exports].filter((p) => p !== undefined)]
+  return [...plots.histograms, ...[plots.sparsity, plots.accuracy, plots.exports, plots.training].filter((p) => p !== undefined)]
 }

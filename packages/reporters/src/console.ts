@@ -33,9 +33,16 @@ export function layerTable(snapshot: Snapshot): string[] {
   )
 }
 
-export function createConsoleReporter(options: ConsoleOptions, quiet: boolean, sink: TextSink = process.stdout): Reporter {
+/** A terminal that takes cursor control: a TTY, not `TERM=dumb`. `NO_COLOR` needs nothing more: no output is coloured. */
+export function isInteractive(sink: TextSink, env: Record<string, string | undefined> = process.env): boolean {
+  return Boolean(sink.isTTY) && env.TERM !== 'dumb'
+}
+
+export function createConsoleReporter(options: ConsoleOptions, quiet: boolean, sink: TextSink = process.stdout, env: Record<string, string | undefined> = process.env): Reporter {
+  const snapshots: Snapshot[] = []
   const print = (line = '') => sink.write(`${line}\n`)
   const verbose = !quiet
+  const interactive = isInteractive(sink, env)
   let bar: cliProgress.SingleBar | undefined
 
   const stopBar = () => {
@@ -45,7 +52,8 @@ export function createConsoleReporter(options: ConsoleOptions, quiet: boolean, s
 
   const onProgress = (p: ProgressEvent) => {
     if (!verbose || !options.progress) return
-    if (sink.isTTY) {
+    const epochLine = () => p.loss !== undefined && print(`  epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}`)
+    if (interactive) {
       if (!bar) {
         bar = new cliProgress.SingleBar(
           { format: '  epoch {epoch}/{epochs} {bar} {percentage}% | batch {value}/{total} | loss {loss}', hideCursor: true, clearOnComplete: true, stream: sink as NodeJS.WriteStream },
@@ -54,9 +62,13 @@ export function createConsoleReporter(options: ConsoleOptions, quiet: boolean, s
         bar.start(p.batches, 0, { epoch: p.epoch, epochs: p.epochs, loss: '-' })
       }
       bar.update(p.batch, { epoch: p.epoch, epochs: p.epochs, ...(p.loss === undefined ? {} : { loss: p.loss.toFixed(4) }) })
-      if (p.batch === p.batches && p.epoch < p.epochs) bar.update(0)
-    } else if (p.loss !== undefined) {
-      print(`  epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}`)
+      // The bar clears itself on stop; the epoch's line then stays above the next epoch's bar.
+      if (p.batch === p.batches) {
+        stopBar()
+        epochLine()
+      }
+    } else {
+      epochLine()
     }
   }
 

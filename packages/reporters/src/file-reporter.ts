@@ -2,6 +2,8 @@ import { defineReporter, type ReporterFactory, type RunInfo } from '@prunekit/co
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { ReportInput } from './report-input.js'
+import { runMeta } from './run-meta.js'
+import { trainingRecorder } from './training.js'
 import { writeFileAtomic } from './write.js'
 
 export interface FileReporterSpec<E extends z.ZodRawShape> {
@@ -34,13 +36,18 @@ export function fileReporter<E extends z.ZodRawShape = {}>(spec: FileReporterSpe
     options,
     create(opts, ctx) {
       let run: RunInfo | undefined
+      let startedAt = new Date()
+      const training = trainingRecorder()
       return {
         onRunStart(info) {
           run = info
+          startedAt = new Date()
         },
+        onProgress: training.onProgress,
+        onSnapshot: training.onSnapshot,
         async onRunEnd(result) {
           const path = join(ctx.out, opts.file)
-          const input: ReportInput = { run, snapshots: result.snapshots, steps: result.steps, seconds: result.seconds, interrupted: result.interrupted }
+          const input: ReportInput = { run, snapshots: result.snapshots, steps: result.steps, seconds: result.seconds, interrupted: result.interrupted, training: training.curves(), meta: runMeta(run, startedAt, result.seconds) }
           await writeFileAtomic(path, await spec.render(input, opts, { path, files: result.files }))
           return [path]
         },

@@ -3,11 +3,13 @@ import type { ReportPlots } from './charts.js'
 import { bytes, describeRun, int, interruptedLine, percent, readFinite, stageName } from './format.js'
 import { configYaml } from './config-yaml.js'
 import type { ReportInput } from './report-input.js'
+import { describeMeta } from './run-meta-text.js'
+import { isControlLabel } from './training.js'
 import { escapeXml as esc } from './svg/escape.js'
 import { exportTable } from './exports.js'
 import { layerSparsityTable, summaryTable, type Table } from './tables.js'
 
-/** The report pages' stylesheet (the sweep page shares it). */
+/** The stylesheet of prunekit's HTML pages (the report, the run comparison, the sweep page). */
 export const pageStyle = `
 :root { color-scheme: light; --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; --accent: #1f77b4; }
 * { box-sizing: border-box; }
@@ -36,7 +38,8 @@ pre { background: #fff; border: 1px solid var(--line); border-radius: 8px; paddi
 footer { margin-top: 40px; font-size: 13px; }
 `
 
-function table(t: Table): string {
+/** A table as HTML, numeric columns right-aligned, in a horizontally scrolling box. */
+export function table(t: Table): string {
   const cell = (tag: 'th' | 'td', text: string, c: number) => `<${tag}${t.numeric[c] ? ' class="n"' : ''}>${esc(text)}</${tag}>`
   return [
     '<div class="scroll"><table>',
@@ -46,12 +49,13 @@ function table(t: Table): string {
   ].join('\n')
 }
 
-const figure = (svg: string, caption?: string) => `<figure>${svg}${caption ? `<figcaption>${esc(caption)}</figcaption>` : ''}</figure>`
+export const figure = (svg: string, caption?: string) => `<figure>${svg}${caption ? `<figcaption>${esc(caption)}</figcaption>` : ''}</figure>`
 
 /** The headline numbers: first snapshot against last. */
 function cards(input: ReportInput): string {
-  // Stages of the model: an export's snapshot measures the files read back, not the run's model.
-  const stages = input.snapshots.filter((s) => readExport(s) === undefined)
+  // Stages of the model: an export's snapshot measures the files read back, not the run's model;
+  // a lottery ticket's control is a comparison, not where the run ended.
+  const stages = input.snapshots.filter((s) => readExport(s) === undefined && !isControlLabel(s.label))
   const first = stages[0]
   const last = stages.at(-1)
   if (!first || !last) return ''
@@ -94,10 +98,12 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
     `<h1>${esc(options.title)}</h1>`,
     run ? `<p class="muted">${esc(describeRun(run))}; ${esc(input.seconds.toFixed(1))} s in all.</p>` : '',
     input.interrupted ? `<p class="interrupted" role="alert">${esc(interruptedLine(input)!)}</p>` : '',
+    input.meta ? `<p class="muted meta">${esc(describeMeta(input.meta))}</p>` : '',
     cards(input),
     '</header>',
     section('summary', 'Summary', input.snapshots.length ? table(summaryTable(input.snapshots)) : '<p>No snapshots: add an <code>evaluate</code> step to the pipeline.</p>'),
     overview.length ? section('charts', 'Accuracy and sparsity', `<div class="charts">${overview.map((p) => figure(p.svg)).join('\n')}</div>`) : '',
+    plots.training ? section('training', 'Training curves', '<p>The mean training loss of each epoch, one line per fit. A lottery ticket\'s control (the same mask from a fresh initialisation) is dashed, in its ticket\'s colour.</p>', `<div class="charts stacked">${figure(plots.training.svg)}</div>`) : '',
     layers.rows.length ? section('layers', 'Per-layer sparsity', table(layers)) : '',
     exported.rows.length
       ? section(

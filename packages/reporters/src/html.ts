@@ -8,5 +8,5 @@ export const htmlReporter = fileReporter({
   description: 'Writes report.html: one self-contained page with the config, summary, per-layer sparsity and SVG charts',
   file: 'report.html',
   options: { title: z.string().min(1).default('prunekit report').describe('Heading and window title of the page') },
-  render: (input, options) => renderHtmlReport(input, reportPlots(input.snapshots), options),
+  render: (input, options) => renderHtmlReport(input, reportPlots(input.snapshots, input.training), options),
 })

@@ -79,7 +79,12 @@ export interface LegendItem {
   opacity?: number
   /** A line with a dot (line charts) instead of a filled square. */
   shape?: 'square' | 'line'
+  /** A dashed line (shape 'line'): a control series. */
+  dashed?: boolean
 }
+
+/** The dash pattern of dashed series and their legend entries. */
+export const dashPattern = '6 4'
 
 /** Legend entries in rows centred at `centerX`, wrapping at `maxWidth`; returns the SVG and its height. */
 export function legend(items: readonly LegendItem[], centerX: number, top: number, maxWidth: number): { svg: string; height: number } {
@@ -105,7 +110,7 @@ export function legend(items: readonly LegendItem[], centerX: number, top: numbe
       const item = items[i]
       parts.push(
         item.shape === 'line'
-          ? `<path${attrs({ d: `M${num(x)} ${num(y + 6)}h16`, stroke: item.color, 'stroke-width': 2 })}/><circle${attrs({ cx: x + 8, cy: y + 6, r: 3.5, fill: item.color })}/>`
+          ? `<path${attrs({ d: `M${num(x)} ${num(y + 6)}h16`, stroke: item.color, 'stroke-width': 2, 'stroke-dasharray': item.dashed ? dashPattern : undefined })}/><circle${attrs({ cx: x + 8, cy: y + 6, r: 3.5, fill: item.color })}/>`
           : `<rect${attrs({ x, y: y, width: 14, height: 12, rx: 2, fill: item.color, 'fill-opacity': item.opacity, stroke: item.color })}/>`,
         text(x + 20, y + 10.5, item.label, { 'font-size': fontSize, fill: ink.text }),
       )

@@ -1,5 +1,5 @@
 import { decimalFormat, xAxis, yAxis } from './axis.js'
-import { attrs, ink, legend, num, plotArea, svgDocument, text, textWidth } from './frame.js'
+import { attrs, dashPattern, ink, legend, num, plotArea, svgDocument, text, textWidth } from './frame.js'
 import { linearScale, linearTicks, niceStep } from './scale.js'
 
 export interface LinePoint {
@@ -17,6 +17,10 @@ export interface LineSeries {
   points: readonly LinePoint[]
   /** Join the points with a line (default); false draws the markers only (a scatter). */
   joined?: boolean
+  /** A dashed line, e.g. a control beside the series it controls. */
+  dashed?: boolean
+  /** Marker radius in pixels (default 5; 0 draws none). */
+  marker?: number
 }
 
 export interface LineAxis {
@@ -48,7 +52,7 @@ export function labelAbove(points: readonly LinePoint[], index: number): boolean
 export function lineChart(spec: LineChartSpec): string {
   const width = spec.width ?? 640
   const height = spec.height ?? 360
-  const key = spec.series.length > 1 ? legend(spec.series.map((s) => ({ label: s.name, color: s.color, shape: 'line' as const })), width / 2, 40, width - 40) : { svg: '', height: 0 }
+  const key = spec.series.length > 1 ? legend(spec.series.map((s) => ({ label: s.name, color: s.color, shape: 'line' as const, dashed: s.dashed })), width / 2, 40, width - 40) : { svg: '', height: 0 }
   const area = plotArea(width, height, { top: 40 + key.height + 20, right: 40, bottom: 58, left: 76 })
   const x = linearScale(spec.x.domain, [area.left, area.left + area.width])
   const y = linearScale(spec.y.domain, [area.top + area.height, area.top])
@@ -63,9 +67,10 @@ export function lineChart(spec: LineChartSpec): string {
       const label = p.label
         ? text(nearRight ? px - 8 : px + 8, py + dy, p.label, { 'text-anchor': nearRight ? 'end' : 'start', 'font-size': 12, fill: ink.text })
         : ''
-      return `<circle${attrs({ class: 'mark', cx: px, cy: py, r: 5, fill: s.color, stroke: ink.background, 'stroke-width': 1.5 })}/>${label}`
+      const marker = s.marker ?? 5
+      return `${marker > 0 ? `<circle${attrs({ class: 'mark', cx: px, cy: py, r: marker, fill: s.color, stroke: ink.background, 'stroke-width': 1.5 })}/>` : ''}${label}`
     })
-    const path = s.joined === false ? '' : `<path${attrs({ class: 'mark', d, fill: 'none', stroke: s.color, 'stroke-width': 2, 'stroke-linejoin': 'round' })}/>`
+    const path = s.joined === false || s.points.length < 2 ? '' : `<path${attrs({ class: 'mark', d, fill: 'none', stroke: s.color, 'stroke-width': 2, 'stroke-linejoin': 'round', 'stroke-dasharray': s.dashed ? dashPattern : undefined })}/>`
     return `<g class="series">${path}${dots.join('')}</g>`
   })
   const points = spec.series.flatMap((s) => s.points.map((p) => `${p.label ?? ''} (${xFormat(p.x)}, ${yFormat(p.y)})`))
