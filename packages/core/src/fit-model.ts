@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Distillation } from './distill.js'
 import { optimizerNames } from './optimizers.js'
 import type { Rng } from './rng.js'
 import { gradualPruning, type ScheduledPrune } from './scheduled-prune.js'
@@ -35,6 +36,8 @@ export interface FitExtras {
   rng?: Rng
   /** Fresh optimizer state even if settings.resetOptimizer is false. */
   freshOptimizer?: boolean
+  /** Distill from this teacher (the caller owns and disposes it). */
+  distill?: Distillation
 }
 
 export interface FitOutcome extends FitResult {
@@ -64,6 +67,7 @@ export async function fitModel(ctx: RunContext, settings: FitSettings, extras: F
     afterEpoch: (epoch: number) => {
       if (saveAt.has(epoch)) ctx.slot.checkpoints.save(epochCheckpoint(epoch))
     },
+    distill: extras.distill,
   }
   const result = await new Trainer(options).fitSlot(ctx.slot, ctx.data.train, fit, { fresh })
   return { ...result, prunes: pruning?.prunes ?? 0, sparsity: pruning?.sparsity ?? 0 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { z } from 'zod'
 import { PruneError } from './errors.js'
 import type { PrunableModel, WeightRef } from './model.js'
-import { checkPattern, patternIsTarget, patternShape, selectionView } from './pattern-options.js'
+import { checkPattern, patternIsTarget, patternShape, selectionView, type SelectionView } from './pattern-options.js'
 import { countForSparsity, selectBelow, selectLowest } from './selection.js'
 import { describeSelector, layerSelector, matchesSelector, type LayerSelector } from './selectors.js'
 import type { PruneContext, PruningStrategy } from './strategy.js'
@@ -147,7 +147,7 @@ export function scoreStrategy<E extends z.ZodRawShape = {}>(spec: ScoreStrategyS
     async prune(model, request, ctx) {
       const opts = request.options
       const targets = selectTargets(model, opts)
-      const views = []
+      const views: SelectionView[] = []
       for (const ref of targets) views.push(selectionView(ref, await scoresOf(spec, model, ref, ctx, opts), opts))
       const scores = views.map((v) => v.scores)
 

@@ -4,7 +4,8 @@ import '@tensorflow/tfjs-layers'
 import { z } from 'zod'
 import { HostSplit } from './batches.js'
 import type { Split, Task } from './data.js'
-import { taskLoss } from './loss.js'
+import { teacherTargets, type Distillation } from './distill.js'
+import { distillationLoss, taskLoss } from './loss.js'
 import { ModelSlot } from './model-slot.js'
 import type { PrunableModel } from './model.js'
 import { optimizerNames } from './optimizers.js'
@@ -49,6 +50,8 @@ export interface FitContext {
   afterStep?: (step: number) => void | Promise<void>
   /** Runs after each epoch (1-based), e.g. to save a rewind checkpoint. */
   afterEpoch?: (epoch: number) => void | Promise<void>
+  /** Learn from a teacher's soft targets as well as the labels (multiclass only). */
+  distill?: Distillation
 }
 
 export interface FitResult {
@@ -95,7 +98,7 @@ export class Trainer {
    */
   async fitSlot(slot: ModelSlot, split: Split, context: FitContext, options: { fresh?: boolean } = {}): Promise<FitResult> {
     const { epochs, batchSize, shuffle } = this.options
-    const { task, rng, onProgress, afterStep, afterEpoch } = context
+    const { task, rng, onProgress, afterStep, afterEpoch, distill } = context
     const lease = slot.optimizer(this.options.optimizer, this.options.learningRate, options)
     let bound = bind(slot.current)
     let masked = bound.masked()
@@ -113,7 +116,11 @@ export class Trainer {
         for (let b = 0; b < batches.length; b++) {
           const [x, y] = batches[b]
           const { model, variables } = bound
-          const cost = lease.optimizer.minimize(() => taskLoss(task, y, model.forward(x, true)), true, variables)
+          // The teacher runs before the tape opens: its targets are constants of the step's loss.
+          const soft = distill && teacherTargets(distill.teacher, x)
+          const objective = soft ? () => distillationLoss(y, model.forward(x, true), soft, distill) : () => taskLoss(task, y, model.forward(x, true))
+          const cost = lease.optimizer.minimize(objective, true, variables)
+          soft?.dispose()
           if (cost) costs.push(cost)
           if (masked.length) tf.tidy(() => masked.forEach(({ variable, mask }) => variable.assign(tf.mul(variable, mask))))
           if (afterStep) {
