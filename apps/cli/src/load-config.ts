@@ -51,13 +51,29 @@ export function embeddedQuickstart(): LoadedConfig {
   return { raw: {}, source: '(embedded quickstart)', baseDir: process.cwd() }
 }
 
-/** Paths inside a config (model.path) are relative to the config file, as plugin paths are. */
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** `{ path }` with a local path made absolute; anything else as it was. */
+function withPath(value: unknown, baseDir: string): unknown {
+  if (!isRecord(value) || typeof value.path !== 'string' || /^https?:\/\//i.test(value.path)) return value
+  return { ...value, path: resolve(baseDir, value.path) }
+}
+
+/** A fit step's `distill: { teacher: { path } }` resolved. */
+function withTeacherPath(entry: unknown, baseDir: string): unknown {
+  if (!isRecord(entry)) return entry
+  return Object.fromEntries(
+    Object.entries(entry).map(([step, options]) =>
+      isRecord(options) && isRecord(options.distill) ? [step, { ...options, distill: { ...options.distill, teacher: withPath(options.distill.teacher, baseDir) } }] : [step, options],
+    ),
+  )
+}
+
+/** Paths inside a config (model.path, a distillation teacher's path) are relative to the config file, as plugin paths are. */
 export function resolveConfigPaths(raw: Record<string, unknown>, baseDir: string): Record<string, unknown> {
-  const model = raw.model as Record<string, unknown> | undefined
-  if (model && typeof model.path === 'string' && !/^https?:\/\//i.test(model.path)) {
-    return { ...raw, model: { ...model, path: resolve(baseDir, model.path) } }
-  }
-  return raw
+  const resolved: Record<string, unknown> = raw.model === undefined ? { ...raw } : { ...raw, model: withPath(raw.model, baseDir) }
+  if (Array.isArray(raw.pipeline)) resolved.pipeline = raw.pipeline.map((entry) => withTeacherPath(entry, baseDir))
+  return resolved
 }
 
 /** Command-line flags win over the file. */
