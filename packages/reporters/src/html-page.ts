@@ -5,7 +5,7 @@ import { configYaml } from './config-yaml.js'
 import type { ReportInput } from './report-input.js'
 import { escapeXml as esc } from './svg/escape.js'
 import { exportTable } from './exports.js'
-import { layerSparsityTable, summaryTable, type Table } from './tables.js'
+import { layerSparsityTable, patternTable, summaryTable, type Table } from './tables.js'
 
 const style = `
 :root { color-scheme: light; --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; --accent: #1f77b4; }
@@ -84,6 +84,7 @@ export interface HtmlPageOptions {
 export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options: HtmlPageOptions): string {
   const { run } = input
   const layers = layerSparsityTable(input.snapshots)
+  const patterns = patternTable(input.snapshots)
   const exported = exportTable(input.snapshots)
   const overview = [plots.accuracy, plots.sparsity].filter((p) => p !== undefined)
   const section = (id: string, heading: string, ...content: string[]) => `<section id="${id}">\n<h2>${esc(heading)}</h2>\n${content.filter(Boolean).join('\n')}\n</section>`
@@ -96,6 +97,7 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
     section('summary', 'Summary', input.snapshots.length ? table(summaryTable(input.snapshots)) : '<p>No snapshots: add an <code>evaluate</code> step to the pipeline.</p>'),
     overview.length ? section('charts', 'Accuracy and sparsity', `<div class="charts">${overview.map((p) => figure(p.svg)).join('\n')}</div>`) : '',
     layers.rows.length ? section('layers', 'Per-layer sparsity', table(layers)) : '',
+    patterns.rows.length ? section('pattern', `Pattern compliance (${patterns.pattern}: groups keeping at most N of M)`, table(patterns)) : '',
     exported.rows.length
       ? section(
           'exports',
