@@ -5,13 +5,14 @@ import { endToEndSuite } from './end-to-end.js'
 import { masksSuite } from './masks.js'
 import type { Row, Suite } from './measure.js'
 import { peerSuite } from './peer.js'
+import { recoverySuite } from './recovery.js'
 import { selectionSuite } from './selection.js'
 import { sizeSuite } from './size.js'
 import { structuredSuite } from './structured.js'
 import { trainingSuite } from './training.js'
 
 /** Every suite `npm run bench` runs, in order. Add a suite here. */
-export const suites: Suite[] = [trainingSuite, selectionSuite, masksSuite, endToEndSuite, peerSuite, structuredSuite, sizeSuite]
+export const suites: Suite[] = [trainingSuite, selectionSuite, masksSuite, endToEndSuite, peerSuite, structuredSuite, sizeSuite, recoverySuite]
 
 function markdown(results: Array<{ suite: Suite; rows: Row[]; seconds: number }>): string {
   const lines = ['# prunekit benchmarks', '', `Measured ${new Date().toISOString()} on Node ${process.version}; every ratio is side by side in this run.`, '']
