@@ -123,7 +123,7 @@ export function recoveryBench(options: RecoveryBenchOptions = {}): Suite {
             for (const variant of variants(model)) {
               const outcome = await recover(model, variant, seed, { train, test, finetuneEpochs }, dir)
               perVariant.set(variant.name, [...(perVariant.get(variant.name) ?? []), outcome])
-              log(`${model.zoo} seed ${seed}: ${variant.name}: pruned ${outcome.pruned.toFixed(4)}, fine-tuned ${outcome.finetuned.toFixed(4)}`)
+              log(`${model.zoo} seed ${seed}: ${variant.name}: sparsity ${outcome.sparsity.toFixed(4)}, pruned ${outcome.pruned.toFixed(4)}, fine-tuned ${outcome.finetuned.toFixed(4)}${outcome.compliance === undefined ? '' : `, 2:4 in every group: ${outcome.compliance}`}`)
             }
           } finally {
             rmSync(dir, { recursive: true, force: true })
