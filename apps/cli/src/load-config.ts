@@ -52,19 +52,35 @@ export function embeddedQuickstart(): LoadedConfig {
 }
 
 const isLocal = (path: unknown): path is string => typeof path === 'string' && !/^https?:\/\//i.test(path)
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** Paths inside a config (model.path, data.dir, data.path, data.trainFiles ...) are relative to the config file, as plugin paths are. */
+/** `{ path }` with a local path made absolute; anything else as it was. */
+function withPath(value: unknown, baseDir: string): unknown {
+  if (!isRecord(value) || typeof value.path !== 'string' || /^https?:\/\//i.test(value.path)) return value
+  return { ...value, path: resolve(baseDir, value.path) }
+}
+
+/** A fit step's `distill: { teacher: { path } }` resolved. */
+function withTeacherPath(entry: unknown, baseDir: string): unknown {
+  if (!isRecord(entry)) return entry
+  return Object.fromEntries(
+    Object.entries(entry).map(([step, options]) =>
+      isRecord(options) && isRecord(options.distill) ? [step, { ...options, distill: { ...options.distill, teacher: withPath(options.distill.teacher, baseDir) } }] : [step, options],
+    ),
+  )
+}
+
+/** Paths inside a config (model.path, data.dir, data.path, data.trainFiles ..., a distillation teacher's path) are relative to the config file, as plugin paths are. */
 export function resolveConfigPaths(raw: Record<string, unknown>, baseDir: string): Record<string, unknown> {
-  const resolved = { ...raw }
-  const model = raw.model as Record<string, unknown> | undefined
-  if (model && isLocal(model.path)) resolved.model = { ...model, path: resolve(baseDir, model.path) }
-  const data = raw.data as Record<string, unknown> | undefined
-  if (data && typeof data === 'object') {
-    const next = { ...data }
-    for (const key of ['dir', 'path'] as const) if (isLocal(data[key])) next[key] = resolve(baseDir, data[key])
+  const resolved: Record<string, unknown> = raw.model === undefined ? { ...raw } : { ...raw, model: withPath(raw.model, baseDir) }
+  if (Array.isArray(raw.pipeline)) resolved.pipeline = raw.pipeline.map((entry) => withTeacherPath(entry, baseDir))
+  if (isRecord(raw.data)) {
+    const data = raw.data
+    const next = withPath(data, baseDir) as Record<string, unknown>
+    if (isLocal(data.dir)) next.dir = resolve(baseDir, data.dir)
     for (const key of ['trainFiles', 'testFiles'] as const) {
-      const pair = data[key] as Record<string, unknown> | undefined
-      if (pair && typeof pair === 'object') next[key] = Object.fromEntries(Object.entries(pair).map(([k, v]) => [k, isLocal(v) ? resolve(baseDir, v) : v]))
+      const pair = data[key]
+      if (isRecord(pair)) next[key] = Object.fromEntries(Object.entries(pair).map(([k, v]) => [k, isLocal(v) ? resolve(baseDir, v) : v]))
     }
     resolved.data = next
   }

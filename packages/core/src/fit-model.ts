@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Distillation } from './distill.js'
 import { optimizerNames } from './optimizers.js'
 import type { Rng } from './rng.js'
 import type { ResumableFit } from './run-state.js'
@@ -38,6 +39,8 @@ export interface FitExtras {
   freshOptimizer?: boolean
   /** Saves and resumes at epoch ends (core's train and finetune steps pass the run's {@link RunContext.resumableFit}). */
   resume?: ResumableFit
+  /** Distill from this teacher (the caller owns and disposes it). */
+  distill?: Distillation
 }
 
 export interface FitOutcome extends FitResult {
@@ -71,6 +74,7 @@ export async function fitModel(ctx: RunContext, settings: FitSettings, extras: F
     },
     signal: ctx.signal,
     start: start && { epoch: start.epoch, step: start.step },
+    distill: extras.distill,
   }
   const result = await new Trainer(options).fitSlot(ctx.slot, ctx.data.train, fit, { fresh })
   return { ...result, prunes: pruning?.prunes ?? 0, sparsity: pruning?.sparsity ?? 0 }

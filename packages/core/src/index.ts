@@ -96,6 +96,7 @@ export type {
 } from './option-types.js'
 export { createRng, type Rng } from './rng.js'
 export { scoreStrategy, type ScoreContext, type ScoreStrategySpec, type SelectionOptions } from './score-strategy.js'
+export { parsePattern, patternGroups, type NmPattern, type PatternGroups } from './patterns.js'
 export { countForSparsity, selectBelow, selectLowest } from './selection.js'
 export type { LayerSelector } from './selectors.js'
 export { defineStep } from './step.js'
@@ -110,4 +111,6 @@ export {
   type ScheduleFactory,
 } from './strategy.js'
 export { layerUnits, unitChanges, type LayerUnits, type UnitChange } from './units.js'
+export { distillationLoss, type DistillWeights } from './loss.js'
+export { type Distillation, type DistillOptions } from './distill.js'
 export { Trainer, type FitContext, type FitOptions, type FitResult, type TrainDefaults, type TrainProgress } from './trainer.js'

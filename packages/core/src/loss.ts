@@ -24,3 +24,29 @@ export function correctCount(task: Task, yTrue: tf.Tensor, yPred: tf.Tensor): tf
     return tf.sum(tf.cast(tf.equal(tf.argMax(yPred, -1), tf.argMax(yTrue, -1)), 'float32'))
   })
 }
+
+/** Knowledge distillation's weights: the temperature that softens both distributions, and the share of the teacher's term. */
+export interface DistillWeights {
+  temperature: number
+  alpha: number
+}
+
+/**
+ * (1 - alpha) * cross-entropy + alpha * T^2 * KL(softmax(teacher / T) || softmax(student / T)), batch mean
+ * (Hinton et al. 2015). Models here end in softmax, so both sides enter as log-probabilities: those
+ * are the logits less a per-row constant, which the softmax at temperature T ignores.
+ */
+export function distillationLoss(yTrue: tf.Tensor, yPred: tf.Tensor, teacherLogProbs: tf.Tensor, { temperature: t, alpha }: DistillWeights): tf.Scalar {
+  return tf.tidy((): tf.Scalar => {
+    const hard = taskLoss('multiclass', yTrue, yPred)
+    const student = tf.logSoftmax(tf.div(logProbabilities(yPred), t))
+    const teacher = tf.logSoftmax(tf.div(teacherLogProbs, t))
+    const kl = tf.mean(tf.sum(tf.mul(tf.exp(teacher), tf.sub(teacher, student)), -1))
+    return tf.add(tf.mul(1 - alpha, hard), tf.mul(alpha * t * t, kl)) as tf.Scalar
+  })
+}
+
+/** log p of a softmax output, clipped as the cross-entropy clips it. */
+export function logProbabilities(probabilities: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.log(tf.clipByValue(probabilities, epsilon, 1 - epsilon)))
+}

@@ -69,7 +69,21 @@ describe('the run\'s checkpoints', () => {
     const again = slot.checkpoints.weight('init', 'dense_1/kernel')!
     expect(again.shape).toEqual([4, 6])
     again.dispose()
-    expect(Object.keys(slot.checkpoints).sort()).toEqual(['delete', 'has', 'names', 'restore', 'save', 'weight'])
+    expect(Object.keys(slot.checkpoints).sort()).toEqual(['delete', 'has', 'model', 'names', 'restore', 'save', 'weight'])
+    slot.dispose()
+  })
+
+  it('rebuilds a saved model beside the current one (a distillation teacher), which the caller owns', async () => {
+    const slot = new ModelSlot(new PrunableModel(mlp(6, 3)))
+    const tensors = tf.memory().numTensors
+    const teacher = await slot.checkpoints.model('init')
+    expect(teacher).not.toBe(slot.current)
+    const saved = slot.checkpoints.weight('init', 'dense_1/kernel')!
+    expect(await teacher.weights()[0].variable.read().data()).toEqual(await saved.data())
+    saved.dispose()
+    teacher.dispose()
+    expect(tf.memory().numTensors).toBe(tensors)
+    expect(slot.checkpoints.has('init')).toBe(true)
     slot.dispose()
   })
 

@@ -31,6 +31,8 @@ export interface Checkpoints {
   names(): string[]
   /** A copy of one saved weight (`dense_1/kernel`); the caller disposes it. */
   weight(name: string, key: string): tf.Tensor | undefined
+  /** A new model as saved (architecture, weights, masks), beside the current one, e.g. a distillation teacher; the caller disposes it. */
+  model(name: string): Promise<PrunableModel>
   /**
    * Brings a checkpoint back. `saved`: its weights and masks, and its architecture when the model has
    * changed shape or been rewritten since. `current`: its weights into the current model and masks, the
@@ -221,6 +223,7 @@ export class ModelSlot {
       has: (name) => saved.has(name),
       names: () => [...saved.keys()],
       weight: (name, key) => lookup(name).checkpoint.copyOf(key),
+      model: (name) => lookup(name).checkpoint.rebuild(),
       restore: async (name, masks = 'saved') => this.#restore(name, lookup(name), masks),
       delete: (name) => {
         if (name === reserved) throw new PruneError(`The "${reserved}" checkpoint belongs to the run and cannot be deleted.`)

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { ConfigInput, fileModelSchema } from './config.js'
 import type { fitSettingsSchema } from './fit-model.js'
 import type { selectionSchema } from './score-strategy.js'
+import type { distillSchema } from './distill.js'
 import type { checkpointOptions, restoreOptions } from './steps/checkpoint.js'
 import type { evaluateOptions } from './steps/evaluate.js'
 import type { constantOptions } from './schedules/constant.js'
@@ -98,6 +99,7 @@ export type GradualPruneInput = SparsityTargetInput<{ schedule: ScheduleInput }>
 export type FitStepInput = OptionsInput<ReturnType<typeof fitSettingsSchema>> & {
   checkpoints?: number[]
   prune?: GradualPruneInput
+  distill?: OptionsInput<typeof distillSchema>
 }
 
 export type EvaluateStepInput = Omit<OptionsInput<typeof evaluateOptions>, 'metrics'> & { metrics?: MetricName[] }

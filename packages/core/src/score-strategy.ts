@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { z } from 'zod'
 import { PruneError } from './errors.js'
 import type { PrunableModel, WeightRef } from './model.js'
+import { checkPattern, patternIsTarget, patternShape, selectionView, type SelectionView } from './pattern-options.js'
 import { countForSparsity, selectBelow, selectLowest } from './selection.js'
 import { describeSelector, layerSelector, matchesSelector, type LayerSelector } from './selectors.js'
 import type { PruneContext, PruningStrategy } from './strategy.js'
@@ -22,11 +23,12 @@ export const selectionShape = {
     .record(z.string(), z.object(target).strict())
     .default({})
     .describe('Per-layer targets keyed by layer name or /regex/; these layers are cut on their own'),
+  ...patternShape,
 }
 
-function checkTarget(value: { sparsity?: number; threshold?: number }, path: (string | number)[], ctx: z.RefinementCtx): void {
+function checkTarget(value: { sparsity?: number; threshold?: number }, path: (string | number)[], ctx: z.RefinementCtx, optional = false): void {
   const given = [value.sparsity, value.threshold].filter((v) => v !== undefined).length
-  if (given !== 1) {
+  if (given > 1 || (given === 0 && !optional)) {
     ctx.addIssue({
       code: 'custom',
       path,
@@ -58,7 +60,8 @@ export function selectionSchema<E extends z.ZodRawShape>(extra?: E) {
     .strict()
     .superRefine((value, ctx) => {
       const v = value as SelectionOptions
-      checkTarget(v, [], ctx)
+      checkTarget(v, [], ctx, patternIsTarget(v))
+      checkPattern(v, ctx)
       for (const [key, override] of Object.entries(v.overrides ?? {})) checkTarget(override, ['overrides', key], ctx)
     })
 }
@@ -111,6 +114,8 @@ async function scoresOf<E extends z.ZodRawShape>(
 }
 
 function cut(groups: Float32Array[], t: { sparsity?: number; threshold?: number }): Uint8Array[] {
+  // No target (a pattern alone): prune what the pattern, or an earlier mask, set to -Infinity.
+  if (t.threshold === undefined && t.sparsity === undefined) return groups.map((g) => Uint8Array.from(g, (v) => (v === -Infinity ? 0 : 1)))
   if (t.threshold !== undefined) return selectBelow(groups, t.threshold)
   const total = groups.reduce((n, g) => n + g.length, 0)
   return selectLowest(groups, countForSparsity(total, t.sparsity ?? 0))
@@ -131,7 +136,7 @@ function overrideFor(ref: WeightRef, overrides: SelectionOptions['overrides']): 
 
 /**
  * Builds a full strategy from a score function: core does the selection (global or per layer,
- * by sparsity or by threshold, include/exclude, per-layer overrides). Masks only grow.
+ * by sparsity or by threshold, include/exclude, per-layer overrides, N:M or block patterns). Masks only grow.
  */
 export function scoreStrategy<E extends z.ZodRawShape = {}>(spec: ScoreStrategySpec<E>): PruningStrategy<SelectionOptions & z.output<z.ZodObject<E>>> {
   const options = selectionSchema(spec.options) as unknown as z.ZodType<SelectionOptions & z.output<z.ZodObject<E>>>
@@ -142,8 +147,9 @@ export function scoreStrategy<E extends z.ZodRawShape = {}>(spec: ScoreStrategyS
     async prune(model, request, ctx) {
       const opts = request.options
       const targets = selectTargets(model, opts)
-      const scores: Float32Array[] = []
-      for (const ref of targets) scores.push(await scoresOf(spec, model, ref, ctx, opts))
+      const views: SelectionView[] = []
+      for (const ref of targets) views.push(selectionView(ref, await scoresOf(spec, model, ref, ctx, opts), opts))
+      const scores = views.map((v) => v.scores)
 
       const keep: Uint8Array[] = new Array(targets.length)
       const pooled: number[] = []
@@ -154,7 +160,7 @@ export function scoreStrategy<E extends z.ZodRawShape = {}>(spec: ScoreStrategyS
       })
       if (pooled.length) cut(pooled.map((i) => scores[i]), opts).forEach((mask, j) => (keep[pooled[j]] = mask))
 
-      targets.forEach((ref, i) => model.masks.setValues(ref.key, intersect(keep[i], model.masks.get(ref.key)), ref.shape))
+      targets.forEach((ref, i) => model.masks.setValues(ref.key, intersect(views[i].expand(keep[i]), model.masks.get(ref.key)), ref.shape))
       model.applyMasks()
       return model
     },

@@ -5,7 +5,8 @@ import { z } from 'zod'
 import { HostSplit } from './batches.js'
 import { RunInterruptedError } from './errors.js'
 import type { Split, Task } from './data.js'
-import { taskLoss } from './loss.js'
+import { teacherTargets, type Distillation } from './distill.js'
+import { distillationLoss, taskLoss } from './loss.js'
 import { ModelSlot } from './model-slot.js'
 import type { PrunableModel } from './model.js'
 import { optimizerNames } from './optimizers.js'
@@ -54,6 +55,8 @@ export interface FitContext {
   signal?: AbortSignal
   /** Goes on from the end of an earlier epoch of this fit (its shuffles already drawn from `rng`). */
   start?: { epoch: number; step: number }
+  /** Learn from a teacher's soft targets as well as the labels (multiclass only). */
+  distill?: Distillation
 }
 
 export interface FitResult {
@@ -100,7 +103,7 @@ export class Trainer {
    */
   async fitSlot(slot: ModelSlot, split: Split, context: FitContext, options: { fresh?: boolean } = {}): Promise<FitResult> {
     const { epochs, batchSize, shuffle } = this.options
-    const { task, rng, onProgress, afterStep, afterEpoch, signal, start } = context
+    const { task, rng, onProgress, afterStep, afterEpoch, signal, start, distill } = context
     const lease = slot.optimizer(this.options.optimizer, this.options.learningRate, options)
     let bound = bind(slot.current)
     let masked = bound.masked()
@@ -119,9 +122,15 @@ export class Trainer {
           for (let b = 0; b < batches.count; b++) {
             const [x, y] = batches.take(b)
             const { model, variables } = bound
-            const cost = lease.optimizer.minimize(() => taskLoss(task, y, model.forward(x, true)), true, variables)
-            tf.dispose([x, y])
-            if (cost) costs.push(cost)
+            // The teacher runs before the tape opens: its targets are constants of the step's loss.
+            const soft = distill && teacherTargets(distill.teacher, x)
+            try {
+              const objective = soft ? () => distillationLoss(y, model.forward(x, true), soft, distill) : () => taskLoss(task, y, model.forward(x, true))
+              const cost = lease.optimizer.minimize(objective, true, variables)
+              if (cost) costs.push(cost)
+            } finally {
+              tf.dispose([x, y, ...(soft ? [soft] : [])])
+            }
             if (masked.length) tf.tidy(() => masked.forEach(({ variable, mask }) => variable.assign(tf.mul(variable, mask))))
             step++
             if (afterStep) {

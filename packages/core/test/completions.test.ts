@@ -42,11 +42,11 @@ function completions(): Map<string, string[]> {
 describe('typed options keep editor completion', () => {
   const found = completions()
   it.each([
-    ['prune keys', ['biases', 'exclude', 'include', 'overrides', 'registry', 'scope', 'seed', 'strategy', 'threshold']],
+    ['prune keys', ['biases', 'block', 'blockScore', 'exclude', 'include', 'overrides', 'pattern', 'registry', 'scope', 'seed', 'strategy', 'threshold']],
     ['scope', ['global', 'layer']],
     ['strategy', ['magnitude']],
     ['steps', ['checkpoint', 'evaluate', 'finetune', 'prune', 'restore', 'train']],
-    ['train keys', ['batchSize', 'checkpoints', 'epochs', 'learningRate', 'optimizer', 'prune', 'resetOptimizer', 'shuffle']],
+    ['train keys', ['batchSize', 'checkpoints', 'distill', 'epochs', 'learningRate', 'optimizer', 'prune', 'resetOptimizer', 'shuffle']],
     ['step strategy', ['magnitude']],
   ])('completes %s', (marker, expected) => {
     expect(found.get(marker)).toEqual(expected)

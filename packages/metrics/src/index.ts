@@ -7,6 +7,7 @@ export { kernelLayers, type KernelLayer } from './layer-groups.js'
 export { createLatencyMetric, latencyMetric, measureLatency, type LatencyOptions } from './latency.js'
 export { layersMetric } from './layers.js'
 export { paramsMetric } from './params.js'
+export { createPatternMetric, patternMetric, type PatternOptions } from './pattern.js'
 export { metricsPlugin } from './plugin.js'
 export {
   isExportStats,
@@ -16,6 +17,7 @@ export {
   isLayerHistogram,
   isLayerStats,
   isParamCounts,
+  isPatternStats,
   isSizeStats,
   readExport,
   readFlops,
@@ -24,6 +26,7 @@ export {
   readLayers,
   readNumber,
   readParams,
+  readPattern,
   readSize,
   readValue,
   type SnapshotMetrics,
@@ -39,9 +42,11 @@ export type {
   LatencyStats,
   LayerFlops,
   LayerHistogram,
+  LayerPattern,
   LayerStats,
   MetricName,
   ParamCounts,
+  PatternStats,
   SizeStats,
 } from './types.js'
 export { weightStats, type WeightStat, type WeightStats } from './weight-stats.js'

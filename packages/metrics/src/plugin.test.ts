@@ -38,10 +38,10 @@ describe('metricsPlugin', () => {
     await setupBackend('cpu')
   })
 
-  it('registers its nine metrics in report order, latency opt-in', () => {
+  it('registers its ten metrics in report order, latency and pattern opt-in', () => {
     const registry = createRegistry({ plugins: [metricsPlugin()] })
-    expect(registry.metrics.names()).toEqual(['loss', 'accuracy', 'sparsity', 'params', 'layers', 'histograms', 'size', 'flops', 'latency'])
-    expect(registry.metrics.list().filter((entry) => entry.item.optIn).map((entry) => entry.item.name)).toEqual(['latency'])
+    expect(registry.metrics.names()).toEqual(['loss', 'accuracy', 'sparsity', 'params', 'layers', 'histograms', 'size', 'flops', 'latency', 'pattern'])
+    expect(registry.metrics.list().filter((entry) => entry.item.optIn).map((entry) => entry.item.name)).toEqual(['latency', 'pattern'])
     expect(registry.metrics.list().every((entry) => entry.source === '@prunekit/metrics')).toBe(true)
   })
 

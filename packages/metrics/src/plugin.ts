@@ -1,8 +1,8 @@
 import { bundlePlugin, type PrunekitPlugin } from '@prunekit/core'
 import { builtinMetrics, type MetricsOptions } from './builtins.js'
-import type { FlopsStats, HistogramSet, LatencyStats, LayerStats, ParamCounts, SizeStats } from './types.js'
+import type { FlopsStats, HistogramSet, LatencyStats, LayerStats, ParamCounts, PatternStats, SizeStats } from './types.js'
 
-/** Registers loss, accuracy, sparsity, params, layers, histograms, size, flops and latency (opt-in), in that order. */
+/** Registers loss, accuracy, sparsity, params, layers, histograms, size, flops, latency and pattern (both opt-in), in that order. */
 export function metricsPlugin(options: MetricsOptions = {}): PrunekitPlugin {
   const metrics = Object.values(builtinMetrics(options))
   return bundlePlugin('@prunekit/metrics', { metrics })
@@ -20,5 +20,6 @@ declare module '@prunekit/core' {
     size: SizeStats
     flops: FlopsStats
     latency: LatencyStats
+    pattern: PatternStats
   }
 }

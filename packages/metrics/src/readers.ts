@@ -1,5 +1,5 @@
 import type { MetricValue, Snapshot } from '@prunekit/core'
-import type { ExportStats, FlopsStats, HistogramSet, LatencyPoint, LatencyStats, LayerFlops, LayerHistogram, LayerStats, MetricName, ParamCounts, SizeStats } from './types.js'
+import type { ExportStats, FlopsStats, HistogramSet, LatencyPoint, LatencyStats, LayerFlops, LayerHistogram, LayerStats, MetricName, ParamCounts, PatternStats, SizeStats } from './types.js'
 
 // Snapshot.metrics holds untyped MetricValues (and may come back from report.json): these check
 // the shape before a reporter relies on it.
@@ -103,6 +103,14 @@ function reader<T>(guard: (value: unknown) => value is T, defaultName: MetricNam
   }
 }
 
+function isLayerPattern(value: unknown): boolean {
+  return isRecord(value) && typeof value.name === 'string' && hasNumbers(value, ['groups', 'compliant', 'compliance', 'maxKept'])
+}
+
+export function isPatternStats(value: unknown): value is PatternStats {
+  return isRecord(value) && typeof value.pattern === 'string' && Array.isArray(value.layers) && value.layers.every(isLayerPattern)
+}
+
 const isLayerStatsList = (value: unknown): value is LayerStats[] => Array.isArray(value) && value.every(isLayerStats)
 
 export const readParams = reader(isParamCounts, 'params')
@@ -111,4 +119,5 @@ export const readHistograms = reader(isHistogramSet, 'histograms')
 export const readSize = reader(isSizeStats, 'size')
 export const readFlops = reader(isFlopsStats, 'flops')
 export const readLatency = reader(isLatencyStats, 'latency')
+export const readPattern = reader(isPatternStats, 'pattern')
 export const readExport = reader(isExportStats, 'export')

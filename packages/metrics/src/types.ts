@@ -1,4 +1,4 @@
-export type BuiltinMetric = 'loss' | 'accuracy' | 'sparsity' | 'params' | 'layers' | 'histograms' | 'size' | 'flops' | 'latency'
+export type BuiltinMetric = 'loss' | 'accuracy' | 'sparsity' | 'params' | 'layers' | 'histograms' | 'size' | 'flops' | 'latency' | 'pattern'
 /** A built-in metric name (completed by editors) or any registered custom one. */
 export type MetricName = BuiltinMetric | (string & {})
 
@@ -40,6 +40,25 @@ export type LayerStats = {
    * shrinks it; compare it across snapshots (core's unitChanges) to show "units before -> after".
    */
   units?: number
+}
+
+/** How one layer's kernel follows an N:M pattern. */
+export type LayerPattern = {
+  name: string
+  /** Groups of M consecutive kernel weights along the input axis. */
+  groups: number
+  /** Groups with at most N nonzero weights. */
+  compliant: number
+  /** compliant / groups, 0..1: 1 when the whole layer follows the pattern. */
+  compliance: number
+  /** The most nonzero weights in any one group. */
+  maxKept: number
+}
+
+/** The `pattern` metric: the N:M pattern checked (N kept in every M) and each layer's compliance. */
+export type PatternStats = {
+  pattern: string
+  layers: LayerPattern[]
 }
 
 /** Counts of one layer's kernel values in fixed bins: edges has counts.length + 1 ascending entries. */

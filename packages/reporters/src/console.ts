@@ -1,5 +1,5 @@
 import { defineReporter, type ProgressEvent, type Reporter, type Snapshot } from '@prunekit/core'
-import { readLayers } from '@prunekit/metrics'
+import { readLayers, readPattern } from '@prunekit/metrics'
 import cliProgress from 'cli-progress'
 import { z } from 'zod'
 import { describeRun, int, interruptedLine, percent, summaryLines, textBar, textTable } from './format.js'
@@ -24,12 +24,19 @@ const barWidth = 20
 export function layerTable(snapshot: Snapshot): string[] {
   const layers = readLayers(snapshot)
   if (!layers?.length) return []
+  // With the pattern metric measured, a column of each layer's N:M compliance ('—' where it does not apply).
+  const pattern = readPattern(snapshot)
+  const compliance = (name: string): string[] => {
+    if (!pattern) return []
+    const layer = pattern.layers.find((p) => p.name === name)
+    return [layer ? percent(layer.compliance) : '—']
+  }
   // The last column draws each layer's sparsity as a bar; the dashes above it span 100%.
   return textTable(
-    ['layer', 'shape', 'params', 'nonzero', 'sparsity', ' '.repeat(barWidth)],
+    ['layer', 'shape', 'params', 'nonzero', 'sparsity', ...(pattern ? [pattern.pattern] : []), ' '.repeat(barWidth)],
     // A layer that structured pruning cut shows its kernel entries now "of" those it was built with.
-    layers.map((l) => [l.name, `[${l.shape.join(', ')}]`, l.builtParams ? `${int(l.params)} of ${int(l.builtParams)}` : int(l.params), int(l.nonzero), percent(l.sparsity), textBar(l.sparsity, barWidth)]),
-    [false, false, true, true, true, false],
+    layers.map((l) => [l.name, `[${l.shape.join(', ')}]`, l.builtParams ? `${int(l.params)} of ${int(l.builtParams)}` : int(l.params), int(l.nonzero), percent(l.sparsity), ...compliance(l.name), textBar(l.sparsity, barWidth)]),
+    [false, false, true, true, true, ...(pattern ? [true] : []), false],
   )
 }
 

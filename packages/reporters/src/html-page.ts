@@ -7,7 +7,7 @@ import { describeMeta } from './run-meta-text.js'
 import { isControlLabel } from './training.js'
 import { escapeXml as esc } from './svg/escape.js'
 import { exportTable } from './exports.js'
-import { layerSparsityTable, summaryTable, type Table } from './tables.js'
+import { layerSparsityTable, patternTable, summaryTable, type Table } from './tables.js'
 
 /** The stylesheet of prunekit's HTML pages (the report, the run comparison, the sweep page). */
 export const pageStyle = `
@@ -90,6 +90,7 @@ export interface HtmlPageOptions {
 export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options: HtmlPageOptions): string {
   const { run } = input
   const layers = layerSparsityTable(input.snapshots)
+  const patterns = patternTable(input.snapshots)
   const exported = exportTable(input.snapshots)
   const overview = [plots.accuracy, plots.sparsity].filter((p) => p !== undefined)
   const section = (id: string, heading: string, ...content: string[]) => `<section id="${id}">\n<h2>${esc(heading)}</h2>\n${content.filter(Boolean).join('\n')}\n</section>`
@@ -105,6 +106,7 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
     overview.length ? section('charts', 'Accuracy and sparsity', `<div class="charts">${overview.map((p) => figure(p.svg)).join('\n')}</div>`) : '',
     plots.training ? section('training', 'Training curves', '<p>The mean training loss of each epoch, one line per fit. A lottery ticket\'s control (the same mask from a fresh initialisation) is dashed, in its ticket\'s colour.</p>', `<div class="charts stacked">${figure(plots.training.svg)}</div>`) : '',
     layers.rows.length ? section('layers', 'Per-layer sparsity', table(layers)) : '',
+    patterns.rows.length ? section('pattern', `Pattern compliance (${patterns.pattern}: groups keeping at most N of M)`, table(patterns)) : '',
     exported.rows.length
       ? section(
           'exports',

@@ -2,7 +2,7 @@ import { describeRun, interruptedLine } from './format.js'
 import { configYaml } from './config-yaml.js'
 import type { ReportInput } from './report-input.js'
 import { exportTable } from './exports.js'
-import { layerSparsityTable, summaryTable, type Table } from './tables.js'
+import { layerSparsityTable, patternTable, summaryTable, type Table } from './tables.js'
 
 /** Escapes text so that Markdown shows it as written (no emphasis, links, HTML or table breaks). */
 export function escapeMarkdown(text: string): string {
@@ -38,6 +38,8 @@ export function renderMarkdownReport(input: ReportInput, images: MarkdownImages,
   if (images.accuracy) lines.push(image(images.accuracy), '')
   const layers = layerSparsityTable(input.snapshots)
   if (layers.rows.length) lines.push('## Per-layer sparsity', '', ...markdownTable(layers), '')
+  const patterns = patternTable(input.snapshots)
+  if (patterns.rows.length) lines.push(`## Pattern compliance (${patterns.pattern})`, '', ...markdownTable(patterns), '')
   if (images.sparsity) lines.push(image(images.sparsity), '')
   const exported = exportTable(input.snapshots)
   if (exported.rows.length) {

@@ -1,5 +1,5 @@
 import type { Snapshot } from '@prunekit/core'
-import { readLayers, readParams, readSize } from '@prunekit/metrics'
+import { readLayers, readParams, readPattern, readSize } from '@prunekit/metrics'
 import { bytes, int, percent, readFinite, stageName } from './format.js'
 
 /** A table of formatted cells, rendered as HTML or Markdown. */
@@ -34,6 +34,27 @@ export function summaryTable(snapshots: readonly Snapshot[]): Table {
         size ? bytes(size.files?.sparse ?? size.nonzeroBytes) : missing,
       ]
     }),
+  }
+}
+
+/** One row per layer the pattern metric checked: its compliance at every snapshot that measured it. */
+export function patternTable(snapshots: readonly Snapshot[]): Table & { pattern: string } {
+  const measured = snapshots.flatMap((s) => {
+    const stats = readPattern(s)
+    return stats ? [{ label: s.label, stats }] : []
+  })
+  const names = [...new Set(measured.flatMap((m) => m.stats.layers.map((l) => l.name)))]
+  return {
+    pattern: measured.at(-1)?.stats.pattern ?? '',
+    header: ['layer', ...measured.map((m) => stageName(m.label))],
+    numeric: [false, ...measured.map(() => true)],
+    rows: names.map((name) => [
+      name,
+      ...measured.map((m) => {
+        const l = m.stats.layers.find((x) => x.name === name)
+        return l ? percent(l.compliance) : missing
+      }),
+    ]),
   }
 }
 

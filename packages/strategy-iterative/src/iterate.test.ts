@@ -185,7 +185,7 @@ describe('iterate', () => {
       "pipeline.2.iterate.prune: round 2's sparsity 0.5 is below round 1's 0.8: masks only grow, so sparsities must not fall",
       'pipeline.3.iterate.prune.strategy: unknown strategy "magnitud". Did you mean "magnitude"? Known: magnitude, shrink',
       'pipeline.3.iterate.prune.schedule.name: unknown schedule "geometrc". Did you mean "geometric"? Known: constant, linear, polynomial, geometric',
-      'pipeline.3.iterate.metrics.0: unknown metric "acuracy". Did you mean "accuracy"? Known: loss, accuracy, sparsity, params, layers, histograms, size, flops, latency, kernels, tensors',
+      'pipeline.3.iterate.metrics.0: unknown metric "acuracy". Did you mean "accuracy"? Known: loss, accuracy, sparsity, params, layers, histograms, size, flops, latency, pattern, kernels, tensors',
       'pipeline.4.iterate.prune.threshold: the sparsity is set by the schedule (or the per-round list): remove threshold',
       'pipeline.4.iterate.rewind.epoch: Too small: expected number to be >=1',
     ])

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { describeTeacher, distillSchema, loadTeacher, type DistillOptions } from '../distill.js'
 import { describeFit, fitModel, fitSettingsShape, type FitSettings } from '../fit-model.js'
 import { toJson } from '../json-schema.js'
 import type { Registry } from '../registry.js'
@@ -9,6 +10,7 @@ import { defineStep } from '../step.js'
 export interface FitStepOptions extends FitSettings {
   prune?: ScheduledPrune
   checkpoints: number[]
+  distill?: DistillOptions
 }
 
 function checkableEpochs(value: unknown): boolean {
@@ -28,6 +30,9 @@ function fitOptions(defaultEpochs: number) {
         prune: scheduledPruneSchema(registry)
           .optional()
           .describe('Prune gradually while training: { strategy, schedule, ...strategy options }; the strategy re-runs whenever the scheduled sparsity changes'),
+        distill: distillSchema
+          .optional()
+          .describe("Knowledge distillation: also learn the teacher's softened predictions, (1 - alpha) * CE + alpha * T^2 * KL(teacher / T || student / T)"),
       })
       .strict()
       .superRefine(
@@ -52,9 +57,15 @@ function fitStep(name: string, description: string, defaultEpochs: number): Step
       ;(json.properties as Record<string, unknown>).prune = scheduledPruneJsonSchema(registry)
       return json
     },
-    async run(ctx, { prune, checkpoints, ...settings }) {
-      const outcome = await fitModel(ctx, settings, { prune, checkpoints, resume: ctx.resumableFit })
-      return describeFit(settings, outcome, prune)
+    async run(ctx, { prune, checkpoints, distill, ...settings }) {
+      const distillation = distill && (await loadTeacher(ctx, distill))
+      try {
+        const outcome = await fitModel(ctx, settings, { prune, checkpoints, resume: ctx.resumableFit, distill: distillation })
+        const teacher = distill ? `; distilled from ${describeTeacher(distill.teacher)} (T ${distill.temperature}, alpha ${distill.alpha})` : ''
+        return describeFit(settings, outcome, prune) + teacher
+      } finally {
+        distillation?.teacher.dispose()
+      }
     },
   })
 }
