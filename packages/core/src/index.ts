@@ -94,4 +94,5 @@ export {
   type ScheduleFactory,
 } from './strategy.js'
 export { layerUnits, unitChanges, type LayerUnits, type UnitChange } from './units.js'
+export { pruningCallback, type PruningCallback, type PruningCallbackOptions } from './pruning-callback.js'
 export { Trainer, type FitContext, type FitOptions, type FitResult, type TrainDefaults, type TrainProgress } from './trainer.js'
