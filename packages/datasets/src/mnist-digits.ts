@@ -47,7 +47,7 @@ async function readDigits(): Promise<MnistDigits> {
         'or define your own dataset (defineDataset from @prunekit/core) that fetches the digits.',
     )
   }
-  const { readPackageFile } = await import('./node-digits.js')
+  const { readPackageFile } = await import('#node-digits')
   const perDigit = await Promise.all(Array.from({ length: 10 }, (_, digit) => readDigitFile(digit, readPackageFile)))
   const count = perDigit.reduce((sum, data) => sum + data.length / mnistPixels, 0)
   const pixels = new Float32Array(count * mnistPixels)
