@@ -9,19 +9,13 @@ import { createSchedule } from './schedule-ref.js'
 import { scheduledPruneSchema, type ScheduledPrune } from './scheduled-prune.js'
 import { optionsAtSparsity } from './sparsity-target.js'
 
-/** Where named strategies and schedules are looked up, and the seed of strategies that draw random numbers. */
-type CallbackSettings = {
-  /** Default: core's built-ins (magnitude and the schedules). */
-  registry?: Registry
-  seed?: number
-}
-
 /**
  * Options of `pruningCallback()`: none to hold the masks the model has, or
  * `{ strategy, schedule, ...strategy options }` to prune gradually while `fit` trains, as the
- * `prune:` option of the train and finetune steps does.
+ * `prune:` option of the train and finetune steps does. `registry` is where named strategies and
+ * schedules are looked up (default: core's built-ins); `seed` seeds strategies that draw random numbers.
  */
-export type PruningCallbackOptions = CallbackSettings & (GradualPruneInput | { schedule?: undefined })
+export type PruningCallbackOptions = { registry?: Registry; seed?: number } & (GradualPruneInput | { schedule?: undefined })
 
 /**
  * What `pruningCallback()` returns: tfjs-layers callback hooks (`CustomCallbackArgs`) for `model.fit`,
@@ -80,7 +74,7 @@ function holdMasks(prunable: PrunableModel, scheduled: Scheduled | undefined): P
  * `{ schedule: { name: 'polynomial', finalSparsity: 0.8, endStep: 500 } }` it prunes gradually too.
  */
 export function pruningCallback(prunable: PrunableModel, options: PruningCallbackOptions = {}): PruningCallback {
-  const { registry = createRegistry(), seed = 42, ...prune } = options as CallbackSettings & { schedule?: unknown } & Record<string, unknown>
+  const { registry = createRegistry(), seed = 42, ...prune } = options as { registry?: Registry; seed?: number; schedule?: unknown } & Record<string, unknown>
   if (prune.schedule === undefined) return holdMasks(prunable, undefined)
   const parsed = scheduledPruneSchema(registry).safeParse(prune)
   if (!parsed.success) throw new ConfigError(configIssues(parsed.error.issues), 'pruningCallback()')
