@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import * as tfl from '@tensorflow/tfjs-layers'
 import type { LayersModel } from '@tensorflow/tfjs-layers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blobs, kernelValues, tinyModel } from '../test/fixtures.js'
@@ -78,6 +79,15 @@ describe('pruningCallback for model.fit', () => {
     model.model.optimizer.dispose()
     model.dispose()
     expect(tf.memory().numTensors).toBe(tensors)
+  })
+
+  it('works wrapped in tfl.CustomCallback next to tfjs callback objects', async () => {
+    const held = await prune(compiled(7), { sparsity: 0.6 })
+    const callbacks = [tfl.callbacks.earlyStopping({ monitor: 'loss', patience: 5 }), new tfl.CustomCallback(pruningCallback(held))]
+    await held.model.fit(train.x, train.y, { epochs: 2, batchSize: 32, verbose: 0, callbacks })
+    expect(await sparsity(held.model)).toBeCloseTo(0.6, 2)
+    held.model.optimizer.dispose()
+    held.dispose()
   })
 
   it.each([

@@ -31,10 +31,10 @@ export interface PruningCallback extends CustomCallbackArgs {
 type Scheduled = { registry: Registry; prune: ScheduledPrune; rng: Rng }
 
 /** Re-runs the strategy at the schedule's sparsity; fit cannot swap models, so the strategy must set masks. */
-async function pruneInPlace(prunable: PrunableModel, { registry, prune, rng }: Scheduled, sparsity: number): Promise<void> {
+async function pruneInPlace(prunable: PrunableModel, { registry, prune, rng }: Scheduled, sparsity: number): Promise<PrunableModel> {
   const options = optionsAtSparsity(registry, prune, sparsity)
   const pruned = await registry.strategies.get(prune.strategy).prune(prunable, { options }, { rng })
-  if (pruned.model === prunable.model) return
+  if (pruned.model === prunable.model) return pruned
   pruned.dispose()
   throw new PruneError(
     `pruningCallback: strategy "${prune.strategy}" built a new model, which model.fit cannot train in place of the old one. ` +
@@ -42,7 +42,8 @@ async function pruneInPlace(prunable: PrunableModel, { registry, prune, rng }: S
   )
 }
 
-function holdMasks(prunable: PrunableModel, scheduled: Scheduled | undefined): PruningCallback {
+function holdMasks(start: PrunableModel, scheduled: Scheduled | undefined): PruningCallback {
+  let prunable = start // a strategy may return the same model with a new MaskSet
   const schedule = scheduled && createSchedule(scheduled.registry, scheduled.prune.schedule)
   let step = 0
   let sparsity = 0
@@ -60,7 +61,7 @@ function holdMasks(prunable: PrunableModel, scheduled: Scheduled | undefined): P
       step++
       if (!schedule || schedule(step) === sparsity) return
       sparsity = schedule(step)
-      await pruneInPlace(prunable, scheduled, sparsity)
+      prunable = await pruneInPlace(prunable, scheduled, sparsity)
     },
   }
 }
