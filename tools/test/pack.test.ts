@@ -107,7 +107,8 @@ describe('the packages as published', () => {
     // The CLI is an application: it brings its own tfjs. A library shares the user's.
     if (manifest.name !== 'prunekit') expect(Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@tensorflow/'))).toEqual([])
     if (manifest.name !== 'prunekit') expect(Object.keys(manifest.dependencies ?? {})).not.toContain('mnist')
-    const { messages } = await publint({ pkgDir: join(repo, dir), strict: true })
+    const tarball = readFileSync(join(work, 'packs', packs.find((p) => p.name === manifest.name)!.filename))
+    const { messages } = await publint({ pack: { tarball: new Uint8Array(tarball).buffer }, strict: true }) // the pack made above, not a second one
     expect(messages.map((m) => `${m.code} ${JSON.stringify(m.args)}`)).toEqual([])
   })
 
