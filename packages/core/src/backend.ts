@@ -25,6 +25,12 @@ export interface BackendOptions {
 export const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node)
 let threadedWasm = 1
 
+// In a browser the usual cause: the page cannot fetch the .wasm binaries, which bundlers do not copy.
+const wasmFilesHint =
+  ' In a browser this usually means that tfjs-backend-wasm could not fetch its .wasm files: serve the files of ' +
+  "node_modules/@tensorflow/tfjs-backend-wasm/dist/ (vite: copy them into public/wasm/) and call setWasmPaths('/wasm/') " +
+  "from '@tensorflow/tfjs-backend-wasm' before the run (see the prunekit README, In the browser)."
+
 const backendNames: readonly BackendName[] = ['wasm', 'cpu']
 
 /**
@@ -55,7 +61,7 @@ export async function setupBackend(name: BackendName = 'wasm', options: BackendO
   } catch (cause) {
     throw new BackendError(`The ${name} backend failed to start: ${(cause as Error).message}`, { cause })
   }
-  if (!ok || tf.getBackend() !== name) throw new BackendError(`The ${name} backend could not be initialised on this platform.`)
+  if (!ok || tf.getBackend() !== name) throw new BackendError(`The ${name} backend could not be initialised on this platform.${name === 'wasm' && !isNode ? wasmFilesHint : ''}`)
   const wasm = name === 'wasm'
   return {
     name,

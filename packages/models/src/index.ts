@@ -7,7 +7,7 @@ export { mobilenetMiniModel, mobilenetMiniOptions, type MobilenetMiniOptions } f
 export { resnetMiniModel, resnetMiniOptions, type ResnetMiniOptions } from './resnet-mini.js'
 export { vggMiniModel, vggMiniOptions, type VggMiniOptions } from './vgg-mini.js'
 export { seedMlpModel, seedMlpOptions, type SeedMlpOptions } from './seed-mlp.js'
-export { outputIndex } from './io/file-model.js'
+export { outputIndex, predictionModel } from './io/file-model.js'
 export { loadModel, saveModel, type ModelSource } from './io/load.js'
 export { encodeSparse, type EncodeSparseOptions, type SparseExport } from './io/sparse-writer.js'
 export { defaultMinSize, exportArtifacts, type ExportArtifactsOptions } from './io/export-artifacts.js'

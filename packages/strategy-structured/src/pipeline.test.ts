@@ -6,9 +6,11 @@ import * as tf from '@tensorflow/tfjs-core'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { structuredPlugin } from './plugin.js'
 
+const kerasLenet = fileURLToPath(new URL('../../../../shared/fixtures/external/keras-lenet/', import.meta.url))
 const out = mkdtempSync(join(tmpdir(), 'prunekit-structured-'))
 
 beforeAll(async () => {
@@ -75,6 +77,38 @@ describe('structured pruning in a pipeline', () => {
     tf.dispose([x, want, got])
     loaded.dispose()
     model.dispose()
+    expect(tf.memory().numTensors).toBe(tensorsBefore)
+  })
+
+  it('prunes units of a Keras model that lists every layer as an output, once model.output names the prediction', async () => {
+    const registry = createRegistry({ plugins: [modelsPlugin(), datasetsPlugin(), metricsPlugin(), structuredPlugin()] })
+    const tensorsBefore = tf.memory().numTensors
+    const result = await runPipeline(
+      {
+        seed: 5,
+        backend: 'wasm',
+        model: { path: kerasLenet, output: 'Softmax' },
+        data: { dataset: 'mnist', train: 64, test: 500, shape: 'image' },
+        pipeline: [
+          { evaluate: { label: 'baseline', metrics: ['accuracy', 'layers'] } },
+          { prune: { strategy: 'l1-units', ratio: 0.5 } },
+          { evaluate: { label: 'structured', metrics: ['accuracy', 'layers'] } },
+        ],
+        reporters: [],
+        out,
+      },
+      { registry, quiet: true },
+    )
+    const [baseline, structured] = result.snapshots
+    expect(unitChanges(readLayers(baseline), readLayers(structured)).map((c) => `${c.name} ${c.before} -> ${c.after}`)).toEqual([
+      'Conv2D_1 6 -> 3',
+      'Conv2D_2 16 -> 8',
+      'Dense_1 120 -> 60',
+      'Dense_2 84 -> 42',
+      'Softmax 10 -> 10',
+    ])
+    expect(readNumber(baseline, 'accuracy')).toBeGreaterThan(0.98)
+    expect(readNumber(structured, 'accuracy')).toBeGreaterThan(0.2) // the Keras weights still mean something after the cut
     expect(tf.memory().numTensors).toBe(tensorsBefore)
   })
 })

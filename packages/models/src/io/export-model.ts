@@ -47,7 +47,7 @@ export interface ExportModelOptions extends ExportArtifactsOptions {
  * first. Node.js only.
  */
 export async function exportModel(model: tfl.LayersModel, dir: string, options: ExportModelOptions = {}): Promise<ExportReport> {
-  const { writeModelArtifacts } = await import('./node-files.js')
+  const { writeModelArtifacts } = await import('#node-files')
   const { format = 'layers' } = options
   const dense = await exportArtifacts(model) // each weight read once: the quantized variant is made from these bytes
   const artifacts = quantizeArtifacts(dense, model, options)

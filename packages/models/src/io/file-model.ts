@@ -1,6 +1,6 @@
 import { defineModel, ModelError, PrunableModel } from '@prunekit/core'
 import { fileModelName, fileModelSchema } from '@prunekit/core/internal'
-import type { LayersModel } from '@tensorflow/tfjs-layers'
+import { model as functionalModel, type LayersModel } from '@tensorflow/tfjs-layers'
 import { loadModel } from './load.js'
 
 /** Resolves `output` (a layer name, or an index; negative counts from the end) to an output index. */
@@ -15,6 +15,15 @@ export function outputIndex(model: LayersModel, output: string | number | undefi
   return index
 }
 
+/**
+ * The same layers (and weights) with only the given output: Keras' converter often lists every layer
+ * as an output, and structured pruning cannot cut a unit that is itself an output.
+ */
+export function predictionModel(model: LayersModel, index: number): LayersModel {
+  if (model.outputs.length === 1) return model
+  return functionalModel({ inputs: model.inputs, outputs: model.outputs[index], name: model.name })
+}
+
 /** `model: { path, output }` in a config: a saved tfjs Layers model. */
 export const fileModel = defineModel({
   name: fileModelName,
@@ -22,6 +31,6 @@ export const fileModel = defineModel({
   options: fileModelSchema,
   async build(options) {
     const model = await loadModel(options.path)
-    return new PrunableModel(model, { output: outputIndex(model, options.output, options.path) })
+    return new PrunableModel(predictionModel(model, outputIndex(model, options.output, options.path)))
   },
 })

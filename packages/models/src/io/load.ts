@@ -36,7 +36,7 @@ export async function loadModel(source: ModelSource): Promise<tfl.LayersModel> {
     if (typeof source !== 'string') handler = isHandler(source) ? source : tf.io.fromMemory(source)
     else if (/^https?:\/\//i.test(source)) handler = tf.io.http(source)
     else {
-      const { readModelArtifacts } = await import('./node-files.js')
+      const { readModelArtifacts } = await import('#node-files')
       handler = tf.io.fromMemory(await readModelArtifacts(source))
     }
     return await tfl.loadLayersModel(handler)
@@ -47,6 +47,6 @@ export async function loadModel(source: ModelSource): Promise<tfl.LayersModel> {
 
 /** Saves a model to `dir` as model.json + weights.bin (stock tfjs Layers format), all or nothing. Node.js only. */
 export async function saveModel(model: tfl.LayersModel, dir: string): Promise<void> {
-  const { writeModelArtifacts } = await import('./node-files.js')
+  const { writeModelArtifacts } = await import('#node-files')
   await model.save(tf.io.withSaveHandler((artifacts) => writeModelArtifacts(dir, artifacts)))
 }

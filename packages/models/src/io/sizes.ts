@@ -25,7 +25,7 @@ export interface ArtifactSizes extends FileSize {
  */
 export async function artifactSizes(artifacts: tf.io.ModelArtifacts, format: ExportFormat = 'layers'): Promise<ArtifactSizes> {
   // A module of its own, imported here: a browser bundle of this package never loads node:zlib.
-  const { fileSize } = await import('./file-size.js')
+  const { fileSize } = await import('#file-size')
   const files = exportFiles(artifacts, format)
   const modelJson = fileSize(new TextEncoder().encode(files.modelJson))
   const weights = fileSize(files.data.bytes)
