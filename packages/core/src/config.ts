@@ -4,6 +4,9 @@ import { trainDefaultsSchema } from './trainer.js'
 /** A one-key map: `{ train: { epochs: 5 } }`, or a bare name such as `console`. */
 const namedEntry = z.union([z.string(), z.record(z.string(), z.unknown())])
 
+/** 1 GiB: the default bound on a loaded model's declared weight bytes; far above prunekit's models, far below what would exhaust a machine. */
+export const defaultMaxModelBytes = 2 ** 30
+
 /** `{ path, output }`: a saved tfjs Layers model, loaded by the registry's `file` model. */
 export const fileModelSchema = z
   .object({
@@ -12,6 +15,13 @@ export const fileModelSchema = z
       .union([z.string(), z.number().int()])
       .optional()
       .describe('For multi-output models: the output to train and evaluate, by layer name or index (-1: the last)'),
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(defaultMaxModelBytes)
+      .describe('The most weight bytes the model may declare, checked before anything is read (default 1 GiB: 1073741824)'),
+    allowNonFinite: z.boolean().default(false).describe('Load weights that hold NaN or Infinity (default false: refused, naming the weight)'),
   })
   .strict()
 

@@ -7,6 +7,7 @@ export { resnetMiniModel, resnetMiniOptions, type ResnetMiniOptions } from './re
 export { seedMlpModel, seedMlpOptions, type SeedMlpOptions } from './seed-mlp.js'
 export { outputIndex } from './io/file-model.js'
 export { loadModel, saveModel, type ModelSource } from './io/load.js'
+export { defaultMaxBytes, type LoadOptions } from './io/load-limits.js'
 export { encodeSparse, type EncodeSparseOptions, type SparseExport } from './io/sparse-writer.js'
 export { defaultMinSize, exportArtifacts, type ExportArtifactsOptions } from './io/export-artifacts.js'
 export { evaluateExport, layerErrors, type ExportMetric, type LayerExportError } from './io/export-evaluation.js'

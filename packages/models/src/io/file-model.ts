@@ -21,7 +21,7 @@ export const fileModel = defineModel({
   description: 'Load a TensorFlow.js Layers model (model.json + shards); written in configs as model: { path, output }',
   options: fileModelSchema,
   async build(options) {
-    const model = await loadModel(options.path)
+    const model = await loadModel(options.path, { maxBytes: options.maxBytes, allowNonFinite: options.allowNonFinite })
     return new PrunableModel(model, { output: outputIndex(model, options.output, options.path) })
   },
 })
