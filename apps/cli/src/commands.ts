@@ -1,7 +1,8 @@
 import { configJsonSchema, runPipeline, type Registry } from '@prunekit/core'
-import { resolveConfig } from '@prunekit/core/internal'
-import { writeFileAtomic } from '@prunekit/core/node'
+import { resolveConfig, type ResolvedConfig } from '@prunekit/core/internal'
+import { claimOutDir, writeFileAtomic } from '@prunekit/core/node'
 import { existsSync } from 'node:fs'
+import { isAbsolute, relative, resolve } from 'node:path'
 import { createDefaultRegistry } from './default-registry.js'
 import { applyOverrides, embeddedQuickstart, resolveConfigPaths, loadConfigFile, type ConfigOverrides, type LoadedConfig } from './load-config.js'
 import { loadPlugins } from './plugins.js'
@@ -13,19 +14,40 @@ export interface Output {
 
 async function prepare(path: string | undefined, overrides: ConfigOverrides = {}): Promise<{ loaded: LoadedConfig; registry: Registry }> {
   const loaded = path ? await loadConfigFile(path) : embeddedQuickstart()
-  loaded.raw = resolveConfigPaths(applyOverrides(loaded.raw, overrides), loaded.baseDir)
+  loaded.raw = applyOverrides(resolveConfigPaths(loaded.raw, loaded.baseDir), overrides)
   const registry = createDefaultRegistry()
   const plugins = loaded.raw.plugins
   if (Array.isArray(plugins)) await loadPlugins(plugins.filter((p): p is string => typeof p === 'string'), loaded.baseDir, registry)
   return { loaded, registry }
 }
 
+/** A path as the user would type it: relative to the working directory when inside it. */
+function shown(file: string): string {
+  const rel = relative(process.cwd(), file)
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file
+}
+
 export async function runCommand(path: string | undefined, overrides: ConfigOverrides & { quiet?: boolean }, out: Output): Promise<void> {
   const { loaded, registry } = await prepare(path, overrides)
-  const result = await runPipeline(loaded.raw, { registry, source: loaded.source, quiet: overrides.quiet })
-  if (overrides.quiet || !result.files.length) return
-  out.log('Reports:')
-  for (const file of result.files) out.log(`  ${file}`)
+  const resolved = resolveConfig(loaded.raw, registry, loaded.source)
+  const claim = await claimOutDir(resolved.config.out).catch((error: unknown) => {
+    throw new UsageError((error as Error).message, { cause: error })
+  })
+  try {
+    await claim.record(exportDirs(resolved))
+    const result = await runPipeline(loaded.raw, { registry, source: loaded.source, quiet: overrides.quiet })
+    await claim.record(result.files)
+    if (overrides.quiet || !result.files.length) return
+    out.log('Reports:')
+    for (const file of result.files) out.log(`  ${shown(file)}`)
+  } finally {
+    await claim.release()
+  }
+}
+
+/** The directories the config's export steps write, so the next run into the same out clears them. */
+function exportDirs(resolved: ResolvedConfig): string[] {
+  return resolved.steps.filter((s) => s.name === 'export').map((s) => resolve(resolved.config.out, String((s.options as { dir?: unknown }).dir ?? 'model')))
 }
 
 export async function validateCommand(path: string, out: Output): Promise<void> {

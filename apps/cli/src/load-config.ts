@@ -51,21 +51,21 @@ export function embeddedQuickstart(): LoadedConfig {
   return { raw: {}, source: '(embedded quickstart)', baseDir: process.cwd() }
 }
 
-/** Paths inside a config (model.path) are relative to the config file, as plugin paths are. */
+/** Paths inside a config (model.path, out) are relative to the config file, as plugin paths are. */
 export function resolveConfigPaths(raw: Record<string, unknown>, baseDir: string): Record<string, unknown> {
+  const resolved = { ...raw }
   const model = raw.model as Record<string, unknown> | undefined
-  if (model && typeof model.path === 'string' && !/^https?:\/\//i.test(model.path)) {
-    return { ...raw, model: { ...model, path: resolve(baseDir, model.path) } }
-  }
-  return raw
+  if (model && typeof model.path === 'string' && !/^https?:\/\//i.test(model.path)) resolved.model = { ...model, path: resolve(baseDir, model.path) }
+  if (typeof raw.out === 'string' && raw.out !== '') resolved.out = resolve(baseDir, raw.out)
+  return resolved
 }
 
-/** Command-line flags win over the file. */
+/** Command-line flags win over the file; --out is relative to the working directory. */
 export function applyOverrides(raw: Record<string, unknown>, overrides: ConfigOverrides): Record<string, unknown> {
   const merged = { ...raw }
   if (overrides.backend !== undefined) merged.backend = overrides.backend
   if (overrides.threads !== undefined) merged.threads = overrides.threads
-  if (overrides.out !== undefined) merged.out = overrides.out
+  if (overrides.out !== undefined) merged.out = resolve(overrides.out)
   if (overrides.seed !== undefined) merged.seed = overrides.seed
   if (overrides.reporters?.length) merged.reporters = overrides.reporters
   return merged

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'BACKEND_FAILED'
   | 'STEP_FAILED'
   | 'PRUNE_INVALID'
+  | 'OUTPUT_FAILED'
 
 /** Base class: a message that says what went wrong, where, and how to fix it. */
 export class PrunekitError extends Error {
@@ -96,6 +97,8 @@ export class ModelError extends withCode('MODEL_INVALID') {}
 export class DataError extends withCode('DATA_INVALID') {}
 export class BackendError extends withCode('BACKEND_FAILED') {}
 export class PruneError extends withCode('PRUNE_INVALID') {}
+/** Writing the run's outputs failed: a path that is not a directory, read-only, full, or locked by another run. */
+export class OutputError extends withCode('OUTPUT_FAILED') {}
 
 export class StepError extends PrunekitError {
   constructor(step: string, index: number, cause: unknown) {

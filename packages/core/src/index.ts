@@ -15,6 +15,7 @@ export {
   ModelError,
   PluginError,
   PruneError,
+  OutputError,
   PrunekitError,
   StepError,
   UnknownNameError,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { ModelError } from '@prunekit/core'
-import { writeFilesAtomic } from '@prunekit/core/node'
+import { writeDirAtomic } from '@prunekit/core/node'
 import { stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { expandSparse, sparseFormat, type SparseModelJson } from '@prunekit/sparse-loader'
@@ -66,12 +66,18 @@ export async function readModelArtifacts(path: string, options: LoadOptions = {}
   }
 }
 
-/** Writes artifacts as model.json + its data file in `dir` (stock: weights.bin), all or nothing. */
+/** Files a model directory holds: model.json and weight data (weights.bin, weights.sparse.bin, group1-shard1of2 ...). */
+const isModelFile = (name: string): boolean => name === 'model.json' || /\.bin$/.test(name) || /^group\d+-shard\d+of\d+(\.bin)?$/.test(name)
+
+/**
+ * Writes artifacts as model.json + its data file in `dir` (stock: weights.bin), all or nothing: a new
+ * directory moved into place in one rename, replacing a directory that holds only model files.
+ */
 export async function writeModelArtifacts(dir: string, artifacts: tf.io.ModelArtifacts, format: ExportFormat = 'layers'): Promise<tf.io.SaveResult> {
   const { modelJson, data } = exportFiles(artifacts, format)
-  await writeFilesAtomic([
-    [join(dir, data.name), data.bytes],
-    [join(dir, 'model.json'), modelJson],
-  ])
+  await writeDirAtomic(dir, [
+    [data.name, data.bytes],
+    ['model.json', modelJson],
+  ], isModelFile)
   return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: data.bytes.byteLength } }
 }
