@@ -38,9 +38,13 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
       const [line, col] = cause.linePos?.[0] ? [cause.linePos[0].line, cause.linePos[0].col] : [0, 0]
       throw new ConfigError([{ path: `line ${line}, column ${col}`, message: cause.message.split('\n')[0] }], path)
     }
-    throw cause
+    // yaml refuses alias bombs (a few lines that expand to millions of nodes) with a ReferenceError
+    const why = cause instanceof Error ? cause.message : String(cause)
+    throw new ConfigError([{ path: '', message: `cannot be read as YAML: ${why}. Write each value out instead of nesting aliases (*name) of aliases.` }], path)
   }
-  if (raw === null || raw === undefined) raw = {}
+  if (raw === null || raw === undefined) {
+    throw new ConfigError([{ path: '', message: 'the file is empty. Write a config (`prunekit init` writes a commented starter), or run `prunekit run` with no file for the quickstart.' }], path)
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError([{ path: '', message: `expected a mapping of keys (seed, model, data, pipeline ...), got ${Array.isArray(raw) ? 'a list' : typeof raw}` }], path)
   }

@@ -40,7 +40,7 @@ export const quickstartPipeline = [
 export const configSchema = z
   .object({
     $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editor completion'),
-    seed: z.number().int().default(42).describe('Seed for data splits, initialisation and shuffling'),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(42).describe('Seed for data splits, initialisation and shuffling: a whole number from 0 to 4294967295 (2^32 - 1; larger ones would alias smaller ones)'),
     backend: z.enum(['wasm', 'cpu']).default('wasm').describe('TensorFlow.js backend: wasm (SIMD) or cpu'),
     threads: z.number().int().min(1).max(16).default(1).describe('wasm worker threads (opt-in; 1 is single-threaded)'),
     plugins: z.array(z.string()).default([]).describe('Plugins to load: package names or paths relative to the config file'),

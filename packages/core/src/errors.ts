@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'STEP_FAILED'
   | 'PRUNE_INVALID'
   | 'OUTPUT_FAILED'
+  | 'REPORTER_FAILED'
 
 /** Base class: a message that says what went wrong, where, and how to fix it. */
 export class PrunekitError extends Error {
@@ -104,6 +105,14 @@ export class StepError extends PrunekitError {
   constructor(step: string, index: number, cause: unknown) {
     const inner = cause instanceof Error ? cause.message : String(cause)
     super('STEP_FAILED', `Step ${index + 1} (${step}) failed: ${inner}`, { cause })
+  }
+}
+
+/** A reporter's hook threw: blamed on the reporter, whichever step was running. */
+export class ReporterError extends PrunekitError {
+  constructor(reporter: string, hook: string, cause: unknown) {
+    const inner = cause instanceof Error ? cause.message : String(cause)
+    super('REPORTER_FAILED', `Reporter "${reporter}" failed (in ${hook}): ${inner}`, { cause })
   }
 }
 

@@ -16,6 +16,7 @@ export {
   PluginError,
   PruneError,
   OutputError,
+  ReporterError,
   PrunekitError,
   StepError,
   UnknownNameError,

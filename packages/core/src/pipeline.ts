@@ -1,8 +1,9 @@
 import { setupBackend } from './backend.js'
+import { checkSelectors } from './check-selectors.js'
 import type { ConfigInput } from './config.js'
 import { resolveConfig } from './resolve-config.js'
 import type { Dataset } from './data.js'
-import { StepError } from './errors.js'
+import { ReporterError, StepError } from './errors.js'
 import type { Snapshot } from './metric.js'
 import { ModelSlot } from './model-slot.js'
 import type { PrunableModel } from './model.js'
@@ -48,6 +49,7 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
     const built = await buildModel(resolved, registry, data)
     data = built.data
     slot = new ModelSlot(built.model)
+    checkSelectors(resolved, built.model, options.source)
     await emit(reporters, 'onRunStart', describeRun(resolved, backend, built.model, data))
     const ctx = runContext(resolved.config, registry, backend, data, slot, reporters)
     const steps: StepEndInfo[] = []
@@ -56,7 +58,7 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
       await emit(reporters, 'onStepStart', ctx.step)
       const started = performance.now()
       const summary = await runStep(registry, entry.name, ctx, entry.options).catch((cause: unknown) => {
-        throw new StepError(entry.name, index, cause)
+        throw cause instanceof ReporterError ? cause : new StepError(entry.name, index, cause)
       })
       const end: StepEndInfo = { ...ctx.step, seconds: (performance.now() - started) / 1000, summary: summary ?? undefined }
       steps.push(end)

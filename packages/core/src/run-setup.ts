@@ -2,6 +2,7 @@ import type { ResolvedConfig } from './resolve-config.js'
 import type { Dataset } from './data.js'
 import { DataError, ModelError, PrunekitError } from './errors.js'
 import { fitDataToModel } from './fit-data.js'
+import { guardReporter } from './guard-reporter.js'
 import { PrunableModel } from './model.js'
 import type { Registry } from './registry.js'
 import type { Reporter, RunInfo } from './reporter.js'
@@ -17,7 +18,7 @@ function wrap(kind: 'model' | 'data', name: string, cause: unknown): PrunekitErr
 /** The config's reporters, created in order, then the caller's own. */
 export function createReporters(resolved: ResolvedConfig, registry: Registry, extra: Reporter[] = [], quiet = false): Reporter[] {
   const { out } = resolved.config
-  return [...resolved.reporters.map((r) => registry.reporters.get(r.name).create(r.options, { out, quiet })), ...extra]
+  return [...resolved.reporters.map((r) => guardReporter(r.name, registry.reporters.get(r.name).create(r.options, { out, quiet }))), ...extra]
 }
 
 /** The config's dataset, loaded with the run's seed. */
