@@ -67,13 +67,15 @@ export async function readShards(manifest: tf.io.WeightsManifestConfig, file: st
   const buffers: ArrayBuffer[] = []
   for (const [i, group] of manifest.entries()) {
     let have = 0
+    const sizes: string[] = []
     for (const path of group.paths) {
-      const shard = await read(path, needs[i] - have)
+      const shard = await read(path, Math.max(0, needs[i] - have))
       have += shard.size
+      sizes.push(`${path}: ${shard.atLeast ? 'more than ' : ''}${shard.size}`)
       if (have > needs[i]) {
         throw new ModelError(
-          `Weight shard ${path} next to ${file} is ${shard.atLeast ? 'more than ' : ''}${shard.size} bytes: ` +
-            `the shards ${group.paths.join(', ')} hold at least ${have} bytes, but its weightsManifest needs ${needs[i]}. A shard has extra bytes or belongs to another model: re-download or re-export it.`,
+          `Weight shards next to ${file} hold ${shard.atLeast ? 'more than ' : ''}${have} bytes (${sizes.join(', ')}${group.paths.length > sizes.length ? ', ...' : ''}), ` +
+            `but its weightsManifest[${i}] needs ${needs[i]}. A shard has extra bytes or belongs to another model: re-download or re-export it.`,
         )
       }
       buffers.push(shard.bytes.buffer.slice(shard.bytes.byteOffset, shard.bytes.byteOffset + shard.bytes.byteLength) as ArrayBuffer)
