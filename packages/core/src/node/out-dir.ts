@@ -112,6 +112,7 @@ export async function claimOutDir(out: string): Promise<OutDirClaim> {
     dir,
     async record(paths) {
       recorded = [...new Set([...recorded, ...paths.map((p) => relative(dir, resolve(dir, p)))])]
+      if (!recorded.length) return
       await writeFileAtomic(join(dir, recordName), JSON.stringify(recorded))
     },
     async release() {

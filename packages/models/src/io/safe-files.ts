@@ -43,13 +43,17 @@ export async function readRegular(file: string, limit: number, what: string): Pr
 export async function insideDir(dir: string, path: string, modelFile: string): Promise<string> {
   const realDir = await realpath(dir)
   const target = join(realDir, path)
+  const outside = (real: string) => {
+    const rel = relative(realDir, real)
+    return rel === '' || rel.startsWith('..') || isAbsolute(rel)
+  }
+  const refuse = (real: string) =>
+    new ModelError(`${modelFile} lists the weight shard ${path}, which resolves to ${real}, outside the model directory ${realDir}. Shards must be files in the model's directory (no "..", no symlinks out of it).`)
+  if (outside(target)) throw refuse(target) // before touching the file: not even whether it exists is told
   const real = await realpath(target).catch((cause: NodeJS.ErrnoException) => {
     if (cause.code === 'ENOENT') throw new ModelError(`${modelFile} lists the weight shard ${path}, but ${target} does not exist.`, { cause })
     throw new ModelError(`${modelFile} lists the weight shard ${path}, but ${target} cannot be read (${cause.message}).`, { cause })
   })
-  const rel = relative(realDir, real)
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-    throw new ModelError(`${modelFile} lists the weight shard ${path}, which resolves to ${real}, outside the model directory ${realDir}. Shards must be files in the model's directory (no "..", no symlinks out of it).`)
-  }
+  if (outside(real)) throw refuse(real)
   return real
 }
