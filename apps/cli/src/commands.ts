@@ -2,6 +2,7 @@ import { configJsonSchema, runPipeline, type Registry } from '@prunekit/core'
 import { resolveConfig, type ResolvedConfig } from '@prunekit/core/internal'
 import { claimOutDir, writeFileAtomic } from '@prunekit/core/node'
 import { existsSync } from 'node:fs'
+import { totalmem } from 'node:os'
 import { isAbsolute, relative, resolve } from 'node:path'
 import { createDefaultRegistry } from './default-registry.js'
 import { applyOverrides, embeddedQuickstart, resolveConfigPaths, loadConfigFile, type ConfigOverrides, type LoadedConfig } from './load-config.js'
@@ -35,7 +36,7 @@ export async function runCommand(path: string | undefined, overrides: ConfigOver
   })
   try {
     await claim.record(exportDirs(resolved))
-    const result = await runPipeline(loaded.raw, { registry, source: loaded.source, quiet: overrides.quiet })
+    const result = await runPipeline(loaded.raw, { registry, source: loaded.source, quiet: overrides.quiet, memoryBytes: totalmem() })
     await claim.record(result.files)
     if (overrides.quiet || !result.files.length) return
     out.log('Reports:')

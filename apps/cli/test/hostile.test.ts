@@ -99,6 +99,13 @@ describe('hostile configs', () => {
     expect(existsSync(join(dir, 'out', 'report.json'))).toBe(false)
   })
 
+  it('refuses units: [2000000] before allocating, naming the model and the memory', async () => {
+    const dir = tempDir({ 'p.yaml': config().replace('units: [4]', 'units: [2000000]') })
+    const result = await run(['run', 'p.yaml'], dir)
+    expectRefused(result, 2, /model: mlp has 1,590,000,010 parameters: training it needs about 23\.7 GiB .* more than the \d+\.\d GiB available\. Use a smaller model/, dir)
+    expect(result.stdout).toBe('')
+  })
+
   it('blames a failing reporter, not the step it ran in', async () => {
     const plugin = "export default { name: 'boom', register: (r) => r.reporters.add({ name: 'boom', description: 'throws', options: { safeParse: (v) => ({ success: true, data: v }) }, create: () => ({ onSnapshot() { throw new Error('disk on fire') } }) }) }"
     const dir = tempDir({ 'p.yaml': `${config({ reporters: '[json, boom]' })}plugins: ['./boom.mjs']\n`, 'boom.mjs': plugin })

@@ -23,7 +23,12 @@ export interface RunOptions {
   quiet?: boolean
   /** Keep the final model alive and return it (the caller must dispose it). */
   keepModel?: boolean
+  /** Memory the run may use, e.g. os.totalmem(); a zoo model estimated above it (or above the wasm heap's 4 GiB) is refused before it is built. */
+  memoryBytes?: number
 }
+
+/** wasm32 addresses at most 4 GiB: the wasm backend's whole heap. */
+const wasmHeapBytes = 2 ** 32
 
 export interface PipelineResult extends RunResult {
   /** The final model, when keepModel is set. */
@@ -46,7 +51,8 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
   let data: Dataset = await loadData(resolved, registry)
   let slot: ModelSlot | undefined
   try {
-    const built = await buildModel(resolved, registry, data)
+    const memory = Math.min(options.memoryBytes ?? Infinity, backend.name === 'wasm' ? wasmHeapBytes : Infinity)
+    const built = await buildModel(resolved, registry, data, Number.isFinite(memory) ? memory : undefined)
     data = built.data
     slot = new ModelSlot(built.model)
     checkSelectors(resolved, built.model, options.source)
