@@ -1,9 +1,10 @@
 import { configChanges, configJsonSchema, disposeRunState, runPipeline, RunStateError, setupBackend, type PipelineConfig, type Registry, type RunState } from '@prunekit/core'
-import { resolveConfig } from '@prunekit/core/internal'
-import { loadRunState, removeRunState, saveRunState, writeFileAtomic } from '@prunekit/core/node'
+import { resolveConfig, type ResolvedConfig } from '@prunekit/core/internal'
+import { claimOutDir, loadRunState, removeRunState, saveRunState, writeFileAtomic } from '@prunekit/core/node'
 import { expandTrials } from '@prunekit/sweep'
 import { existsSync } from 'node:fs'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+import { totalmem } from 'node:os'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createCliRegistry } from './default-registry.js'
 import { applyOverrides, embeddedQuickstart, resolveConfigPaths, loadConfigFile, type ConfigOverrides, type LoadedConfig } from './load-config.js'
@@ -17,11 +18,17 @@ export interface Output {
 
 export async function prepare(path: string | undefined, overrides: ConfigOverrides = {}): Promise<{ loaded: LoadedConfig; registry: Registry }> {
   const loaded = path ? await loadConfigFile(path) : embeddedQuickstart()
-  loaded.raw = resolveConfigPaths(applyOverrides(loaded.raw, overrides), loaded.baseDir)
+  loaded.raw = applyOverrides(resolveConfigPaths(loaded.raw, loaded.baseDir), overrides)
   const { registry, loaded: loadedPlugins } = await createCliRegistry()
   const plugins = loaded.raw.plugins
   if (Array.isArray(plugins)) await loadPlugins(plugins.filter((p): p is string => typeof p === 'string'), loaded.baseDir, registry, loadedPlugins)
   return { loaded, registry }
+}
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+function shown(file: string): string {
+  const rel = relative(process.cwd(), file)
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file
 }
 
 /** The config `run` uses with no file: `./prunekit.yaml` when it exists, else the embedded quickstart. */
@@ -43,8 +50,18 @@ export interface RunCommandOptions extends ConfigOverrides {
 export async function runCommand(path: string | undefined, options: RunCommandOptions, io: Output & { error(line: string): void }): Promise<void> {
   if (options.resume !== undefined && options.out !== undefined) throw new UsageError('--resume <dir> names the run\'s out directory: drop --out.')
   const { loaded, registry } = await prepare(path ?? defaultConfigPath(io), options.resume === undefined ? options : { ...options, out: options.resume })
-  const { config } = resolveConfig(loaded.raw, registry, loaded.source)
-  const resume = options.resume === undefined ? undefined : await resumableState(config)
+  const resolved = resolveConfig(loaded.raw, registry, loaded.source)
+  const { config } = resolved
+  const claim = await claimOutDir(config.out, { resume: options.resume !== undefined }).catch((error: unknown) => {
+    throw new UsageError((error as Error).message, { cause: error })
+  })
+  let resume: RunState | undefined
+  try {
+    resume = options.resume === undefined ? undefined : await resumableState(config)
+  } catch (error) {
+    await claim.release()
+    throw error
+  }
   if (resume && !options.quiet) {
     const { step, fit } = resume.position
     io.log(`Resuming the run in ${config.out} at step ${step + 1}${fit ? `, after epoch ${fit.epoch}` : ''}.`)
@@ -52,11 +69,13 @@ export async function runCommand(path: string | undefined, options: RunCommandOp
   const stop = stopOnSignals(config.out, io.error)
   let saved = false
   try {
+    await claim.record(exportDirs(resolved))
     const onState = async (state: RunState) => {
       await saveRunState(config.out, state)
       saved = true
     }
-    const result = await runPipeline(loaded.raw, { registry, source: loaded.source, quiet: options.quiet, signal: stop.signal, onState, resume })
+    const result = await runPipeline(loaded.raw, { registry, source: loaded.source, quiet: options.quiet, signal: stop.signal, onState, resume, memoryBytes: totalmem() })
+    await claim.record(result.files)
     const signal = stop.received()
     if (result.interrupted && signal) {
       const next = saved || resume ? `Continue it with: prunekit run${path ? ` ${path}` : ''} --resume ${config.out}` : 'No epoch had finished, so there is nothing to resume: run it again.'
@@ -65,10 +84,11 @@ export async function runCommand(path: string | undefined, options: RunCommandOp
     await removeRunState(config.out)
     if (options.quiet || !result.files.length) return
     io.log('Reports:')
-    for (const file of result.files) io.log(`  ${file}`)
+    for (const file of result.files) io.log(`  ${shown(file)}`)
   } finally {
     stop.dispose()
     if (resume) disposeRunState(resume)
+    await claim.release()
   }
 }
 
@@ -83,6 +103,9 @@ async function resumableState(config: PipelineConfig): Promise<RunState> {
     `Cannot resume the run in ${config.out}: its config differs from the saved run's at ${changes.join(', ')}. ` +
       'Resume with the same config file and flags (a changed run would not reproduce the uninterrupted one), or start afresh without --resume.',
   )
+/** The directories the config's export steps write, so the next run into the same out clears them. */
+function exportDirs(resolved: ResolvedConfig): string[] {
+  return resolved.steps.filter((s) => s.name === 'export').map((s) => resolve(resolved.config.out, String((s.options as { dir?: unknown }).dir ?? 'model')))
 }
 
 export async function validateCommand(path: string, out: Output): Promise<void> {

@@ -38,9 +38,13 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
       const [line, col] = cause.linePos?.[0] ? [cause.linePos[0].line, cause.linePos[0].col] : [0, 0]
       throw new ConfigError([{ path: `line ${line}, column ${col}`, message: cause.message.split('\n')[0] }], path)
     }
-    throw cause
+    // yaml refuses alias bombs (a few lines that expand to millions of nodes) with a ReferenceError
+    const why = cause instanceof Error ? cause.message : String(cause)
+    throw new ConfigError([{ path: '', message: `cannot be read as YAML: ${why}. Write each value out instead of nesting aliases (*name) of aliases.` }], path)
   }
-  if (raw === null || raw === undefined) raw = {}
+  if (raw === null || raw === undefined) {
+    throw new ConfigError([{ path: '', message: 'the file is empty. Write a config (`prunekit init` writes a commented starter), or run `prunekit run` with no file for the quickstart.' }], path)
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError([{ path: '', message: `expected a mapping of keys (seed, model, data, pipeline ...), got ${Array.isArray(raw) ? 'a list' : typeof raw}` }], path)
   }
@@ -70,7 +74,7 @@ function withTeacherPath(entry: unknown, baseDir: string): unknown {
   )
 }
 
-/** Paths inside a config (model.path, data.dir, data.path, data.trainFiles ..., a distillation teacher's path) are relative to the config file, as plugin paths are. */
+/** Paths inside a config (model.path, data.dir, data.path, data.trainFiles ..., a distillation teacher's path, out) are relative to the config file, as plugin paths are. */
 export function resolveConfigPaths(raw: Record<string, unknown>, baseDir: string): Record<string, unknown> {
   const resolved: Record<string, unknown> = raw.model === undefined ? { ...raw } : { ...raw, model: withPath(raw.model, baseDir) }
   if (Array.isArray(raw.pipeline)) resolved.pipeline = raw.pipeline.map((entry) => withTeacherPath(entry, baseDir))
@@ -84,15 +88,16 @@ export function resolveConfigPaths(raw: Record<string, unknown>, baseDir: string
     }
     resolved.data = next
   }
+  if (typeof raw.out === 'string' && raw.out !== '') resolved.out = resolve(baseDir, raw.out)
   return resolved
 }
 
-/** Command-line flags win over the file. */
+/** Command-line flags win over the file; --out is relative to the working directory. */
 export function applyOverrides(raw: Record<string, unknown>, overrides: ConfigOverrides): Record<string, unknown> {
   const merged = { ...raw }
   if (overrides.backend !== undefined) merged.backend = overrides.backend
   if (overrides.threads !== undefined) merged.threads = overrides.threads
-  if (overrides.out !== undefined) merged.out = overrides.out
+  if (overrides.out !== undefined) merged.out = resolve(overrides.out)
   if (overrides.seed !== undefined) merged.seed = overrides.seed
   if (overrides.reporters?.length) merged.reporters = overrides.reporters
   return merged

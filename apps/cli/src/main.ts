@@ -31,7 +31,7 @@ function parseLockMs(value: string): number {
 
 function parseSeed(value: string): number {
   const n = Number(value)
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('the seed must be an integer.')
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) throw new InvalidArgumentError('the seed must be a whole number from 0 to 4294967295 (2^32 - 1).')
   return n
 }
 

@@ -22,7 +22,7 @@ describe('reports of a run', () => {
     expect(result.code).toBe(0)
     const files = ['report.json', 'report.html', ...plots]
     expect(result.stdout).toContain(`Reports:\n${files.map((f) => `  out/${f}\n`).join('')}`)
-    expect(readdirSync(join(dir, 'out')).sort()).toEqual([...files].sort())
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['.prunekit-outputs.json', ...files].sort())
     for (const plot of plots) {
       const { width, height } = pngSize(join(dir, 'out', plot))
       expect(width).toBe(1280) // 640-unit charts at the default scale of 2
@@ -41,7 +41,7 @@ describe('reports of a run', () => {
     const result = await cli(['run', 'prunekit.yaml', '--reporter', 'png,markdown', '--quiet'], dir)
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
-    expect(readdirSync(join(dir, 'out')).sort()).toEqual([...plots, 'report.md'].sort())
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['.prunekit-outputs.json', ...plots, 'report.md'].sort())
     const markdown = readFileSync(join(dir, 'out/report.md'), 'utf8')
     const links = [...markdown.matchAll(/!\[([^\]]+)\]\(([^)]+)\)/g)].map((m) => m[2])
     expect(links.sort()).toEqual([...plots].sort())

@@ -5,6 +5,9 @@ import { trainDefaultsSchema } from './trainer.js'
 /** A one-key map: `{ train: { epochs: 5 } }`, or a bare name such as `console`. */
 const namedEntry = z.union([z.string(), z.record(z.string(), z.unknown())])
 
+/** 1 GiB: the default bound on a loaded model's declared weight bytes; far above prunekit's models, far below what would exhaust a machine. */
+export const defaultMaxModelBytes = 2 ** 30
+
 /** `{ path, output }`: a saved tfjs Layers model, loaded by the registry's `file` model. */
 export const fileModelSchema = z
   .object({
@@ -13,6 +16,13 @@ export const fileModelSchema = z
       .union([z.string(), z.number().int()])
       .optional()
       .describe('For multi-output models: the output to train and evaluate, by layer name or index (-1: the last)'),
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(defaultMaxModelBytes)
+      .describe('The most weight bytes the model may declare, checked before anything is read (default 1 GiB: 1073741824)'),
+    allowNonFinite: z.boolean().default(false).describe('Load weights that hold NaN or Infinity (default false: refused, naming the weight)'),
   })
   .strict()
 
@@ -31,7 +41,7 @@ export const quickstartPipeline = [
 export const configSchema = z
   .object({
     $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editor completion'),
-    seed: z.number().int().default(42).describe('Seed for data splits, initialisation and shuffling'),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(42).describe('Seed for data splits, initialisation and shuffling: a whole number from 0 to 4294967295 (2^32 - 1; larger ones would alias smaller ones)'),
     backend: z.enum(['wasm', 'cpu']).default('wasm').describe('TensorFlow.js backend: wasm (SIMD) or cpu'),
     threads: z.number().int().min(1).max(16).default(1).describe('wasm worker threads (opt-in; 1 is single-threaded)'),
     plugins: z.array(z.string()).default([]).describe('Plugins to load: package names or paths relative to the config file'),

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'PRUNE_INVALID'
   | 'RUN_INTERRUPTED'
   | 'STATE_INVALID'
+  | 'OUTPUT_FAILED'
+  | 'REPORTER_FAILED'
 
 /** Base class: a message that says what went wrong, where, and how to fix it. */
 export class PrunekitError extends Error {
@@ -102,11 +104,21 @@ export class PruneError extends withCode('PRUNE_INVALID') {}
 export class RunStateError extends withCode('STATE_INVALID') {}
 /** Thrown at a safe point (the end of a batch, between steps) once the run's abort signal fired. */
 export class RunInterruptedError extends withCode('RUN_INTERRUPTED') {}
+/** Writing the run's outputs failed: a path that is not a directory, read-only, full, or locked by another run. */
+export class OutputError extends withCode('OUTPUT_FAILED') {}
 
 export class StepError extends PrunekitError {
   constructor(step: string, index: number, cause: unknown) {
     const inner = cause instanceof Error ? cause.message : String(cause)
     super('STEP_FAILED', `Step ${index + 1} (${step}) failed: ${inner}`, { cause })
+  }
+}
+
+/** A reporter's hook threw: blamed on the reporter, whichever step was running. */
+export class ReporterError extends PrunekitError {
+  constructor(reporter: string, hook: string, cause: unknown) {
+    const inner = cause instanceof Error ? cause.message : String(cause)
+    super('REPORTER_FAILED', `Reporter "${reporter}" failed (in ${hook}): ${inner}`, { cause })
   }
 }
 

@@ -16,6 +16,8 @@ export {
   ModelError,
   PluginError,
   PruneError,
+  OutputError,
+  ReporterError,
   PrunekitError,
   RunInterruptedError,
   RunStateError,

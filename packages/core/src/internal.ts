@@ -4,7 +4,7 @@
  * entry for everything else.
  */
 export { isNode } from './backend.js'
-export { fileModelName, fileModelSchema } from './config.js'
+export { defaultMaxModelBytes, fileModelName, fileModelSchema } from './config.js'
 export { resolveConfig, type ResolvedConfig, type ResolvedEntry } from './resolve-config.js'
 export { epochCheckpoint, fitModel, fitSettingsSchema, type FitExtras, type FitOutcome, type FitSettings } from './fit-model.js'
 export { toJson, type JsonSchema } from './json-schema.js'

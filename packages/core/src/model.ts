@@ -20,6 +20,8 @@ export interface ModelFactory<O = Record<string, unknown>> extends Named {
   options: ZodType<O>
   /** Returns a model, or a PrunableModel when it must say more (which output is the prediction). */
   build(options: O, ctx: ModelContext): LayersModel | PrunableModel | Promise<LayersModel | PrunableModel>
+  /** Its parameter count, computed without building, so a model too large for the machine is refused before allocating. */
+  params?(options: O, ctx: ModelContext): number
 }
 
 export function defineModel<O>(factory: ModelFactory<O>): ModelFactory<O> {

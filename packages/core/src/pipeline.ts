@@ -1,8 +1,9 @@
 import { setupBackend } from './backend.js'
+import { checkSelectors } from './check-selectors.js'
 import type { ConfigInput } from './config.js'
 import { resolveConfig } from './resolve-config.js'
 import type { Dataset } from './data.js'
-import { RunInterruptedError, RunStateError, StepError } from './errors.js'
+import { ReporterError, RunInterruptedError, RunStateError, StepError } from './errors.js'
 import type { Snapshot } from './metric.js'
 import { ModelSlot } from './model-slot.js'
 import type { PrunableModel } from './model.js'
@@ -35,7 +36,12 @@ export interface RunOptions {
   onState?: (state: RunState) => void | Promise<void>
   /** Goes on from a captured state (which stays the caller's): its position, model, optimizers, rng and history. */
   resume?: RunState
+  /** Memory the run may use, e.g. os.totalmem(); a zoo model estimated above it (or above the wasm heap's 4 GiB) is refused before it is built. */
+  memoryBytes?: number
 }
+
+/** wasm32 addresses at most 4 GiB: the wasm backend's whole heap. */
+const wasmHeapBytes = 2 ** 32
 
 export interface PipelineResult extends RunResult {
   /** The final model, when keepModel is set. */
@@ -58,8 +64,10 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
   let data: Dataset = await loadData(resolved, registry)
   let slot: ModelSlot | undefined
   try {
-    const built = await buildModel(resolved, registry, data)
+    const memory = Math.min(options.memoryBytes ?? Infinity, backend.name === 'wasm' ? wasmHeapBytes : Infinity)
+    const built = await buildModel(resolved, registry, data, Number.isFinite(memory) ? memory : undefined)
     data = built.data
+    checkSelectors(resolved, built.model, options.source)
     const info = describeRun(resolved, backend, built.model, data)
     const { resume } = options
     if (resume) {
@@ -95,7 +103,7 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
         if (options.signal?.aborted) throw new RunInterruptedError(`Interrupted (${String(options.signal.reason ?? 'aborted')}) before step ${index + 1} (${entry.name}).`)
         await emit(reporters, 'onStepStart', ctx.step)
         const summary = await runStep(registry, entry.name, ctx, entry.options).catch((cause: unknown) => {
-          throw cause instanceof RunInterruptedError ? cause : new StepError(entry.name, index, cause)
+          throw cause instanceof RunInterruptedError || cause instanceof ReporterError ? cause : new StepError(entry.name, index, cause)
         })
         const end: StepEndInfo = { ...ctx.step, seconds: (performance.now() - started) / 1000, summary: summary ?? undefined }
         steps.push(end)

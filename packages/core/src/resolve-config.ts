@@ -2,6 +2,7 @@ import { configSchema, fileModelName, type PipelineConfig } from './config.js'
 import { ConfigError, configIssues, unknownNameMessage, type ConfigIssue } from './errors.js'
 import type { Registry } from './registry.js'
 import { stepSchema } from './step.js'
+import type { z } from 'zod'
 
 export interface ResolvedEntry {
   name: string
@@ -27,14 +28,28 @@ export function entryOf(entry: unknown): { name: string; options: unknown } | un
 }
 
 /**
+ * The config with each top-level key that fails the schema replaced by its default, so the registry
+ * checks still run and every problem is reported in one pass; undefined when `raw` is not a mapping.
+ */
+function lenientConfig(raw: unknown): PipelineConfig | undefined {
+  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) return undefined
+  const given = (raw ?? {}) as Record<string, unknown>
+  const entries = Object.entries(configSchema.shape).map(([key, schema]) => {
+    const own = (schema as z.ZodType).safeParse(given[key])
+    return [key, own.success ? own.data : (schema as z.ZodType).safeParse(undefined).data]
+  })
+  return Object.fromEntries(entries) as PipelineConfig
+}
+
+/**
  * Validates a config against the schema and the registry, collecting every problem at once.
  * Throws a ConfigError listing each as `path.to.key: message`.
  */
 export function resolveConfig(raw: unknown, registry: Registry, source?: string): ResolvedConfig {
   const parsed = configSchema.safeParse(raw ?? {})
-  if (!parsed.success) throw new ConfigError(configIssues(parsed.error.issues), source)
-  const config = parsed.data
-  const issues: ConfigIssue[] = []
+  const issues: ConfigIssue[] = parsed.success ? [] : configIssues(parsed.error.issues)
+  const config = parsed.success ? parsed.data : lenientConfig(raw)
+  if (!config) throw new ConfigError(issues, source)
 
   const resolveNamed = (kind: 'steps' | 'reporters', entries: unknown[], key: string): ResolvedEntry[] =>
     entries.flatMap((entry, i) => {

@@ -20,7 +20,7 @@ export const selectionShape = {
   exclude: z.array(layerSelector).default([]).describe('Never prune these layers'),
   biases: z.boolean().default(false).describe('Also prune bias vectors (left alone by default)'),
   overrides: z
-    .record(z.string(), z.object(target).strict())
+    .record(layerSelector.options[0], z.object(target).strict())
     .default({})
     .describe('Per-layer targets keyed by layer name or /regex/; these layers are cut on their own'),
   ...patternShape,

@@ -9,6 +9,7 @@ export { vggMiniModel, vggMiniOptions, type VggMiniOptions } from './vgg-mini.js
 export { seedMlpModel, seedMlpOptions, type SeedMlpOptions } from './seed-mlp.js'
 export { outputIndex, predictionModel } from './io/file-model.js'
 export { loadModel, saveModel, type ModelSource } from './io/load.js'
+export { defaultMaxBytes, type LoadOptions } from './io/load-limits.js'
 export { encodeSparse, type EncodeSparseOptions, type SparseExport } from './io/sparse-writer.js'
 export { defaultMinSize, exportArtifacts, type ExportArtifactsOptions } from './io/export-artifacts.js'
 export { evaluateExport, layerErrors, type ExportMetric, type LayerExportError } from './io/export-evaluation.js'

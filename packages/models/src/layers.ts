@@ -71,6 +71,11 @@ export function sequentialModel(name: string, inputShape: number[], makers: Laye
  * A perceptron: inputs of rank > 1 flattened, hidden Dense layers dense_1..dense_n (each spec's units
  * and activation), then the output layer. The builders of mlp, seed-mlp and lenet-300-100.
  */
+/** Parameters of Dense layers of the given widths on `inputs` features, without building them. */
+export function denseParams(inputs: number, widths: number[], useBias = true): number {
+  return widths.reduce((sum, units, i) => sum + (i === 0 ? inputs : widths[i - 1]) * units + (useBias ? units : 0), 0)
+}
+
 export function denseStack(name: string, ctx: ModelContext, hidden: Array<Omit<DenseSpec, 'name'>>, useBias = true): tfl.LayersModel {
   const layers = hidden.map((spec, i) => dense({ ...spec, name: `dense_${i + 1}` }, ctx.rng))
   return sequentialModel(name, ctx.inputShape, [...flattenIfNeeded(ctx.inputShape), ...layers, outputLayer(ctx, useBias)])

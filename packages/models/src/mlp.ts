@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { activationNames, activationSchema } from './activation.js'
-import { zooModel } from './context.js'
-import { denseStack } from './layers.js'
+import { sizeOf, zooModel } from './context.js'
+import { denseParams, denseStack } from './layers.js'
 
 export const mlpOptions = z
   .object({
@@ -34,4 +34,5 @@ export const mlpModel = zooModel<MlpOptions>('mlp', {
     const hidden = options.units.map((units, i) => ({ units, activation: options.activations[i] ?? options.activation, useBias: options.useBias }))
     return denseStack('mlp', ctx, hidden, options.useBias)
   },
+  params: (options, ctx) => denseParams(sizeOf(ctx.inputShape), [...options.units, ctx.numClasses], options.useBias),
 })

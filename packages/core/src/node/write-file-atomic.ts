@@ -1,7 +1,9 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { describeWriteError } from './write-error.js'
 
-const tempName = (path: string): string => `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+/** A unique temp name beside `path`: `<path>.<pid>.<random>.tmp`. */
+export const tempName = (path: string): string => `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
 
 /** Writes through a temp file and a rename, so a crash never leaves a half-written file. */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
@@ -16,12 +18,16 @@ export async function writeFilesAtomic(files: ReadonlyArray<readonly [string, st
   const temps = files.map(([path]) => tempName(path))
   try {
     for (const [i, [path, content]] of files.entries()) {
-      await mkdir(dirname(path), { recursive: true })
-      await writeFile(temps[i], content)
+      await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+        throw describeWriteError(error, dirname(path))
+      })
+      await writeFile(temps[i], content).catch((error: unknown) => {
+        throw describeWriteError(error, path)
+      })
     }
     for (const [i, [path]] of files.entries()) await rename(temps[i], path)
   } catch (error) {
     await Promise.all(temps.map((t) => rm(t, { force: true })))
-    throw error
+    throw describeWriteError(error, files.at(-1)?.[0] ?? '')
   }
 }

@@ -30,7 +30,7 @@ export const fileModel = defineModel({
   description: 'Load a TensorFlow.js Layers model (model.json + shards); written in configs as model: { path, output }',
   options: fileModelSchema,
   async build(options) {
-    const model = await loadModel(options.path)
+    const model = await loadModel(options.path, { maxBytes: options.maxBytes, allowNonFinite: options.allowNonFinite })
     return new PrunableModel(predictionModel(model, outputIndex(model, options.output, options.path)))
   },
 })

@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { ModelError } from '@prunekit/core'
-import { writeFilesAtomic } from '@prunekit/core/node'
-import { readFile, stat } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { writeDirAtomic } from '@prunekit/core/node'
+import { stat } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
 import { expandSparse, sparseFormat, type SparseModelJson } from '@prunekit/sparse-loader'
-import { exportFiles, parseModelJson, weightBytes, type ExportFormat } from './model-json.js'
+import { defaultMaxBytes, manifestBytes, maxModelJsonBytes, readShards, type LoadOptions, type ShardReader } from './load-limits.js'
+import { exportFiles, parseModelJson, type ExportFormat } from './model-json.js'
+import { insideDir, readRegular } from './safe-files.js'
 
 /** A directory holding model.json, or the path of a model.json itself. */
 export async function modelJsonPath(path: string): Promise<string> {
@@ -14,69 +16,68 @@ export async function modelJsonPath(path: string): Promise<string> {
   return info.isDirectory() ? join(full, 'model.json') : full
 }
 
+/** model.json, read only if it is a regular file no larger than maxModelJsonBytes, then parsed. */
 async function readJson(file: string): Promise<unknown> {
-  const text = await readFile(file, 'utf8').catch((cause: NodeJS.ErrnoException) => {
-    throw new ModelError(`Cannot read ${file}: ${cause.code === 'ENOENT' ? 'file not found' : cause.message}.`, { cause })
-  })
+  const { bytes, size } = await readRegular(file, maxModelJsonBytes, 'The model file')
+  if (size > maxModelJsonBytes) throw new ModelError(`${file} is ${size} bytes; a model.json holds no weights and is at most ${maxModelJsonBytes}. Check that it is the model's model.json.`)
   try {
-    return JSON.parse(text)
+    return JSON.parse(new TextDecoder().decode(bytes))
   } catch (cause) {
     throw new ModelError(`${file} is not valid JSON: ${(cause as Error).message}.`, { cause })
   }
 }
 
-async function readShard(file: string, modelFile: string): Promise<ArrayBuffer> {
-  const data = await readFile(file).catch((cause: NodeJS.ErrnoException) => {
-    throw new ModelError(`${modelFile} lists the weight shard ${basename(file)}, but ${file} ${cause.code === 'ENOENT' ? 'does not exist' : `cannot be read (${cause.message})`}.`, { cause })
-  })
-  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer
+/** Reads a file model.json names: inside its directory, regular, at most `limit` bytes. */
+function shardReader(file: string): ShardReader {
+  return async (path, limit) => readRegular(await insideDir(dirname(file), path, file), limit, `${file} lists the weight shard ${path}, but`)
 }
 
 /** A sparse export (its data file beside model.json), expanded into stock artifacts. */
-async function readSparse(json: SparseModelJson, file: string): Promise<tf.io.ModelArtifacts> {
+async function readSparse(json: SparseModelJson, file: string, maxBytes: number): Promise<tf.io.ModelArtifacts> {
+  const { bytes, size } = await shardReader(file)(String(json.data), maxBytes)
   const dataFile = join(dirname(file), String(json.data))
-  const data = new Uint8Array(await readShard(dataFile, file))
+  if (size > maxBytes) throw new ModelError(`${dataFile} is ${size} bytes, more than the limit of ${maxBytes}. If the model really is that large, raise maxBytes (in a config: model: { path, maxBytes }).`)
   try {
-    return expandSparse(json, data, file, dataFile)
+    return expandSparse(json, bytes, file, dataFile)
   } catch (cause) {
     throw new ModelError((cause as Error).message, { cause })
   }
 }
 
-/** Reads model.json and its shards into tfjs ModelArtifacts, checking every shard against the manifest. */
-export async function readModelArtifacts(path: string): Promise<tf.io.ModelArtifacts> {
+/**
+ * Reads model.json and its shards into tfjs ModelArtifacts: only regular files inside the model's
+ * directory, each shard read up to exactly the bytes the manifest declares, the total held to maxBytes.
+ */
+export async function readModelArtifacts(path: string, options: LoadOptions = {}): Promise<tf.io.ModelArtifacts> {
   const file = await modelJsonPath(path)
   const raw = await readJson(file)
-  if ((raw as { format?: unknown })?.format === sparseFormat) return readSparse(raw as SparseModelJson, file)
+  const maxBytes = options.maxBytes ?? defaultMaxBytes
+  if ((raw as { format?: unknown })?.format === sparseFormat) return readSparse(raw as SparseModelJson, file, maxBytes)
   const json = parseModelJson(raw, file)
-  const buffers: ArrayBuffer[] = []
-  const specs: tf.io.WeightsManifestEntry[] = []
-  for (const group of json.weightsManifest) {
-    const needed = group.weights.reduce((n, w) => n + weightBytes(w), 0)
-    const shards = await Promise.all(group.paths.map((p) => readShard(join(dirname(file), p), file)))
-    const have = shards.reduce((n, s) => n + s.byteLength, 0)
-    if (have < needed) {
-      throw new ModelError(`Weight shards ${group.paths.join(', ')} next to ${file} hold ${have} bytes, but its weightsManifest needs ${needed}. A shard is truncated or belongs to another model.`)
-    }
-    buffers.push(...shards)
-    specs.push(...group.weights)
-  }
+  const needs = manifestBytes(json.weightsManifest, file, maxBytes)
+  const buffers = await readShards(json.weightsManifest, file, needs, shardReader(file))
   return {
     modelTopology: json.modelTopology,
     format: json.format,
     generatedBy: json.generatedBy,
     convertedBy: json.convertedBy,
-    weightSpecs: specs,
+    weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
     weightData: tf.io.CompositeArrayBuffer.join(buffers),
   }
 }
 
-/** Writes artifacts as model.json + its data file in `dir` (stock: weights.bin), all or nothing. */
+/** Files a model directory holds: model.json and weight data (weights.bin, weights.sparse.bin, group1-shard1of2 ...). */
+const isModelFile = (name: string): boolean => name === 'model.json' || /\.bin$/.test(name) || /^group\d+-shard\d+of\d+(\.bin)?$/.test(name)
+
+/**
+ * Writes artifacts as model.json + its data file in `dir` (stock: weights.bin), all or nothing: a new
+ * directory moved into place in one rename, replacing a directory that holds only model files.
+ */
 export async function writeModelArtifacts(dir: string, artifacts: tf.io.ModelArtifacts, format: ExportFormat = 'layers'): Promise<tf.io.SaveResult> {
   const { modelJson, data } = exportFiles(artifacts, format)
-  await writeFilesAtomic([
-    [join(dir, data.name), data.bytes],
-    [join(dir, 'model.json'), modelJson],
-  ])
+  await writeDirAtomic(dir, [
+    [data.name, data.bytes],
+    ['model.json', modelJson],
+  ], isModelFile)
   return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: data.bytes.byteLength } }
 }
