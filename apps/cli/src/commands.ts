@@ -103,6 +103,8 @@ async function resumableState(config: PipelineConfig): Promise<RunState> {
     `Cannot resume the run in ${config.out}: its config differs from the saved run's at ${changes.join(', ')}. ` +
       'Resume with the same config file and flags (a changed run would not reproduce the uninterrupted one), or start afresh without --resume.',
   )
+}
+
 /** The directories the config's export steps write, so the next run into the same out clears them. */
 function exportDirs(resolved: ResolvedConfig): string[] {
   return resolved.steps.filter((s) => s.name === 'export').map((s) => resolve(resolved.config.out, String((s.options as { dir?: unknown }).dir ?? 'model')))
