@@ -25,6 +25,7 @@ export {
 export { configJsonSchema } from './json-schema.js'
 export { fitDataToModel } from './fit-data.js'
 export { evaluateModel, type Evaluation } from './evaluate.js'
+export { batchLoss, weightGradients } from './gradients.js'
 export type { AxisCut, Lineage } from './lineage.js'
 export { magnitude } from './magnitude.js'
 export { ModelSlot, type Checkpoints, type OptimizerLease, type ReplaceOptions } from './model-slot.js'
@@ -87,6 +88,7 @@ export { defineStep } from './step.js'
 export {
   defineSchedule,
   defineStrategy,
+  type GradientWatch,
   type PruneContext,
   type PruneRequest,
   type PruningStrategy,

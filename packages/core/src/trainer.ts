@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-layers'
 import { z } from 'zod'
 import { HostSplit } from './batches.js'
 import type { Split, Task } from './data.js'
-import { taskLoss } from './loss.js'
+import { batchLoss, byWeightKey } from './gradients.js'
 import { ModelSlot } from './model-slot.js'
 import type { PrunableModel } from './model.js'
 import { optimizerNames } from './optimizers.js'
@@ -47,6 +47,11 @@ export interface FitContext {
    * trained from the next step on.
    */
   afterStep?: (step: number) => void | Promise<void>
+  /**
+   * Sees every optimizer step's gradients, keyed by weight key, before the optimizer applies them
+   * (movement pruning accumulates -w*g here). The tensors are disposed when it returns.
+   */
+  onGradients?: (gradients: ReadonlyMap<string, tf.Tensor>, model: PrunableModel) => void
   /** Runs after each epoch (1-based), e.g. to save a rewind checkpoint. */
   afterEpoch?: (epoch: number) => void | Promise<void>
 }
@@ -68,6 +73,18 @@ function bind(model: PrunableModel) {
       return mask ? [{ variable: variables[i], mask }] : []
     })
   return { model, variables, masked }
+}
+
+/** One optimizer step that shows its gradients to a hook first: what minimize does, with the gradients in view. */
+function observedStep(optimizer: tf.Optimizer, loss: () => tf.Scalar, variables: tf.Variable[], model: PrunableModel, hook: NonNullable<FitContext['onGradients']>): tf.Scalar {
+  const { value, grads } = optimizer.computeGradients(loss, variables)
+  try {
+    hook(byWeightKey(model, grads), model)
+    optimizer.applyGradients(grads)
+  } finally {
+    tf.dispose(grads)
+  }
+  return value
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
@@ -95,7 +112,7 @@ export class Trainer {
    */
   async fitSlot(slot: ModelSlot, split: Split, context: FitContext, options: { fresh?: boolean } = {}): Promise<FitResult> {
     const { epochs, batchSize, shuffle } = this.options
-    const { task, rng, onProgress, afterStep, afterEpoch } = context
+    const { task, rng, onProgress, afterStep, afterEpoch, onGradients } = context
     const lease = slot.optimizer(this.options.optimizer, this.options.learningRate, options)
     let bound = bind(slot.current)
     let masked = bound.masked()
@@ -113,7 +130,8 @@ export class Trainer {
         for (let b = 0; b < batches.length; b++) {
           const [x, y] = batches[b]
           const { model, variables } = bound
-          const cost = lease.optimizer.minimize(() => taskLoss(task, y, model.forward(x, true)), true, variables)
+          const objective = () => batchLoss(model, task, x, y)
+          const cost = onGradients ? observedStep(lease.optimizer, objective, variables, model, onGradients) : lease.optimizer.minimize(objective, true, variables)
           if (cost) costs.push(cost)
           if (masked.length) tf.tidy(() => masked.forEach(({ variable, mask }) => variable.assign(tf.mul(variable, mask))))
           if (afterStep) {
