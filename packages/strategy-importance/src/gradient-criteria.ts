@@ -34,13 +34,18 @@ const batchOptions = (batches: number, why: string) => ({
   batchSize: z.number().int().positive().default(64).describe('Rows per batch'),
 })
 
+/** taylor's own options, besides core's selection. */
 export const taylorOptions = batchOptions(10, 'about 10 (Molchanov et al.)')
+/** snip's own options: taylor's, with one batch by default. */
 export const snipOptions = batchOptions(1, 'one or a few, before training (Lee et al.)')
+/** fisher's own options, besides core's selection. */
 export const fisherOptions = {
   samples: z.number().int().positive().default(256).describe('Samples of the training split (its first rows), each its own gradient: a few hundred'),
 }
 
+/** taylor's and snip's validated options. */
 export type TaylorOptions = SelectionOptions & z.output<z.ZodObject<typeof taylorOptions>>
+/** fisher's validated options. */
 export type FisherOptions = SelectionOptions & z.output<z.ZodObject<typeof fisherOptions>>
 
 /** |w · mean(∂L/∂w)| over `batches` batches. */

@@ -2,6 +2,7 @@ import { PluginError, scoreStrategy, type GradientWatch, type PruningStrategy, t
 import * as tf from '@tensorflow/tfjs-core'
 import { pluginName, readAll } from './data.js'
 
+/** movement takes core's selection options only. */
 export type MovementOptions = SelectionOptions
 
 /** What a fit has accumulated: -Σ w·g per weight, over its optimizer steps so far. */

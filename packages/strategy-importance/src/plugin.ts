@@ -1,6 +1,7 @@
 import { bundlePlugin, type OptionsInput, type PrunekitPlugin, type PruningStrategy } from '@prunekit/core'
 import { pluginName } from './data.js'
 import type { selectionSchema } from '@prunekit/core/internal'
+import type { ZodRawShape } from 'zod'
 import { fisher, snip, taylor, type fisherOptions, type snipOptions, type taylorOptions } from './gradient-criteria.js'
 import { movementStrategy } from './movement.js'
 import { wanda, type wandaOptions } from './wanda.js'
@@ -18,7 +19,7 @@ export function importancePlugin(): PrunekitPlugin {
   return bundlePlugin(pluginName, { strategies: Object.values(importanceStrategies()) })
 }
 
-type ScoreInput<E extends Record<string, unknown>> = OptionsInput<ReturnType<typeof selectionSchema<E & import('zod').ZodRawShape>>>
+type ScoreInput<E extends ZodRawShape> = OptionsInput<ReturnType<typeof selectionSchema<E>>>
 
 // Importing this package types its names in prune() and defineConfig() (see PrunekitStrategies in core).
 declare module '@prunekit/core' {

@@ -4,11 +4,13 @@ import { model as functionalModel, type SymbolicTensor } from '@tensorflow/tfjs-
 import { z } from 'zod'
 import { leadingBatches, readAll, requireData } from './data.js'
 
+/** wanda's own options, besides core's selection. */
 export const wandaOptions = {
   samples: z.number().int().positive().default(128).describe('Samples of the training split (its first rows) run forward to measure each layer\'s input norms: about 128 (Sun et al.)'),
   perOutput: z.boolean().default(true).describe('Compare weights within each output (unit), as Wanda does: every output keeps the same share; false compares them across the layer or globally'),
 }
 
+/** wanda's validated options. */
 export type WandaOptions = SelectionOptions & z.output<z.ZodObject<typeof wandaOptions>>
 
 /** ‖x_c‖₂ of each input channel (the last axis) of every layer that owns a ref, over all samples and positions. */
