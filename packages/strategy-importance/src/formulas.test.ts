@@ -139,7 +139,9 @@ describe('selection with importance scores', () => {
   it('movement refuses to prune outside a fit, naming the finetune prune it needs', async () => {
     const model = tinyModel()
     const movement = movementStrategy()
-    await expect(movement.prune(model, { options: movement.options.parse({ sparsity: 0.5 }) }, { rng: createRng(1), data: tinyData() })).rejects.toThrow(/finetune: \{ prune: \{ strategy: movement/)
+    const data = tinyData()
+    await expect(movement.prune(model, { options: movement.options.parse({ sparsity: 0.5 }) }, { rng: createRng(1), data })).rejects.toThrow(/finetune: \{ prune: \{ strategy: movement/)
+    data.dispose()
     model.dispose()
   })
 })
