@@ -17,6 +17,8 @@ type PruneSettings = {
   registry?: Registry
   /** Seed for strategies that draw random numbers. */
   seed?: number
+  /** Data for strategies that score weights by their effect on the loss (taylor, snip, wanda, fisher). */
+  data?: Dataset
 }
 
 /**
@@ -49,12 +51,12 @@ export async function prune<const O extends PruneShape>(
   model: LayersModel | PrunableModel,
   options?: [O] extends [CheckedPruneOptions<O>] ? O : CheckedPruneOptions<O>,
 ): Promise<PrunableModel> {
-  const { strategy = 'magnitude', registry, seed = 42, ...rest } = (options ?? {}) as PruneSettings & { strategy?: string | PruningStrategy<unknown> } & Record<string, unknown>
+  const { strategy = 'magnitude', registry, seed = 42, data, ...rest } = (options ?? {}) as PruneSettings & { strategy?: string | PruningStrategy<unknown> } & Record<string, unknown>
   const chosen = typeof strategy === 'string' ? (registry ?? createRegistry()).strategies.get(strategy) : strategy
   const parsed = chosen.options.safeParse(rest)
   if (!parsed.success) throw new ConfigError(configIssues(parsed.error.issues), `prune(${chosen.name})`)
   const target = model instanceof PrunableModel ? model : new PrunableModel(model)
-  return chosen.prune(target, { options: parsed.data }, { rng: createRng(seed) })
+  return chosen.prune(target, { options: parsed.data }, { rng: createRng(seed), data, registry })
 }
 
 export interface TrainOptions extends Partial<TrainDefaults> {

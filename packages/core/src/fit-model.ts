@@ -2,8 +2,11 @@ import { z } from 'zod'
 import type { Distillation } from './distill.js'
 import { optimizerNames } from './optimizers.js'
 import type { Rng } from './rng.js'
+import type * as tf from '@tensorflow/tfjs-core'
+import type { PrunableModel } from './model.js'
 import type { ResumableFit } from './run-state.js'
-import { gradualPruning, type ScheduledPrune } from './scheduled-prune.js'
+import { gradualPruning, type GradualPruning, type ScheduledPrune } from './scheduled-prune.js'
+import type { GradientWatch } from './strategy.js'
 import type { RunContext } from './registry.js'
 import { Trainer, type FitResult, type TrainProgress } from './trainer.js'
 
@@ -55,11 +58,21 @@ export interface FitOutcome extends FitResult {
  * structured strategy puts each smaller model in the slot, and training goes on with it).
  */
 export async function fitModel(ctx: RunContext, settings: FitSettings, extras: FitExtras = {}): Promise<FitOutcome> {
+  const pruning = extras.prune ? gradualPruning(ctx, extras.prune, extras.resume?.start) : undefined
+  // A strategy that learns from training (movement) watches this fit's gradients.
+  const watch = extras.prune ? ctx.registry.strategies.get(extras.prune.strategy).watch?.() : undefined
+  try {
+    return await fitWith(ctx, settings, extras, pruning, watch)
+  } finally {
+    watch?.close()
+  }
+}
+
+async function fitWith(ctx: RunContext, settings: FitSettings, extras: FitExtras, pruning: GradualPruning | undefined, watch: GradientWatch | undefined): Promise<FitOutcome> {
   const { resetOptimizer, ...overrides } = settings
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
   const options = { ...ctx.config.train, ...defined, epochs: settings.epochs }
   const start = extras.resume?.start
-  const pruning = extras.prune ? gradualPruning(ctx, extras.prune, start) : undefined
   if (!start) await pruning?.at(0) // a schedule may start before the first step
   const fresh = resetOptimizer || extras.freshOptimizer
   const saveAt = new Set(extras.checkpoints ?? [])
@@ -68,6 +81,7 @@ export async function fitModel(ctx: RunContext, settings: FitSettings, extras: F
     rng: extras.rng ?? ctx.rng,
     onProgress: (p: TrainProgress) => ctx.progress(p),
     afterStep: pruning ? (step: number) => pruning.at(step) : undefined,
+    onGradients: watch ? (gradients: ReadonlyMap<string, tf.Tensor>, model: PrunableModel) => watch.step(gradients, model) : undefined,
     afterEpoch: async (epoch: number, step: number) => {
       if (saveAt.has(epoch)) ctx.slot.checkpoints.save(epochCheckpoint(epoch))
       await extras.resume?.epochEnd({ epoch, step, prunes: pruning?.prunes ?? 0, sparsity: pruning?.sparsity ?? 0 })

@@ -30,6 +30,7 @@ export {
 export { configJsonSchema } from './json-schema.js'
 export { fitDataToModel } from './fit-data.js'
 export { evaluateModel, type Evaluation } from './evaluate.js'
+export { batchLoss, weightGradients } from './gradients.js'
 export type { AxisCut, Lineage } from './lineage.js'
 export { magnitude } from './magnitude.js'
 export { ModelSlot, disposeSlotState, type Checkpoints, type OptimizerLease, type ReplaceOptions, type SlotState } from './model-slot.js'
@@ -106,6 +107,7 @@ export { sweepSchema, type SweepConfig, type SweepInput } from './sweep-config.j
 export {
   defineSchedule,
   defineStrategy,
+  type GradientWatch,
   type PruneContext,
   type PruneRequest,
   type PruningStrategy,

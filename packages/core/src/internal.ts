@@ -16,4 +16,5 @@ export { resolveScheduleRef, scheduleInput, scheduleJsonSchema, type ScheduleRef
 export { layerSelector, matchesSelector } from './selectors.js'
 export { recordSnapshot, type RecordedSnapshot } from './snapshot.js'
 export { pruneToSparsity, resolveSparsityTarget, type SparsityTarget } from './sparsity-target.js'
+export { selectionSchema } from './score-strategy.js'
 export { modelFromTopology } from './topology.js'

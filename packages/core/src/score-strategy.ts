@@ -50,8 +50,12 @@ export interface ScoreStrategySpec<E extends z.ZodRawShape> {
   description: string
   /** Extra options of this strategy, merged with the shared selection options. */
   options?: E
-  /** Higher scores survive. Runs inside tf.tidy when it returns synchronously. */
-  score(weight: tf.Tensor, ctx: ScoreContext, options: SelectionOptions & z.output<z.ZodObject<E>>): tf.Tensor | Promise<tf.Tensor>
+  /** Higher scores survive. Runs inside tf.tidy when it returns synchronously. Give this or scoreAll. */
+  score?(weight: tf.Tensor, ctx: ScoreContext, options: SelectionOptions & z.output<z.ZodObject<E>>): tf.Tensor | Promise<tf.Tensor>
+  /** Or: the scores of every target at once, one array per ref, for criteria that make one pass over data for all layers. */
+  scoreAll?(model: PrunableModel, refs: WeightRef[], ctx: PruneContext, options: SelectionOptions & z.output<z.ZodObject<E>>): Promise<Float32Array[]>
+  /** Optional: what the selection compares instead of the raw scores (Wanda ranks within each output); unit rankings use the raw scores. */
+  compare?(scores: Float32Array, ref: WeightRef, options: SelectionOptions & z.output<z.ZodObject<E>>): Float32Array
 }
 
 export function selectionSchema<E extends z.ZodRawShape>(extra?: E) {
@@ -82,7 +86,7 @@ export function selectTargets(model: PrunableModel, options: SelectionOptions): 
   return targets
 }
 
-async function scoresOf<E extends z.ZodRawShape>(
+async function scoreOne<E extends z.ZodRawShape>(
   spec: ScoreStrategySpec<E>,
   model: PrunableModel,
   ref: WeightRef,
@@ -93,18 +97,35 @@ async function scoresOf<E extends z.ZodRawShape>(
   // Synchronous scores run in a tidy; async ones (which may await data) manage their own tensors.
   let pending: Promise<tf.Tensor> | undefined
   const immediate = tf.tidy(() => {
-    const result = spec.score(ref.variable.read(), scoreCtx, options)
+    const result = spec.score!(ref.variable.read(), scoreCtx, options)
     if (result instanceof Promise) pending = result
     return result instanceof Promise ? tf.scalar(0) : result
   })
   const tensor = pending ? (immediate.dispose(), await pending) : immediate
-  if (tensor.size !== ref.size) {
-    tensor.dispose()
-    throw new PruneError(`Strategy "${spec.name}" scored ${ref.key} with ${tensor.size} values; the weight has ${ref.size}.`)
-  }
-  const values = new Float32Array(await tensor.data())
+  const values = tensor.size === ref.size ? new Float32Array(await tensor.data()) : new Float32Array(tensor.size)
   tensor.dispose()
-  // Already-pruned weights stay pruned and count toward the target.
+  return values
+}
+
+/** Every target's raw scores, checked against the weight's size. */
+async function rawScores<E extends z.ZodRawShape>(
+  spec: ScoreStrategySpec<E>,
+  model: PrunableModel,
+  refs: WeightRef[],
+  ctx: PruneContext,
+  options: SelectionOptions & z.output<z.ZodObject<E>>,
+): Promise<Float32Array[]> {
+  const scores: Float32Array[] = []
+  if (spec.scoreAll) scores.push(...(await spec.scoreAll(model, refs, ctx, options)))
+  else for (const ref of refs) scores.push(await scoreOne(spec, model, ref, ctx, options))
+  refs.forEach((ref, i) => {
+    if (scores[i]?.length !== ref.size) throw new PruneError(`Strategy "${spec.name}" scored ${ref.key} with ${scores[i]?.length ?? 0} values; the weight has ${ref.size}.`)
+  })
+  return scores
+}
+
+/** Already-pruned weights stay pruned and count toward the target. */
+function setApartPruned(model: PrunableModel, ref: WeightRef, values: Float32Array): Float32Array {
   const mask = model.masks.get(ref.key)
   if (mask) {
     const kept = mask.dataSync()
@@ -139,16 +160,18 @@ function overrideFor(ref: WeightRef, overrides: SelectionOptions['overrides']): 
  * by sparsity or by threshold, include/exclude, per-layer overrides, N:M or block patterns). Masks only grow.
  */
 export function scoreStrategy<E extends z.ZodRawShape = {}>(spec: ScoreStrategySpec<E>): PruningStrategy<SelectionOptions & z.output<z.ZodObject<E>>> {
+  if (!spec.score && !spec.scoreAll) throw new PruneError(`Strategy "${spec.name}" gives neither score nor scoreAll: give one of them.`)
   const options = selectionSchema(spec.options) as unknown as z.ZodType<SelectionOptions & z.output<z.ZodObject<E>>>
   return {
     name: spec.name,
     description: spec.description,
     options,
+    scoreWeights: (model, refs, ctx, opts) => rawScores(spec, model, refs, ctx, opts),
     async prune(model, request, ctx) {
       const opts = request.options
       const targets = selectTargets(model, opts)
-      const views: SelectionView[] = []
-      for (const ref of targets) views.push(selectionView(ref, await scoresOf(spec, model, ref, ctx, opts), opts))
+      const compared = (await rawScores(spec, model, targets, ctx, opts)).map((values, i) => spec.compare?.(values, targets[i], opts) ?? values)
+      const views: SelectionView[] = compared.map((values, i) => selectionView(targets[i], setApartPruned(model, targets[i], values), opts))
       const scores = views.map((v) => v.scores)
 
       const keep: Uint8Array[] = new Array(targets.length)

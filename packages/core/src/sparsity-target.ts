@@ -59,7 +59,7 @@ export function optionsAtSparsity(registry: Registry, target: SparsityTarget, sp
  * return a smaller one) goes into the slot.
  */
 export async function applyStrategy(ctx: RunContext, strategy: string, options: unknown): Promise<PrunableModel> {
-  const pruned = await ctx.registry.strategies.get(strategy).prune(ctx.model, { options }, { rng: ctx.rng, data: ctx.data })
+  const pruned = await ctx.registry.strategies.get(strategy).prune(ctx.model, { options }, { rng: ctx.rng, data: ctx.data, registry: ctx.registry })
   ctx.slot.replace(pruned)
   return pruned
 }

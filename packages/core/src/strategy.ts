@@ -1,13 +1,25 @@
+import type * as tf from '@tensorflow/tfjs-core'
 import type { ZodType } from 'zod'
 import type { Named } from './catalog.js'
 import type { Dataset } from './data.js'
-import type { PrunableModel } from './model.js'
+import type { PrunableModel, WeightRef } from './model.js'
+import type { Registry } from './registry.js'
 import type { Rng } from './rng.js'
 
-/** What a strategy may use besides the model: seeded randomness and the run's data. */
+/** What a strategy may use besides the model: seeded randomness, the run's data and registry. */
 export interface PruneContext {
   rng: Rng
   data?: Dataset
+  /** The run's registry, where a strategy finds another by name (a structured strategy's `importance`). */
+  registry?: Registry
+}
+
+/** Watches a fit's optimizer steps for a strategy that learns from training (movement pruning). */
+export interface GradientWatch {
+  /** Every optimizer step's gradients keyed by weight key, before they are applied; disposed after. */
+  step(gradients: ReadonlyMap<string, tf.Tensor>, model: PrunableModel): void
+  /** The fit ended: free what was accumulated. */
+  close(): void
 }
 
 /** Validated options for one prune call. */
@@ -20,6 +32,13 @@ export interface PruningStrategy<O = Record<string, unknown>> extends Named {
   options: ZodType<O>
   /** Returns the pruned model: the same instance with new masks, or a new, smaller model. */
   prune(model: PrunableModel, request: PruneRequest<O>, ctx: PruneContext): Promise<PrunableModel>
+  /**
+   * The raw score of every weight of `refs` (higher is more important), for strategies that rank
+   * whole units by summing it; score strategies have it. Pruned weights are not set apart.
+   */
+  scoreWeights?(model: PrunableModel, refs: WeightRef[], ctx: PruneContext, options: O): Promise<Float32Array[]>
+  /** A fit that prunes with this strategy on a schedule opens a watch when it starts and closes it when it ends. */
+  watch?(): GradientWatch
 }
 
 export function defineStrategy<O>(strategy: PruningStrategy<O>): PruningStrategy<O> {

@@ -50,6 +50,21 @@ describe('Trainer', () => {
     model.dispose()
   })
 
+  it('shows every optimizer step its gradients, keyed by weight, and trains exactly as without the hook', async () => {
+    const [plain, watched] = [new PrunableModel(tinyModel(createRng(5))), new PrunableModel(tinyModel(createRng(5)))]
+    const trainer = new Trainer(options({ epochs: 2 }))
+    await trainer.fit(plain, train, { task: 'multiclass', rng: createRng(1) })
+    const seen: string[][] = []
+    const before = tf.memory().numTensors
+    await trainer.fit(watched, train, { task: 'multiclass', rng: createRng(1), onGradients: (g) => void seen.push([...g.keys()]) })
+    expect(tf.memory().numTensors).toBe(before)
+    expect(seen).toHaveLength(2 * Math.ceil(300 / 32))
+    expect(seen[0]).toEqual(watched.weights().map((ref) => ref.key))
+    expect(await kernelValues(watched.model)).toEqual(await kernelValues(plain.model))
+    plain.dispose()
+    watched.dispose()
+  })
+
   it('keeps tf.memory().numTensors flat across epochs and fits', async () => {
     const model = new PrunableModel(tinyModel(createRng(5)))
     await magnitude.prune(model, { options: magnitude.options.parse({ sparsity: 0.5 }) }, { rng: createRng(0) })

@@ -6,7 +6,8 @@ import { HostSplit } from './batches.js'
 import { RunInterruptedError } from './errors.js'
 import type { Split, Task } from './data.js'
 import { teacherTargets, type Distillation } from './distill.js'
-import { distillationLoss, taskLoss } from './loss.js'
+import { batchLoss, byWeightKey } from './gradients.js'
+import { distillationLoss } from './loss.js'
 import { ModelSlot } from './model-slot.js'
 import type { PrunableModel } from './model.js'
 import { optimizerNames } from './optimizers.js'
@@ -49,6 +50,11 @@ export interface FitContext {
    * trained from the next step on.
    */
   afterStep?: (step: number) => void | Promise<void>
+  /**
+   * Sees every optimizer step's gradients, keyed by weight key, before the optimizer applies them
+   * (movement pruning accumulates -w*g here). The tensors are disposed when it returns.
+   */
+  onGradients?: (gradients: ReadonlyMap<string, tf.Tensor>, model: PrunableModel) => void
   /** Runs after each epoch (1-based), with the optimizer steps taken so far, e.g. to save a rewind checkpoint. */
   afterEpoch?: (epoch: number, step: number) => void | Promise<void>
   /** Once aborted, the fit stops at the end of the batch it is in, throwing a {@link RunInterruptedError}. */
@@ -78,6 +84,18 @@ function bind(model: PrunableModel) {
   return { model, variables, masked }
 }
 
+/** One optimizer step that shows its gradients to a hook first: what minimize does, with the gradients in view. */
+function observedStep(optimizer: tf.Optimizer, loss: () => tf.Scalar, variables: tf.Variable[], model: PrunableModel, hook: NonNullable<FitContext['onGradients']>): tf.Scalar {
+  const { value, grads } = optimizer.computeGradients(loss, variables)
+  try {
+    hook(byWeightKey(model, grads), model)
+    optimizer.applyGradients(grads)
+  } finally {
+    tf.dispose(grads)
+  }
+  return value
+}
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
 
 /**
@@ -103,7 +121,7 @@ export class Trainer {
    */
   async fitSlot(slot: ModelSlot, split: Split, context: FitContext, options: { fresh?: boolean } = {}): Promise<FitResult> {
     const { epochs, batchSize, shuffle } = this.options
-    const { task, rng, onProgress, afterStep, afterEpoch, signal, start, distill } = context
+    const { task, rng, onProgress, afterStep, afterEpoch, signal, start, distill, onGradients } = context
     const lease = slot.optimizer(this.options.optimizer, this.options.learningRate, options)
     let bound = bind(slot.current)
     let masked = bound.masked()
@@ -125,8 +143,8 @@ export class Trainer {
             // The teacher runs before the tape opens: its targets are constants of the step's loss.
             const soft = distill && teacherTargets(distill.teacher, x)
             try {
-              const objective = soft ? () => distillationLoss(y, model.forward(x, true), soft, distill) : () => taskLoss(task, y, model.forward(x, true))
-              const cost = lease.optimizer.minimize(objective, true, variables)
+              const objective = soft ? () => distillationLoss(y, model.forward(x, true), soft, distill) : () => batchLoss(model, task, x, y)
+              const cost = onGradients ? observedStep(lease.optimizer, objective, variables, model, onGradients) : lease.optimizer.minimize(objective, true, variables)
               if (cost) costs.push(cost)
             } finally {
               tf.dispose([x, y, ...(soft ? [soft] : [])])

@@ -42,7 +42,7 @@ function completions(): Map<string, string[]> {
 describe('typed options keep editor completion', () => {
   const found = completions()
   it.each([
-    ['prune keys', ['biases', 'block', 'blockScore', 'exclude', 'include', 'overrides', 'pattern', 'registry', 'scope', 'seed', 'strategy', 'threshold']],
+    ['prune keys', ['biases', 'block', 'blockScore', 'data', 'exclude', 'include', 'overrides', 'pattern', 'registry', 'scope', 'seed', 'strategy', 'threshold']],
     ['scope', ['global', 'layer']],
     ['strategy', ['magnitude']],
     ['steps', ['checkpoint', 'evaluate', 'finetune', 'prune', 'restore', 'train']],

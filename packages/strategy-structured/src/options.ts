@@ -27,6 +27,10 @@ export const structuredOptions = z
     maxRatio: fraction
       .default(0.9)
       .describe('No layer loses more than this fraction of the units it was built with (so none collapses, however many rounds); at least one unit always stays'),
+    importance: z
+      .string()
+      .optional()
+      .describe('Rank units by a registered score strategy instead (taylor, snip, wanda, fisher from @prunekit/strategy-importance, magnitude...): a unit scores the sum of its weights\' scores over the kernels of its group'),
     roundTo: z.number().int().min(1).default(1).describe('Kept counts are multiples of this, e.g. 4 or 8 for SIMD-friendly shapes'),
     include: z
       .array(layerSelector)

@@ -1,4 +1,4 @@
-import type { Rng } from '@prunekit/core'
+import { PruneError, type PrunableModel, type PruneContext, type Rng } from '@prunekit/core'
 import * as tf from '@tensorflow/tfjs-core'
 import type { LayersModel } from '@tensorflow/tfjs-layers'
 import type { ChannelGroup } from './channel-groups.js'
@@ -51,4 +51,24 @@ export async function scoreUnits(model: LayersModel, group: ChannelGroup, criter
   const rows: Float32Array[] = []
   for (const producer of group.producers) rows.push(await kernelNorms(model, producer, criterion))
   return meanOf(rows, group.size)
+}
+
+/**
+ * One score per unit of each group from a registered score strategy (Torch-Pruning's group importance):
+ * the sum of its weight scores over the unit's slice of every producer's kernel. The strategy runs once, on its defaults.
+ */
+export async function importanceUnits(model: PrunableModel, groups: ChannelGroup[], importance: string, ctx: PruneContext): Promise<Float64Array[]> {
+  if (!ctx.registry) throw new PruneError(`Ranking units by importance "${importance}" needs the registry that holds it: run in a pipeline, or pass prune(model, { registry }).`)
+  const strategy = ctx.registry.strategies.get(importance)
+  if (!strategy.scoreWeights) throw new PruneError(`Strategy "${importance}" gives no per-weight scores, so units cannot be ranked by it: name a score strategy (taylor, snip, wanda, fisher, magnitude).`)
+  const refs = model.weights().filter((ref) => ref.kind === 'kernel' && groups.some((g) => g.producers.includes(ref.layerName)))
+  const scores = await strategy.scoreWeights(model, refs, ctx, strategy.options.parse({ sparsity: 0 }))
+  return groups.map((group) => {
+    const units = new Float64Array(group.size)
+    refs.forEach((ref, r) => {
+      if (!group.producers.includes(ref.layerName)) return
+      for (let i = 0; i < scores[r].length; i++) units[i % group.size] += scores[r][i]
+    })
+    return units
+  })
 }

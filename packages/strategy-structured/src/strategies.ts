@@ -5,7 +5,7 @@ import { analyzeDependencies, type Dependencies } from './dependencies.js'
 import { describeModel } from './graph.js'
 import { structuredOptions, type StructuredOptions } from './options.js'
 import type { UnitPlan } from './plan.js'
-import { scoreUnits, type UnitCriterion } from './ranking.js'
+import { importanceUnits, scoreUnits, type UnitCriterion } from './ranking.js'
 import { selectGroups } from './selection.js'
 import { removeUnits } from './surgery.js'
 
@@ -23,9 +23,10 @@ function originalUnits(model: PrunableModel, dependencies: Dependencies, group: 
 export async function planUnits(model: PrunableModel, options: StructuredOptions, criterion: UnitCriterion, ctx: PruneContext, strategy: string = criterion): Promise<UnitPlan> {
   const dependencies = analyzeDependencies(describeModel(model.model))
   const selected = selectGroups(dependencies, model, options, criterion, strategy)
+  const important = options.importance ? await importanceUnits(model, selected.map((s) => s.group), options.importance, ctx) : undefined
   const candidates = []
-  for (const { group, ratio, sparsity, maxRatio } of selected) {
-    const scores = await scoreUnits(model.model, group, criterion, ctx.rng)
+  for (const [i, { group, ratio, sparsity, maxRatio }] of selected.entries()) {
+    const scores = important?.[i] ?? (await scoreUnits(model.model, group, criterion, ctx.rng))
     candidates.push({ id: group.id, scores, ratio, sparsity, maxRatio, origin: originalUnits(model, dependencies, group) })
   }
   return { dependencies, kept: allocateUnits(candidates, options) }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { criteriaSuite } from './criteria.js'
 import { endToEndSuite } from './end-to-end.js'
 import { masksSuite } from './masks.js'
 import type { Row, Suite } from './measure.js'
@@ -13,7 +14,7 @@ import { sweepSuite } from './sweep.js'
 import { trainingSuite } from './training.js'
 
 /** Every suite `npm run bench` runs, in order. Add a suite here. */
-export const suites: Suite[] = [trainingSuite, selectionSuite, masksSuite, endToEndSuite, peerSuite, structuredSuite, sizeSuite, sweepSuite, recoverySuite]
+export const suites: Suite[] = [trainingSuite, selectionSuite, masksSuite, endToEndSuite, peerSuite, structuredSuite, sizeSuite, sweepSuite, recoverySuite, criteriaSuite]
 
 function markdown(results: Array<{ suite: Suite; rows: Row[]; seconds: number }>): string {
   const lines = ['# prunekit benchmarks', '', `Measured ${new Date().toISOString()} on Node ${process.version}; every ratio is side by side in this run.`, '']
