@@ -72,6 +72,7 @@ export type {
   ReporterName,
   ScheduleInput,
   ScheduleName,
+  SensitivityInput,
   SparsityTargetInput,
   StepEntryInput,
   StepName,
@@ -83,6 +84,9 @@ export { createRng, type Rng } from './rng.js'
 export { scoreStrategy, type ScoreContext, type ScoreStrategySpec, type SelectionOptions } from './score-strategy.js'
 export { countForSparsity, selectBelow, selectLowest } from './selection.js'
 export type { LayerSelector } from './selectors.js'
+export { allocateSparsity, interpolate, predict, type Allocation, type LayerAllocation } from './sensitivity/allocate.js'
+export type { AllocationRecord } from './sensitivity/allocated-prune.js'
+export { latestSensitivity, readSensitivity, type LayerCurve, type SensitivityCurves, type SensitivityPoint } from './sensitivity/curves.js'
 export { defineStep } from './step.js'
 export {
   defineSchedule,
