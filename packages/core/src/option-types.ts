@@ -58,7 +58,7 @@ export interface PrunekitSteps {
   train: FitStepInput
   finetune: FitStepInput
   evaluate: EvaluateStepInput
-  prune: StrategyOptionsInput & { allocation?: 'sensitivity' }
+  prune: StrategyOptionsInput & { allocation?: 'sensitivity'; refine?: boolean }
   sensitivity: SparsityTargetInput<SensitivityInput>
   checkpoint: OptionsInput<typeof checkpointOptions>
   restore: OptionsInput<typeof restoreOptions>

@@ -8,6 +8,7 @@ import { histogramChart } from './svg/histogram.js'
 import { lineChart } from './svg/line.js'
 import { paletteColor } from './svg/palette.js'
 import { niceDomain } from './svg/scale.js'
+import { sensitivityPlot } from './sensitivity.js'
 
 /** One chart of the report: an SVG document and the base name of its PNG file. */
 export interface Plot {
@@ -24,6 +25,8 @@ export interface ReportPlots {
   accuracy?: Plot
   /** Accuracy after reloading against gzip bytes, one point per exported variant. */
   exports?: Plot
+  /** Each layer's sensitivity curve, from the latest sensitivity step. */
+  sensitivity?: Plot
 }
 
 const colorsFor = (snapshots: readonly Snapshot[]) => {
@@ -140,10 +143,11 @@ export function reportPlots(snapshots: readonly Snapshot[]): ReportPlots {
     sparsity: sparsityPlot(snapshots, color),
     accuracy: accuracyPlot(snapshots),
     exports: exportsPlot(snapshots),
+    sensitivity: sensitivityPlot(snapshots),
   }
 }
 
-/** The plots in file order: the histograms, then sparsity, accuracy and exports. */
+/** The plots in file order: the histograms, then sparsity, accuracy, exports and sensitivity. */
 export function allPlots(plots: ReportPlots): Plot[] {
-  return [...plots.histograms, ...[plots.sparsity, plots.accuracy, plots.exports].filter((p) => p !== undefined)]
+  return [...plots.histograms, ...[plots.sparsity, plots.accuracy, plots.exports, plots.sensitivity].filter((p) => p !== undefined)]
 }

@@ -5,6 +5,7 @@ import { configYaml } from './config-yaml.js'
 import type { ReportInput } from './report-input.js'
 import { escapeXml as esc } from './svg/escape.js'
 import { exportTable } from './exports.js'
+import { allocationTable, modelStages } from './sensitivity.js'
 import { layerSparsityTable, summaryTable, type Table } from './tables.js'
 
 const style = `
@@ -49,7 +50,7 @@ const figure = (svg: string, caption?: string) => `<figure>${svg}${caption ? `<f
 /** The headline numbers: first snapshot against last. */
 function cards(input: ReportInput): string {
   // Stages of the model: an export's snapshot measures the files read back, not the run's model.
-  const stages = input.snapshots.filter((s) => readExport(s) === undefined)
+  const stages = modelStages(input.snapshots).filter((s) => readExport(s) === undefined)
   const first = stages[0]
   const last = stages.at(-1)
   if (!first || !last) return ''
@@ -86,6 +87,7 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
   const layers = layerSparsityTable(input.snapshots)
   const exported = exportTable(input.snapshots)
   const overview = [plots.accuracy, plots.sparsity].filter((p) => p !== undefined)
+  const allocation = allocationTable(input.snapshots)
   const section = (id: string, heading: string, ...content: string[]) => `<section id="${id}">\n<h2>${esc(heading)}</h2>\n${content.filter(Boolean).join('\n')}\n</section>`
   const body = [
     '<header>',
@@ -103,6 +105,15 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
           '<p>Each export read back from its files and evaluated on the test split. Bytes are model.json plus its weights file, each compressed on its own as a server sends them; the worst layer error is the largest |reloaded − exported| of any weight.</p>',
           plots.exports ? `<div class="charts">${figure(plots.exports.svg)}</div>` : '',
           table(exported),
+        )
+      : '',
+    plots.sensitivity || allocation
+      ? section(
+          'sensitivity',
+          'Sensitivity',
+          '<p>Each layer pruned alone at every level, the rest of the model as it was; the allocation below chose per-layer sparsities from these curves.</p>',
+          plots.sensitivity ? `<div class="charts">${figure(plots.sensitivity.svg)}</div>` : '',
+          allocation ? `<p>${esc(allocation.note)}</p>\n${table(allocation.table)}` : '',
         )
       : '',
     plots.histograms.length

@@ -55,47 +55,69 @@ function probedKernels(model: PrunableModel, layers?: LayerSelector[]): Array<{ 
   })
 }
 
+/** What one probe measured: loss and accuracy (null without data) and the squared mass it removed from one weight. */
+export interface Measurement {
+  loss: number | null
+  accuracy: number | null
+  massRemoved: number
+}
+
+/** Prunes the copy with these validated strategy options (none: measure it as it is) and measures `key`'s mass removed. */
+export type Prober = (options: unknown, key?: string) => Promise<Measurement>
+
 /**
- * Prunes one layer at a time at each level with the strategy, on a copy of the model (the run's model
- * and optimizer state are never touched), and measures the probe: the squared mass it removed, and
- * loss and accuracy on a slice of the data unless data-free. The copy is restored after every probe.
+ * Runs `body` with a prober over a copy of the model (the run's model and optimizer state are never
+ * touched): each probe prunes the copy, measures it on the named rows (none: data-free), and restores it.
  */
-export async function probeSensitivity(model: PrunableModel, data: Dataset, registry: Registry, options: ProbeOptions): Promise<SensitivityCurves> {
-  const strategy = registry.strategies.get(options.target.strategy)
+export async function withProber<T>(model: PrunableModel, data: Dataset, registry: Registry, strategy: string, split: string | undefined, seed: number, body: (probe: Prober) => Promise<T>): Promise<T> {
+  const prune = registry.strategies.get(strategy)
   const saved = Checkpoint.capture(model)
-  let copy = await saved.rebuild()
-  const name = options.mode === 'data' ? splitName(data, options.split, options.samples) : undefined
-  const sliced = name ? sliceSplit(data, name) : undefined
+  const sliced = split ? sliceSplit(data, split) : undefined
+  let copy: PrunableModel | undefined
   const measure = async (m: PrunableModel) => {
     if (!sliced) return { loss: null, accuracy: null }
     const e = await evaluateModel(m, sliced, data.task)
     return { loss: e.loss, accuracy: Number.isNaN(e.accuracy) ? null : e.accuracy }
   }
-  try {
-    const baseline = await measure(copy)
-    const layers: LayerCurve[] = []
-    for (const kernel of probedKernels(copy, options.layers)) {
-      const before = squaredMass(copy, kernel.key)
-      const points: SensitivityPoint[] = [{ sparsity: 0, massRemoved: 0, ...baseline }]
-      for (const level of options.levels) {
-        const probeOptions = optionsAtSparsity(registry, { ...options.target, options: { ...options.target.options, include: [kernel.layer] } }, level)
-        // A fresh generator per probe: seeded strategies draw the same units whatever ran before.
-        const pruned = await strategy.prune(copy, { options: probeOptions }, { rng: createRng(options.seed), data })
-        const massRemoved = before > 0 ? Math.max(0, 1 - squaredMass(pruned, kernel.key) / before) : 0
-        points.push({ sparsity: level, massRemoved, ...(await measure(pruned)) })
-        if (pruned !== copy) pruned.dispose()
-        if (saved.fits(copy)) saved.restore(copy, 'saved')
-        else {
-          copy.dispose()
-          copy = await saved.rebuild()
-        }
-      }
-      layers.push({ name: kernel.layer, weights: kernel.weights, points })
+  const probe: Prober = async (options, key) => {
+    copy ??= await saved.rebuild()
+    if (options === undefined) return { massRemoved: 0, ...(await measure(copy)) }
+    const before = key ? squaredMass(copy, key) : 0
+    // A fresh generator per probe: seeded strategies draw the same units whatever ran before.
+    const pruned = await prune.prune(copy, { options }, { rng: createRng(seed), data })
+    const massRemoved = before > 0 ? Math.max(0, 1 - squaredMass(pruned, key!) / before) : 0
+    const measured = await measure(pruned)
+    if (pruned !== copy) pruned.dispose()
+    if (saved.fits(copy)) saved.restore(copy, 'saved')
+    else {
+      copy.dispose()
+      copy = undefined
     }
-    return { strategy: options.target.strategy, mode: options.mode, split: name ?? null, baseline, layers }
+    return { massRemoved, ...measured }
+  }
+  try {
+    return await body(probe)
   } finally {
-    copy.dispose()
+    copy?.dispose()
     saved.dispose()
     if (sliced) tf.dispose([sliced.x, sliced.y])
   }
+}
+
+/** Prunes one layer at a time at each level with the strategy, and measures each probe (see {@link withProber}). */
+export async function probeSensitivity(model: PrunableModel, data: Dataset, registry: Registry, options: ProbeOptions): Promise<SensitivityCurves> {
+  const split = options.mode === 'data' ? splitName(data, options.split, options.samples) : undefined
+  return withProber(model, data, registry, options.target.strategy, split, options.seed, async (probe) => {
+    const { massRemoved: _, ...baseline } = await probe(undefined)
+    const layers: LayerCurve[] = []
+    for (const kernel of probedKernels(model, options.layers)) {
+      const points: SensitivityPoint[] = [{ sparsity: 0, massRemoved: 0, ...baseline }]
+      for (const level of options.levels) {
+        const probeOptions = optionsAtSparsity(registry, { ...options.target, options: { ...options.target.options, include: [kernel.layer] } }, level)
+        points.push({ sparsity: level, ...(await probe(probeOptions, kernel.key)) })
+      }
+      layers.push({ name: kernel.layer, weights: kernel.weights, points })
+    }
+    return { strategy: options.target.strategy, mode: options.mode, split: split ?? null, baseline, layers }
+  })
 }

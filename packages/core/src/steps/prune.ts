@@ -11,7 +11,7 @@ export interface PruneStepOptions {
   strategy: string
   options: unknown
   /** `allocation: sensitivity`: per-layer sparsities chosen from the latest sensitivity curves to meet this global one. */
-  allocation?: { sparsity: number }
+  allocation?: { sparsity: number; refine: boolean }
 }
 
 const allocationOption = z
@@ -19,32 +19,40 @@ const allocationOption = z
   .optional()
   .describe('sensitivity: per-layer sparsities from the latest sensitivity step\'s curves that meet the global sparsity with the least predicted loss increase')
 
+const refineOption = z
+  .boolean()
+  .optional()
+  .describe('With allocation: probe each layer again with the others pruned to the first allocation, then allocate again (default true; needs curves measured with data)')
+
 /** `{ strategy: name, ...options }`: the strategy's own schema validates the rest. */
 function pruneOptions(registry: Registry): z.ZodType<PruneStepOptions> {
   return z
-    .object({ strategy: z.string().default('magnitude').describe('Name of a registered pruning strategy'), allocation: allocationOption })
+    .object({ strategy: z.string().default('magnitude').describe('Name of a registered pruning strategy'), allocation: allocationOption, refine: refineOption })
     .catchall(z.unknown())
     .transform((value, ctx) => {
-      const { strategy, allocation, ...rest } = value
+      const { strategy, allocation, refine, ...rest } = value
       if (!checkRegistered(registry.strategies, strategy, ctx, ['strategy'])) return z.NEVER
       const parsed = registry.strategies.get(strategy).options.safeParse(rest)
       if (!parsed.success) {
         addIssues(ctx, parsed.error.issues, [])
         return z.NEVER
       }
-      if (!allocation) return { strategy, options: parsed.data }
+      if (!allocation) {
+        if (refine !== undefined) ctx.addIssue({ code: 'custom', path: ['refine'], message: 'refine only applies with allocation: sensitivity' })
+        return { strategy, options: parsed.data }
+      }
       if (typeof rest.sparsity !== 'number') {
         ctx.addIssue({ code: 'custom', path: ['sparsity'], message: 'allocation: sensitivity needs the global target as sparsity (0..1), e.g. sparsity: 0.9' })
         return z.NEVER
       }
-      return { strategy, options: rest, allocation: { sparsity: rest.sparsity } }
+      return { strategy, options: rest, allocation: { sparsity: rest.sparsity, refine: refine ?? true } }
     })
 }
 
-/** Every strategy's entry also takes `allocation`. */
+/** Every strategy's entry also takes `allocation` and `refine`. */
 function withAllocation(union: JsonSchema): JsonSchema {
-  const allocation = toJson(allocationOption)
-  return { anyOf: (union.anyOf as JsonSchema[]).map((entry) => ({ ...entry, properties: { ...(entry.properties as JsonSchema), allocation } })) }
+  const extra = { allocation: toJson(allocationOption), refine: toJson(refineOption) }
+  return { anyOf: (union.anyOf as JsonSchema[]).map((entry) => ({ ...entry, properties: { ...(entry.properties as JsonSchema), ...extra } })) }
 }
 
 export const pruneStep = defineStep<PruneStepOptions>({
@@ -53,7 +61,7 @@ export const pruneStep = defineStep<PruneStepOptions>({
   options: pruneOptions,
   jsonSchema: (registry) => withAllocation(taggedUnion('strategy', registry.strategies.list().map(({ item }) => item))),
   async run(ctx, { strategy, options, allocation }) {
-    if (allocation) return describeAllocation(await pruneWithAllocation(ctx, strategy, options as Record<string, unknown>, allocation.sparsity))
+    if (allocation) return describeAllocation(await pruneWithAllocation(ctx, strategy, options as Record<string, unknown>, allocation))
     const before = ctx.model.weights().reduce((n, w) => n + w.size, 0)
     const unitsBefore = layerUnits(ctx.model)
     const pruned = await applyStrategy(ctx, strategy, options)
