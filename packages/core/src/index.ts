@@ -86,7 +86,7 @@ export { countForSparsity, selectBelow, selectLowest } from './selection.js'
 export type { LayerSelector } from './selectors.js'
 export { allocateSparsity, interpolate, predict, type Allocation, type LayerAllocation } from './sensitivity/allocate.js'
 export type { AllocationRecord } from './sensitivity/allocated-prune.js'
-export { latestSensitivity, readSensitivity, type LayerCurve, type SensitivityCurves, type SensitivityPoint } from './sensitivity/curves.js'
+export { latestSensitivity, readSensitivity, type LayerCurve, type SensitivityCurves, type SensitivityPoint, type SkippedLayer } from './sensitivity/curves.js'
 export { defineStep } from './step.js'
 export {
   defineSchedule,

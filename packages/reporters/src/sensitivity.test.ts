@@ -20,6 +20,7 @@ const curves: SensitivityCurves = {
     { name: 'dense_1', weights: 20, points: [{ sparsity: 0, massRemoved: 0, loss: 0.1, accuracy: 1 }, { sparsity: 0.5, massRemoved: 0.2, loss: 0.3, accuracy: 0.75 }] },
     { name: 'output', weights: 10, points: [{ sparsity: 0, massRemoved: 0, loss: 0.1, accuracy: 1 }, { sparsity: 0.5, massRemoved: 0.25, loss: 0.9, accuracy: 0.5 }] },
   ],
+  skipped: [],
 }
 
 const allocation: AllocationRecord = {

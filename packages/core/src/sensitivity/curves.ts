@@ -18,6 +18,12 @@ export interface LayerCurve {
   points: SensitivityPoint[]
 }
 
+/** A layer the strategy would not prune on its own, and why. */
+export interface SkippedLayer {
+  name: string
+  reason: string
+}
+
 /** What a sensitivity step measured, as its snapshot's `sensitivity` metric (and report.json) holds it. */
 export interface SensitivityCurves {
   strategy: string
@@ -26,6 +32,8 @@ export interface SensitivityCurves {
   split: string | null
   baseline: { loss: number | null; accuracy: number | null }
   layers: LayerCurve[]
+  /** Layers the strategy refused to prune alone (left out of the curves and of any allocation). */
+  skipped: SkippedLayer[]
 }
 
 export const sensitivityMetric = 'sensitivity'

@@ -8,7 +8,7 @@ import type { Registry } from '../registry.js'
 import { createRng } from '../rng.js'
 import { matchesSelector, type LayerSelector } from '../selectors.js'
 import { optionsAtSparsity, type SparsityTarget } from '../sparsity-target.js'
-import type { LayerCurve, SensitivityCurves, SensitivityPoint } from './curves.js'
+import type { LayerCurve, SensitivityCurves, SensitivityPoint, SkippedLayer } from './curves.js'
 
 export interface ProbeOptions {
   target: SparsityTarget
@@ -110,14 +110,23 @@ export async function probeSensitivity(model: PrunableModel, data: Dataset, regi
   return withProber(model, data, registry, options.target.strategy, split, options.seed, async (probe) => {
     const { massRemoved: _, ...baseline } = await probe(undefined)
     const layers: LayerCurve[] = []
+    const skipped: SkippedLayer[] = []
     for (const kernel of probedKernels(model, options.layers)) {
       const points: SensitivityPoint[] = [{ sparsity: 0, massRemoved: 0, ...baseline }]
-      for (const level of options.levels) {
-        const probeOptions = optionsAtSparsity(registry, { ...options.target, options: { ...options.target.options, include: [kernel.layer] } }, level)
-        points.push({ sparsity: level, ...(await probe(probeOptions, kernel.key)) })
+      try {
+        for (const level of options.levels) {
+          const probeOptions = optionsAtSparsity(registry, { ...options.target, options: { ...options.target.options, include: [kernel.layer] } }, level)
+          points.push({ sparsity: level, ...(await probe(probeOptions, kernel.key)) })
+        }
+      } catch (error) {
+        // A layer the strategy refuses (a structured strategy never prunes the output layer) is left out, with its reason.
+        if (!(error instanceof PruneError) || points.length > 1) throw error
+        skipped.push({ name: kernel.layer, reason: error.message })
+        continue
       }
       layers.push({ name: kernel.layer, weights: kernel.weights, points })
     }
-    return { strategy: options.target.strategy, mode: options.mode, split: split ?? null, baseline, layers }
+    if (!layers.length) throw new PruneError(`sensitivity: strategy "${options.target.strategy}" pruned none of the layers probed: ${skipped.map((l) => `${l.name}: ${l.reason}`).join('; ')}`)
+    return { strategy: options.target.strategy, mode: options.mode, split: split ?? null, baseline, layers, skipped }
   })
 }

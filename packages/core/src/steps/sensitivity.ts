@@ -55,7 +55,8 @@ function describeCurves(curves: SensitivityCurves): string {
     const drop = base !== null && p.accuracy !== null ? `accuracy ${(100 * (base - p.accuracy)).toFixed(2)} points lower` : `${percent(p.massRemoved)} of its squared mass removed`
     return `${l.name} at ${percent(p.sparsity)}: ${drop}`
   })
-  return `${curves.layers.length} layers probed${curves.split ? ` on ${curves.split}` : ' (data-free)'}; ${layers.join('; ')}`
+  const skipped = curves.skipped.length ? `; skipped ${curves.skipped.map((l) => l.name).join(', ')} (the strategy does not prune ${curves.skipped.length === 1 ? 'it' : 'them'} alone)` : ''
+  return `${curves.layers.length} layers probed${curves.split ? ` on ${curves.split}` : ' (data-free)'}; ${layers.join('; ')}${skipped}`
 }
 
 export const sensitivityStep = defineStep<SensitivityStepOptions>({
