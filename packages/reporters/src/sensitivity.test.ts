@@ -27,7 +27,8 @@ const allocation: AllocationRecord = {
   objective: 'loss',
   sparsity: 0.5,
   split: 'train[6:10]',
-  refined: false,
+  refined: true,
+  firstPass: { layers: [{ name: 'dense_1', weights: 20, pruned: 12, sparsity: 0.6 }, { name: 'output', weights: 10, pruned: 3, sparsity: 0.3 }], predicted: { loss: 1, accuracy: 0.3 }, measured: { loss: 1.4, accuracy: 0.2 } },
   layers: [{ name: 'dense_1', weights: 20, pruned: 10, sparsity: 0.5 }, { name: 'output', weights: 10, pruned: 5, sparsity: 0.5 }],
   predicted: { loss: 1.1, accuracy: 0.25 },
   measured: { loss: 1.2, accuracy: 0.25 },
@@ -69,8 +70,9 @@ describe('sensitivity in the reports', () => {
     expect(summaryTable(snapshots).rows.map((r) => r[0])).toEqual(summaryTable(fixtureSnapshots).rows.map((r) => r[0]))
     expect(summaryLines(snapshots)).toEqual(summaryLines(fixtureSnapshots))
     const { table, note } = allocationTable(snapshots)!
-    expect(table.rows).toEqual([['dense_1', '20', '50.00%', '10'], ['output', '10', '50.00%', '5']])
+    expect(table.rows).toEqual([['dense_1', '20', '60.00%', '50.00%', '10'], ['output', '10', '30.00%', '50.00%', '5']])
     expect(note).toContain('Predicted accuracy 0.2500, measured 0.2500 on train[6:10]')
+    expect(note).toContain('The first pass was predicted at 0.3000 and measured at 0.2000.')
     const html = renderHtmlReport({ snapshots, steps: fixtureSteps, seconds: 1 }, reportPlots(snapshots), { title: 't' })
     expect(html).toContain('<section id="sensitivity">')
   })

@@ -59,13 +59,14 @@ const fixed = (v: number | null) => (v === null ? '—' : v.toFixed(4))
 export function allocationTable(snapshots: readonly Snapshot[]): { table: Table; note: string } | undefined {
   const record = readAllocation(snapshots)
   if (!record) return undefined
-  const first = new Map(record.firstPass?.layers.map((l) => [l.name, l.sparsity]))
+  const first = record.firstPass
+  const firstSparsity = new Map(first?.layers.map((l) => [l.name, l.sparsity]))
   const table: Table = {
-    header: ['layer', 'weights', ...(record.firstPass ? ['single-layer curves'] : []), 'allocated sparsity', 'pruned'],
+    header: ['layer', 'weights', ...(record.firstPass ? ['first pass (single-layer curves)'] : []), 'allocated sparsity', 'pruned'],
     numeric: [false, true, ...(record.firstPass ? [true] : []), true, true],
-    rows: record.layers.map((l) => [l.name, l.weights.toLocaleString('en-US'), ...(record.firstPass ? [percent(first.get(l.name) ?? 0)] : []), percent(l.sparsity), l.pruned.toLocaleString('en-US')]),
+    rows: record.layers.map((l) => [l.name, l.weights.toLocaleString('en-US'), ...(record.firstPass ? [percent(firstSparsity.get(l.name) ?? 0)] : []), percent(l.sparsity), l.pruned.toLocaleString('en-US')]),
   }
   const where = record.split ? ` on ${record.split}` : ''
-  const note = `Global target ${percent(record.sparsity)} of the probed weights, least predicted ${record.objective === 'loss' ? 'loss increase' : 'squared mass removed (data-free)'}${record.refined ? ', refined once around the first allocation' : ''}. Predicted accuracy ${fixed(record.predicted.accuracy)}, measured ${fixed(record.measured.accuracy)}${where}; loss ${fixed(record.predicted.loss)} predicted, ${fixed(record.measured.loss)} measured.`
+  const note = `Global target ${percent(record.sparsity)} of the probed weights, least predicted ${record.objective === 'loss' ? 'loss increase' : 'squared mass removed (data-free)'}${record.refined ? ', refined once around the first allocation' : ''}. Predicted accuracy ${fixed(record.predicted.accuracy)}, measured ${fixed(record.measured.accuracy)}${where}; loss ${fixed(record.predicted.loss)} predicted, ${fixed(record.measured.loss)} measured.${first ? ` The first pass was predicted at ${fixed(first.predicted.accuracy)} and measured at ${fixed(first.measured.accuracy)}.` : ''}`
   return { table, note }
 }
