@@ -144,6 +144,15 @@ describe('prune: { allocation: sensitivity }', () => {
     } else expect(record.predicted).toEqual({ loss: null, accuracy: null })
   })
 
+  it('leaves no tensor behind but the masks it adds, refine included', async () => {
+    const seen: Array<{ tensors: number; masks: number }> = []
+    const count: Step = async (ctx) => void seen.push({ tensors: tf.memory().numTensors, masks: ctx.model.masks.size })
+    await run([{ train: { epochs: 1 } }, { sensitivity: { levels: [0.5, 0.9], samples: 60 } }, 'probe', { prune: { allocation: 'sensitivity', sparsity: 0.6 } }, 'probe'], count)
+    const [before, after] = seen
+    expect([before.masks, after.masks]).toEqual([0, 3])
+    expect(after.tensors - before.tensors).toBe(3)
+  })
+
   it('says to add a sensitivity step when none ran before', async () => {
     const failed = run([{ train: { epochs: 1 } }, { prune: { allocation: 'sensitivity', sparsity: 0.5 } }])
     await expect(failed).rejects.toThrow(/allocation: sensitivity needs the curves of a sensitivity step, and none ran before this prune step\. Add one/)
