@@ -90,6 +90,7 @@ export type {
   ReporterName,
   ScheduleInput,
   ScheduleName,
+  SensitivityInput,
   SparsityTargetInput,
   StepEntryInput,
   StepName,
@@ -102,6 +103,9 @@ export { scoreStrategy, type ScoreContext, type ScoreStrategySpec, type Selectio
 export { parsePattern, patternGroups, type NmPattern, type PatternGroups } from './patterns.js'
 export { countForSparsity, selectBelow, selectLowest } from './selection.js'
 export type { LayerSelector } from './selectors.js'
+export { allocateSparsity, interpolate, predict, type Allocation, type LayerAllocation } from './sensitivity/allocate.js'
+export type { AllocationRecord } from './sensitivity/allocated-prune.js'
+export { latestSensitivity, readSensitivity, type LayerCurve, type SensitivityCurves, type SensitivityPoint, type SkippedLayer } from './sensitivity/curves.js'
 export { defineStep } from './step.js'
 export { sweepSchema, type SweepConfig, type SweepInput } from './sweep-config.js'
 export {

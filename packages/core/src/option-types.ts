@@ -5,6 +5,7 @@ import type { selectionSchema } from './score-strategy.js'
 import type { distillSchema } from './distill.js'
 import type { checkpointOptions, restoreOptions } from './steps/checkpoint.js'
 import type { evaluateOptions } from './steps/evaluate.js'
+import type { sensitivityShape } from './steps/sensitivity.js'
 import type { constantOptions } from './schedules/constant.js'
 import type { geometricOptions } from './schedules/geometric.js'
 import type { polynomialOptions } from './schedules/polynomial.js'
@@ -58,7 +59,8 @@ export interface PrunekitSteps {
   train: FitStepInput
   finetune: FitStepInput
   evaluate: EvaluateStepInput
-  prune: StrategyOptionsInput
+  prune: StrategyOptionsInput & { allocation?: 'sensitivity'; refine?: boolean }
+  sensitivity: SparsityTargetInput<SensitivityInput>
   checkpoint: OptionsInput<typeof checkpointOptions>
   restore: OptionsInput<typeof restoreOptions>
 }
@@ -88,6 +90,9 @@ export type SparsityTargetInput<Extra> =
         Extra
     }[keyof PrunekitStrategies]
   | (Undeclared<'strategy'> & Extra)
+
+/** The sensitivity step's own options (the strategy's, without sparsity, go beside them). */
+export type SensitivityInput = OptionsInput<z.ZodObject<typeof sensitivityShape>>
 
 /** A schedule: its name, or `{ name, ...options }`. */
 export type ScheduleInput = ScheduleName | { [K in keyof PrunekitSchedules]: { name: K } & PrunekitSchedules[K] }[keyof PrunekitSchedules] | Undeclared<'name'>

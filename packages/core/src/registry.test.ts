@@ -9,10 +9,10 @@ import { scoreStrategy } from './score-strategy.js'
 const random = scoreStrategy({ name: 'random', description: 'random scores', score: (w) => w })
 
 describe('Registry', () => {
-  it('holds core built-ins: magnitude and six steps', () => {
+  it('holds core built-ins: magnitude and seven steps', () => {
     const registry = createRegistry()
     expect(registry.strategies.names()).toEqual(['magnitude'])
-    expect(registry.steps.names()).toEqual(['train', 'evaluate', 'prune', 'finetune', 'checkpoint', 'restore'])
+    expect(registry.steps.names()).toEqual(['train', 'evaluate', 'prune', 'finetune', 'checkpoint', 'restore', 'sensitivity'])
   })
 
   it('suggests the nearest name and lists what exists for an unknown name', () => {

@@ -45,7 +45,7 @@ describe('typed options keep editor completion', () => {
     ['prune keys', ['biases', 'block', 'blockScore', 'data', 'exclude', 'include', 'overrides', 'pattern', 'registry', 'scope', 'seed', 'strategy', 'threshold']],
     ['scope', ['global', 'layer']],
     ['strategy', ['magnitude']],
-    ['steps', ['checkpoint', 'evaluate', 'finetune', 'prune', 'restore', 'train']],
+    ['steps', ['checkpoint', 'evaluate', 'finetune', 'prune', 'restore', 'sensitivity', 'train']],
     ['train keys', ['batchSize', 'checkpoints', 'distill', 'epochs', 'learningRate', 'optimizer', 'prune', 'resetOptimizer', 'shuffle']],
     ['step strategy', ['magnitude']],
   ])('completes %s', (marker, expected) => {

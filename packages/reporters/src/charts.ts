@@ -9,6 +9,7 @@ import { lineChart, type LineSeries } from './svg/line.js'
 import { isControlLabel, type TrainingCurve } from './training.js'
 import { paletteColor } from './svg/palette.js'
 import { niceDomain } from './svg/scale.js'
+import { sensitivityPlot } from './sensitivity.js'
 
 /** One chart of the report: an SVG document and the base name of its PNG file. */
 export interface Plot {
@@ -27,6 +28,8 @@ export interface ReportPlots {
   exports?: Plot
   /** Training loss per epoch of every fit. */
   training?: Plot
+  /** Each layer's sensitivity curve, from the latest sensitivity step. */
+  sensitivity?: Plot
 }
 
 const colorsFor = (snapshots: readonly Snapshot[]) => {
@@ -186,10 +189,11 @@ export function reportPlots(snapshots: readonly Snapshot[], training: readonly T
     accuracy: accuracyPlot(snapshots),
     exports: exportsPlot(snapshots),
     training: trainingPlot(training),
+    sensitivity: sensitivityPlot(snapshots),
   }
 }
 
-/** The plots in file order: the histograms, then sparsity, accuracy and exports. */
+/** The plots in file order: the histograms, then sparsity, accuracy, exports and sensitivity. */
 export function allPlots(plots: ReportPlots): Plot[] {
-  return [...plots.histograms, ...[plots.sparsity, plots.accuracy, plots.exports, plots.training].filter((p) => p !== undefined)]
+  return [...plots.histograms, ...[plots.sparsity, plots.accuracy, plots.exports, plots.training, plots.sensitivity].filter((p) => p !== undefined)]
 }

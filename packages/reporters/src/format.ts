@@ -1,5 +1,6 @@
 import type { RunInfo, RunResult, Snapshot } from '@prunekit/core'
 import { readNumber } from '@prunekit/metrics'
+import { modelStages } from './sensitivity.js'
 
 /** The founding experiment's wording for the usual snapshot labels. */
 const stageNames: Record<string, string> = {
@@ -57,7 +58,7 @@ export function interruptedLine(result: { interrupted?: RunResult['interrupted']
 export function summaryLines(snapshots: readonly Snapshot[]): string[] {
   const lines: string[] = []
   let previousSparsity = 0
-  for (const snapshot of snapshots) {
+  for (const snapshot of modelStages(snapshots)) {
     const loss = readNumber(snapshot, 'loss')
     const accuracy = readNumber(snapshot, 'accuracy')
     const parts = [loss === undefined ? '' : `Loss: ${loss.toFixed(4)}`, accuracy === undefined ? '' : `Accuracy: ${accuracy.toFixed(4)}`]

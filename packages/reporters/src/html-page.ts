@@ -7,6 +7,7 @@ import { describeMeta } from './run-meta-text.js'
 import { isControlLabel } from './training.js'
 import { escapeXml as esc } from './svg/escape.js'
 import { exportTable } from './exports.js'
+import { allocationTable, modelStages } from './sensitivity.js'
 import { layerSparsityTable, patternTable, summaryTable, type Table } from './tables.js'
 
 /** The stylesheet of prunekit's HTML pages (the report, the run comparison, the sweep page). */
@@ -55,7 +56,7 @@ export const figure = (svg: string, caption?: string) => `<figure>${svg}${captio
 function cards(input: ReportInput): string {
   // Stages of the model: an export's snapshot measures the files read back, not the run's model;
   // a lottery ticket's control is a comparison, not where the run ended.
-  const stages = input.snapshots.filter((s) => readExport(s) === undefined && !isControlLabel(s.label))
+  const stages = modelStages(input.snapshots).filter((s) => readExport(s) === undefined && !isControlLabel(s.label))
   const first = stages[0]
   const last = stages.at(-1)
   if (!first || !last) return ''
@@ -93,6 +94,7 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
   const patterns = patternTable(input.snapshots)
   const exported = exportTable(input.snapshots)
   const overview = [plots.accuracy, plots.sparsity].filter((p) => p !== undefined)
+  const allocation = allocationTable(input.snapshots)
   const section = (id: string, heading: string, ...content: string[]) => `<section id="${id}">\n<h2>${esc(heading)}</h2>\n${content.filter(Boolean).join('\n')}\n</section>`
   const body = [
     '<header>',
@@ -114,6 +116,15 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
           '<p>Each export read back from its files and evaluated on the test split. Bytes are model.json plus its weights file, each compressed on its own as a server sends them; the worst layer error is the largest |reloaded − exported| of any weight.</p>',
           plots.exports ? `<div class="charts">${figure(plots.exports.svg)}</div>` : '',
           table(exported),
+        )
+      : '',
+    plots.sensitivity || allocation
+      ? section(
+          'sensitivity',
+          'Sensitivity',
+          '<p>Each layer pruned alone at every level, the rest of the model as it was; the allocation below chose per-layer sparsities from these curves.</p>',
+          plots.sensitivity ? `<div class="charts">${figure(plots.sensitivity.svg)}</div>` : '',
+          allocation ? `<p>${esc(allocation.note)}</p>\n${table(allocation.table)}` : '',
         )
       : '',
     plots.histograms.length

@@ -3,6 +3,7 @@ export { configDiff, finalStage, flattenConfig, renderComparePage, type Compared
 export { consoleOptions, consoleReporter, createConsoleReporter, type ConsoleOptions, type TextSink } from './console.js'
 export { renderHtmlReport, type HtmlPageOptions } from './html-page.js'
 export { htmlReporter } from './html.js'
+export { csvOptions, csvReporter } from './csv.js'
 export { fileReporter, type FileReporterFactory, type FileReporterSpec } from './file-reporter.js'
 export { exportVariants, type ExportVariant } from './exports.js'
 export { jsonReporter, type JsonReport } from './json.js'
@@ -14,3 +15,4 @@ export { builtinReporters, reportersPlugin, type BuiltinReporter, type ReporterN
 export { createPngReporter, pngOptions, pngReporter, type PngOptions, type Warn } from './png.js'
 export { svgToPng } from './render-png.js'
 export type { ReportInput } from './report-input.js'
+export { allocationTable, isAnalysis, modelStages, readAllocation, sensitivityCsv, sensitivityPlot } from './sensitivity.js'

@@ -2,6 +2,7 @@ import { describeRun, interruptedLine } from './format.js'
 import { configYaml } from './config-yaml.js'
 import type { ReportInput } from './report-input.js'
 import { exportTable } from './exports.js'
+import { allocationTable } from './sensitivity.js'
 import { layerSparsityTable, patternTable, summaryTable, type Table } from './tables.js'
 
 /** Escapes text so that Markdown shows it as written (no emphasis, links, HTML or table breaks). */
@@ -25,6 +26,7 @@ export interface MarkdownImages {
   sparsity?: MarkdownImage
   accuracy?: MarkdownImage
   exports?: MarkdownImage
+  sensitivity?: MarkdownImage
 }
 
 const image = (img: MarkdownImage) => `![${escapeMarkdown(img.title)}](${encodeURI(img.href)})`
@@ -45,6 +47,12 @@ export function renderMarkdownReport(input: ReportInput, images: MarkdownImages,
   if (exported.rows.length) {
     lines.push('## Exported files', '', 'Each export read back from its files and evaluated on the test split; bytes are model.json plus its weights file.', '', ...markdownTable(exported), '')
     if (images.exports) lines.push(image(images.exports), '')
+  }
+  const allocation = allocationTable(input.snapshots)
+  if (images.sensitivity || allocation) {
+    lines.push('## Sensitivity', '', 'Each layer pruned alone at every level, the rest of the model as it was.', '')
+    if (images.sensitivity) lines.push(image(images.sensitivity), '')
+    if (allocation) lines.push(escapeMarkdown(allocation.note), '', ...markdownTable(allocation.table), '')
   }
   if (images.histograms.length) {
     lines.push(

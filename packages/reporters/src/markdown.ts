@@ -21,6 +21,7 @@ export const markdownReporter = fileReporter({
       sparsity: link(plots.sparsity),
       accuracy: link(plots.accuracy),
       exports: link(plots.exports),
+      sensitivity: link(plots.sensitivity),
     }
     return renderMarkdownReport(input, images, options.title)
   },

@@ -118,8 +118,8 @@ describe('writeFileAtomic', () => {
 })
 
 describe('reportersPlugin', () => {
-  it('registers console, json, html, png and markdown', () => {
+  it('registers console, json, html, png, markdown and csv', () => {
     const registry = createRegistry({ plugins: [reportersPlugin()] })
-    expect(registry.reporters.names()).toEqual(['console', 'json', 'html', 'png', 'markdown'])
+    expect(registry.reporters.names()).toEqual(['console', 'json', 'html', 'png', 'markdown', 'csv'])
   })
 })

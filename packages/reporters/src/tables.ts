@@ -1,6 +1,7 @@
 import type { Snapshot } from '@prunekit/core'
 import { readLayers, readParams, readPattern, readSize } from '@prunekit/metrics'
 import { bytes, int, percent, readFinite, stageName } from './format.js'
+import { modelStages } from './sensitivity.js'
 
 /** A table of formatted cells, rendered as HTML or Markdown. */
 export interface Table {
@@ -13,12 +14,12 @@ export interface Table {
 const missing = '—'
 const fixed = (value: number | undefined, digits = 4) => (value === undefined ? missing : value.toFixed(digits))
 
-/** One row per snapshot: loss, accuracy, sparsity, nonzero params and size. */
+/** One row per stage of the model (analyses left out): loss, accuracy, sparsity, nonzero params and size. */
 export function summaryTable(snapshots: readonly Snapshot[]): Table {
   return {
     header: ['stage', 'loss', 'accuracy', 'sparsity', 'nonzero params', 'size (dense)', 'size (sparse)'],
     numeric: [false, true, true, true, true, true, true],
-    rows: snapshots.map((s) => {
+    rows: modelStages(snapshots).map((s) => {
       const sparsity = readFinite(s, 'sparsity')
       const params = readParams(s)
       const size = readSize(s)
