@@ -64,7 +64,7 @@ export async function runCommand(path: string | undefined, options: RunCommandOp
   }
   if (resume && !options.quiet) {
     const { step, fit } = resume.position
-    io.log(`Resuming the run in ${config.out} at step ${step + 1}${fit ? `, after epoch ${fit.epoch}` : ''}.`)
+    io.log(`Resuming the run in ${shown(config.out)} at step ${step + 1}${fit ? `, after epoch ${fit.epoch}` : ''}.`)
   }
   const stop = stopOnSignals(config.out, io.error)
   let saved = false
@@ -78,7 +78,7 @@ export async function runCommand(path: string | undefined, options: RunCommandOp
     await claim.record(result.files)
     const signal = stop.received()
     if (result.interrupted && signal) {
-      const next = saved || resume ? `Continue it with: prunekit run${path ? ` ${path}` : ''} --resume ${config.out}` : 'No epoch had finished, so there is nothing to resume: run it again.'
+      const next = saved || resume ? `Continue it with: prunekit run${path ? ` ${path}` : ''} --resume ${shown(config.out)}` : 'No epoch had finished, so there is nothing to resume: run it again.'
       throw new RunInterrupted(`${result.interrupted.message} Wrote the reports of the ${result.steps.length} finished step(s). ${next}`, exitCodeOf(signal))
     }
     await removeRunState(config.out)
@@ -95,12 +95,12 @@ export async function runCommand(path: string | undefined, options: RunCommandOp
 /** The state saved in the config's out directory, refused when the config is not the one it was saved with. */
 async function resumableState(config: PipelineConfig): Promise<RunState> {
   await setupBackend(config.backend, { threads: config.threads }) // the state's tensors live on the run's backend
-  const state = await loadRunState(config.out)
+  const state = await loadRunState(shown(config.out))
   const changes = configChanges(state.config, config)
   if (!changes.length) return state
   disposeRunState(state)
   throw new RunStateError(
-    `Cannot resume the run in ${config.out}: its config differs from the saved run's at ${changes.join(', ')}. ` +
+    `Cannot resume the run in ${shown(config.out)}: its config differs from the saved run's at ${changes.join(', ')}. ` +
       'Resume with the same config file and flags (a changed run would not reproduce the uninterrupted one), or start afresh without --resume.',
   )
 }

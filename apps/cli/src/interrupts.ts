@@ -1,5 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { haltAtomicWrites } from '@prunekit/core/node'
 
 const exitCodes = { SIGINT: 130, SIGTERM: 143 } as const
 export type StopSignal = keyof typeof exitCodes
@@ -20,7 +21,7 @@ function removeOwnTempFiles(dir: string): void {
     return
   }
   const own = new RegExp(`\\.${process.pid}\\.[a-z0-9]*\\.tmp$`)
-  for (const name of names) if (own.test(name)) rmSync(join(dir, name), { force: true })
+  for (const name of names) if (own.test(name)) rmSync(join(dir, name), { recursive: true, force: true })
 }
 
 export interface SignalStop {
@@ -48,8 +49,11 @@ export function stopOnSignals(out: string, warn: (line: string) => void): Signal
       return
     }
     showCursor()
-    removeOwnTempFiles(out)
-    process.exit(exitCodeOf(signal))
+    // Writes under way get a moment to settle, so none creates its temp file after the clean-up.
+    void haltAtomicWrites(250).then(() => {
+      removeOwnTempFiles(out)
+      process.exit(exitCodeOf(signal))
+    })
   }
   const signals = Object.keys(exitCodes) as StopSignal[]
   for (const signal of signals) process.on(signal, handler)

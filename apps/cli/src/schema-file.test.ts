@@ -16,8 +16,9 @@ describe('the committed JSON Schemas (run `npm run schema -w prunekit` after cha
 
   it('covers the installed first-party plugins always, and a config\'s own plugins only with that config', async () => {
     const [plain, withCustom] = [await schemaText(), await schemaText(at('examples/custom-strategy/prunekit.yaml'))]
-    for (const name of ['iterate', 'fold-batchnorm', 'l1-units', 'polynomial']) expect(plain).toContain(`"${name}"`)
-    expect(withCustom).toContain('"random"')
-    expect(plain).not.toContain('"random"')
+    for (const name of ['iterate', 'fold-batchnorm', 'l1-units', 'polynomial', 'taylor', 'sensitivity']) expect(plain).toContain(`"${name}"`)
+    // The custom strategy `random` (not the sweep section's `random` draws key).
+    expect(withCustom).toContain('"const": "random"')
+    expect(plain).not.toContain('"const": "random"')
   })
 })

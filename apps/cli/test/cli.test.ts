@@ -160,6 +160,6 @@ describe('other commands', () => {
     const schema = JSON.parse(result.stdout) as { properties: Record<string, unknown> }
     const text = JSON.stringify(schema)
     for (const name of ['"train"', '"finetune"', '"magnitude"', '"lenet-300-100"', '"mnist"', '"console"']) expect(text).toContain(name)
-    expect(Object.keys(schema.properties)).toEqual(['$schema', 'seed', 'backend', 'threads', 'plugins', 'model', 'data', 'train', 'pipeline', 'reporters', 'out'])
+    expect(Object.keys(schema.properties)).toEqual(['$schema', 'seed', 'backend', 'threads', 'plugins', 'model', 'data', 'train', 'pipeline', 'reporters', 'out', 'sweep'])
   })
 })

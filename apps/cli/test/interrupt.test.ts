@@ -23,20 +23,24 @@ out: out
 `
 
 /**
- * Runs the binary and sends `signals` (one after the other, at once) when its output first
- * matches `when`: the console prints `[k/n] step` as a step starts and `epoch e/n` as an epoch ends.
+ * Runs the binary and sends the first of `signals` when its output first matches `when` (the console
+ * prints `[k/n] step` as a step starts and `epoch e/n` as an epoch ends); each further signal goes as
+ * soon as the run has acknowledged the one before (its "stopping after the current batch" notice), so
+ * the order in which the process sees them is fixed.
  */
 function interrupt(args: string[], cwd: string, when: RegExp, signals: NodeJS.Signals[]): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [binary, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } })
-    let [stdout, stderr, sent] = ['', '', false]
+    let [stdout, stderr, sent] = ['', '', 0]
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk
-      if (sent || !when.test(stdout)) return
-      sent = true
-      for (const signal of signals) child.kill(signal)
+      if (sent > 0 || !when.test(stdout)) return
+      child.kill(signals[sent++])
     })
-    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk))
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk
+      if (sent > 0 && sent < signals.length && /stopping after the current batch/.test(stderr)) child.kill(signals[sent++])
+    })
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }))
   })
 }

@@ -67,7 +67,6 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
     const memory = Math.min(options.memoryBytes ?? Infinity, backend.name === 'wasm' ? wasmHeapBytes : Infinity)
     const built = await buildModel(resolved, registry, data, Number.isFinite(memory) ? memory : undefined)
     data = built.data
-    checkSelectors(resolved, built.model, options.source)
     const info = describeRun(resolved, backend, built.model, data)
     const { resume } = options
     if (resume) {
@@ -75,6 +74,7 @@ export async function runPipeline(rawConfig: ConfigInput | unknown, options: Run
       if (resume.position.step > resolved.steps.length) throw new RunStateError(`The saved state stands at step ${resume.position.step + 1}, but the pipeline has ${resolved.steps.length} steps.`)
       slot = await ModelSlot.restore(resume.slot)
     } else slot = new ModelSlot(built.model)
+    checkSelectors(resolved, slot.current, options.source)
     await emit(reporters, 'onRunStart', info)
     const ctx = runContext(resolved.config, registry, backend, data, slot, reporters, options.signal)
     const steps: StepEndInfo[] = resume ? structuredClone(resume.steps) : []

@@ -81,7 +81,7 @@ export const csvDataset = defineDataset<CsvOptions>({
     const source = options.path ?? 'data.text'
     if (options.path !== undefined) {
       if (!isNode) throw new DataError('The csv dataset reads data.path with node:fs: in a browser, pass the table as data.text.')
-      const { readTextFile } = await import('./node-files.js')
+      const { readTextFile } = await import('#node-files')
       text = await readTextFile(options.path, 'Set data.path to a CSV file (relative to the config file).')
     }
     const table = parseCsv(text!, options, source)

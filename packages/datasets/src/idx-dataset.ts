@@ -70,7 +70,7 @@ interface IdxLoad {
 
 async function locate(files: IdxLoad['files'], hint: string): Promise<Files> {
   if (!('dir' in files)) return files
-  const { findInDir } = await import('./node-files.js')
+  const { findInDir } = await import('#node-files')
   const found = {} as Files
   for (const part of ['train', 'test'] as const) {
     const images = await findInDir(files.dir, [standardNames[part].images, standardNames[part].images.replace('-idx3-', '.idx3-')])
@@ -85,7 +85,7 @@ async function locate(files: IdxLoad['files'], hint: string): Promise<Files> {
 }
 
 async function readPart(files: { images: string; labels: string }, hint: string) {
-  const { readDataFile } = await import('./node-files.js')
+  const { readDataFile } = await import('#node-files')
   const [images, labels] = await Promise.all([readDataFile(files.images, hint), readDataFile(files.labels, hint)])
   return idxImagesAndLabels(parseIdx(images, files.images), parseIdx(labels, files.labels), files)
 }
