@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defaultServerConditions } from 'vite'
@@ -40,5 +41,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // vitest's default (one fewer than the cores) runs one file at a time on a 2-core machine; most
+    // files wait on child processes or a single wasm thread, so two at a time take about 2/3 the time.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 })
