@@ -106,6 +106,13 @@ describe('hostile configs', () => {
     expect(result.stdout).toBe('')
   })
 
+  it('refuses a convolutional zoo model too big to train before allocating (vgg-mini stages: [[60000, 60000]])', async () => {
+    const dir = tempDir({ 'p.yaml': config().replace('model: { zoo: mlp, units: [4] }', 'model: { zoo: vgg-mini, stages: [[60000, 60000]] }') })
+    const result = await run(['run', 'p.yaml'], dir)
+    expectRefused(result, 2, /model: vgg-mini has [\d,]+ parameters: training it needs about [\d.]+ GiB .* more than the \d+\.\d GiB available/, dir)
+    expect(result.stdout).toBe('')
+  })
+
   it('blames a failing reporter, not the step it ran in', async () => {
     const plugin = "export default { name: 'boom', register: (r) => r.reporters.add({ name: 'boom', description: 'throws', options: { safeParse: (v) => ({ success: true, data: v }) }, create: () => ({ onSnapshot() { throw new Error('disk on fire') } }) }) }"
     const dir = tempDir({ 'p.yaml': `${config({ reporters: '[json, boom]' })}plugins: ['./boom.mjs']\n`, 'boom.mjs': plugin })

@@ -1,9 +1,9 @@
 import * as tfl from '@tensorflow/tfjs-layers'
 import { z } from 'zod'
 import { zooModel } from './context.js'
-import { convBnRelu, stageFiltersOption } from './conv-blocks.js'
+import { convBnParams, convBnRelu, stageFiltersOption } from './conv-blocks.js'
 import { imageInput } from './image-input.js'
-import { dense, flatten, outputLayer, sequentialModel, type LayerMaker } from './layers.js'
+import { dense, denseParams, flatten, outputLayer, sequentialModel, type LayerMaker } from './layers.js'
 
 export const cnnSmallOptions = z
   .object({
@@ -27,5 +27,11 @@ export const cnnSmallModel = zooModel<CnnSmallOptions>('cnn-small', {
     const pool: LayerMaker = (first) => tfl.layers.maxPooling2d({ ...first, name: 'pool', poolSize: 2, strides: 2 })
     const hidden = options.units > 0 ? [dense({ name: 'dense_1', units: options.units, activation: 'relu' }, ctx.rng)] : []
     return sequentialModel('cnn-small', ctx.inputShape, [...image.reshape, ...blocks, pool, flatten(), ...hidden, outputLayer(ctx)])
+  },
+  params(options, ctx) {
+    const [h, w, c] = imageInput('cnn-small', ctx).shape
+    const convs = options.filters.reduce((sum, f, i) => sum + convBnParams(i === 0 ? c : options.filters[i - 1], f), 0)
+    const flat = Math.floor(Math.ceil(h / 2) / 2) * Math.floor(Math.ceil(w / 2) / 2) * options.filters[options.filters.length - 1]
+    return convs + denseParams(flat, [...(options.units > 0 ? [options.units] : []), ctx.numClasses])
   },
 })

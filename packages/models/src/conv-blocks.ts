@@ -49,3 +49,8 @@ export function convBnRelu(index: number, filters: number, strides: number, rng:
     () => relu(`relu_${index}`),
   ]
 }
+
+/** Parameters of a k x k conv without bias and its BatchNorm (gamma, beta, moving mean and variance). */
+export function convBnParams(inputs: number, filters: number, kernel = 3): number {
+  return kernel * kernel * inputs * filters + 4 * filters
+}

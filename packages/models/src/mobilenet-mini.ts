@@ -1,9 +1,9 @@
 import * as tfl from '@tensorflow/tfjs-layers'
 import { z } from 'zod'
 import { zooModel } from './context.js'
-import { batchNorm, convNoBias } from './conv-blocks.js'
+import { batchNorm, convBnParams, convNoBias } from './conv-blocks.js'
 import { imageInput } from './image-input.js'
-import { outputLayer } from './layers.js'
+import { denseParams, outputLayer } from './layers.js'
 
 const block = z
   .object({
@@ -80,5 +80,18 @@ export const mobilenetMiniModel = zooModel<MobilenetMiniOptions>('mobilenet-mini
     x = call(tfl.layers.globalAveragePooling2d({ name: 'pool' }), x)
     const output = call(outputLayer(ctx)({}), x)
     return tfl.model({ name: 'mobilenet-mini', inputs: input, outputs: output })
+  },
+  params(options, ctx) {
+    let c = imageInput('mobilenet-mini', ctx).shape[2]
+    let sum = convBnParams(c, options.stem)
+    c = options.stem
+    for (const b of options.blocks) {
+      for (let r = 0; r < b.repeat; r++) {
+        const wide = c * b.expansion
+        sum += (b.expansion > 1 ? convBnParams(c, wide, 1) : 0) + 9 * wide + 4 * wide + convBnParams(wide, b.filters, 1)
+        c = b.filters
+      }
+    }
+    return sum + convBnParams(c, options.head, 1) + denseParams(options.head, [ctx.numClasses])
   },
 })

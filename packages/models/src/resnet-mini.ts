@@ -2,9 +2,9 @@ import type { Rng } from '@prunekit/core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { z } from 'zod'
 import { zooModel } from './context.js'
-import { batchNorm, convNoBias, relu, stageFiltersOption } from './conv-blocks.js'
+import { batchNorm, convBnParams, convNoBias, relu, stageFiltersOption } from './conv-blocks.js'
 import { imageInput } from './image-input.js'
-import { outputLayer } from './layers.js'
+import { denseParams, outputLayer } from './layers.js'
 
 export const resnetMiniOptions = z
   .object({
@@ -52,5 +52,16 @@ export const resnetMiniModel = zooModel<ResnetMiniOptions>('resnet-mini', {
     x = call(tfl.layers.flatten({ name: 'flatten' }), x)
     const output = call(outputLayer(ctx)({}), x)
     return tfl.model({ name: 'resnet-mini', inputs: input, outputs: output })
+  },
+  params(options, ctx) {
+    let [h, w, c] = imageInput('resnet-mini', ctx).shape
+    let sum = convBnParams(c, options.filters[0])
+    ;[h, w, c] = [Math.ceil(h / 2), Math.ceil(w / 2), options.filters[0]]
+    options.filters.forEach((f, i) => {
+      if (i > 0) [h, w] = [Math.ceil(h / 2), Math.ceil(w / 2)]
+      sum += convBnParams(c, f) + convBnParams(f, f) + (i > 0 || c !== f ? convBnParams(c, f, 1) : 0)
+      c = f
+    })
+    return sum + denseParams(h * w * c, [ctx.numClasses])
   },
 })

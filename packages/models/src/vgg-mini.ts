@@ -1,9 +1,9 @@
 import * as tfl from '@tensorflow/tfjs-layers'
 import { z } from 'zod'
 import { zooModel } from './context.js'
-import { convBnRelu } from './conv-blocks.js'
+import { convBnParams, convBnRelu } from './conv-blocks.js'
 import { imageInput } from './image-input.js'
-import { dense, flatten, maxPool, outputLayer, sequentialModel } from './layers.js'
+import { dense, denseParams, flatten, maxPool, outputLayer, sequentialModel } from './layers.js'
 
 export const vggMiniOptions = z
   .object({
@@ -31,5 +31,14 @@ export const vggMiniModel = zooModel<VggMiniOptions>('vgg-mini', {
     const layers = options.stages.flatMap((stage, s) => [...stage.flatMap((filters) => convBnRelu(++index, filters, 1, ctx.rng)), maxPool(`pool_${s + 1}`)])
     const hidden = options.units > 0 ? [dense({ name: 'dense_1', units: options.units, activation: 'relu' }, ctx.rng)] : []
     return sequentialModel('vgg-mini', ctx.inputShape, [...image.reshape, ...layers, flatten(), ...hidden, outputLayer(ctx)])
+  },
+  params(options, ctx) {
+    let [h, w, c] = imageInput('vgg-mini', ctx).shape
+    let sum = 0
+    for (const stage of options.stages) {
+      for (const f of stage) [sum, c] = [sum + convBnParams(c, f), f]
+      ;[h, w] = [Math.floor(h / 2), Math.floor(w / 2)]
+    }
+    return sum + denseParams(h * w * c, [...(options.units > 0 ? [options.units] : []), ctx.numClasses])
   },
 })
