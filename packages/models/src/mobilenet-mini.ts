@@ -9,7 +9,7 @@ const block = z
   .object({
     expansion: z.number().int().min(1).describe('Expansion factor t: the 1x1 expansion conv widens the input t times (1: no expansion conv)'),
     filters: z.number().int().positive().describe('Output channels of the projection conv'),
-    strides: z.union([z.literal(1), z.literal(2)]).describe('Stride of the depthwise conv (and of the first repeat only)'),
+    strides: z.number().int().min(1).max(2).describe('Stride of the depthwise conv, 1 or 2 (of the first repeat only)'),
     repeat: z.number().int().min(1).default(1).describe('Blocks of this kind in a row; those with stride 1 and equal channels add a residual'),
   })
   .strict()
