@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { z } from 'zod'
-import { createRng, defineDataset, defineModel, definePlugin, defineSchedule, defineStrategy, PrunableModel, type Dataset, type Rng, type Split } from '../src/index.js'
+import { createRng, defineDataset, defineModel, definePlugin, defineSchedule, defineStrategy, PrunableModel, type ConfigInput, type Dataset, type Rng, type Split } from '../src/index.js'
 
 /** A tiny dense net with stable names and seeded weights. */
 export function tinyModel(rng: Rng, inputs = 6, hidden = [8, 5], outputs = 3): tfl.LayersModel {
@@ -128,4 +128,15 @@ export const shrink = defineStrategy({
     tf.dispose(sliced)
     return new PrunableModel(next)
   },
+})
+
+/** A run of the tiny model on blobs, on the cpu backend, with no reporters: the given pipeline. */
+export const tinyConfig = (pipeline: ConfigInput['pipeline'], seed = 7): ConfigInput => ({
+  seed,
+  backend: 'cpu',
+  model: { zoo: 'tiny' },
+  data: { dataset: 'blobs' },
+  train: { learningRate: 0.01, batchSize: 32 },
+  pipeline,
+  reporters: [],
 })

@@ -16,7 +16,7 @@ import {
   type PruningStrategy,
   type Registry,
 } from '../src/index.js'
-import { shrink, stairs, tinyPlugin } from './fixtures.js'
+import { shrink, stairs, tinyPlugin, tinyConfig } from './fixtures.js'
 
 // The fixture's 240 samples in batches of 32 make 8 optimizer steps per epoch.
 const kernels = 6 * 8 + 8 * 5 + 5 * 3
@@ -45,15 +45,7 @@ function registry(calls: number[] = []): Registry {
   return createRegistry({ plugins: [tinyPlugin, extras] })
 }
 
-const config = (pipeline: ConfigInput['pipeline']): ConfigInput => ({
-  seed: 7,
-  backend: 'cpu',
-  model: { zoo: 'tiny' },
-  data: { dataset: 'blobs' },
-  train: { learningRate: 0.01, batchSize: 32 },
-  pipeline,
-  reporters: [],
-})
+const config = (pipeline: ConfigInput['pipeline']): ConfigInput => tinyConfig(pipeline)
 
 beforeAll(async () => {
   await setupBackend('cpu')

@@ -13,19 +13,11 @@ import {
   type RunPosition,
   type RunState,
 } from '../src/index.js'
-import { shrink, stairs, tinyPlugin } from './fixtures.js'
+import { shrink, stairs, tinyPlugin, tinyConfig } from './fixtures.js'
 
 const registry = () => createRegistry({ plugins: [tinyPlugin, definePlugin({ name: 'resume-test', register: (r) => (r.schedules.add(stairs), r.strategies.add(shrink)) })] })
 
-const config = (pipeline: ConfigInput['pipeline']): ConfigInput => ({
-  seed: 5,
-  backend: 'cpu',
-  model: { zoo: 'tiny' },
-  data: { dataset: 'blobs' },
-  train: { learningRate: 0.01, batchSize: 32 },
-  pipeline,
-  reporters: [],
-})
+const config = (pipeline: ConfigInput['pipeline']): ConfigInput => tinyConfig(pipeline, 5)
 
 const pipelines: Array<[string, ConfigInput['pipeline']]> = [
   ['train, prune, finetune', [{ train: { epochs: 3, checkpoints: [1] } }, { evaluate: { label: 'baseline' } }, { prune: { strategy: 'magnitude', sparsity: 0.5 } }, { finetune: { epochs: 2 } }, { evaluate: { label: 'finetuned' } }]],

@@ -16,21 +16,13 @@ import {
   type RunContext,
   type SensitivityCurves,
 } from '../src/index.js'
-import { tinyPlugin } from './fixtures.js'
+import { tinyPlugin, tinyConfig } from './fixtures.js'
 
 beforeAll(async () => {
   await setupBackend('cpu')
 })
 
-const config = (pipeline: ConfigInput['pipeline']): ConfigInput => ({
-  seed: 7,
-  backend: 'cpu',
-  model: { zoo: 'tiny' },
-  data: { dataset: 'blobs' },
-  train: { learningRate: 0.01, batchSize: 32 },
-  pipeline,
-  reporters: [],
-})
+const config = (pipeline: ConfigInput['pipeline']): ConfigInput => tinyConfig(pipeline)
 
 type Step = (ctx: RunContext) => Promise<void>
 

@@ -3,7 +3,7 @@ import type { Snapshot } from '@prunekit/core'
 import { lossChart } from './charts.js'
 import { qualityPoints } from './chart-data.js'
 import { bytes, describeRun, int, percent, readFinite, stageName } from './format.js'
-import { figure, pageStyle, table } from './html-page.js'
+import { figure, htmlDocument, table } from './html-page.js'
 import type { JsonReport } from './json.js'
 import { startedText } from './run-meta-text.js'
 import { lineChart } from './svg/line.js'
@@ -113,5 +113,5 @@ export function renderComparePage(runs: readonly ComparedRun[], options: { title
     section('runs', 'Runs', runsTable(runs)),
     '<footer>Made by <code>prunekit compare</code> from each run\'s report.json.</footer>',
   ]
-  return ['<!doctype html>', '<html lang="en">', '<head>', '<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">', `<title>${esc(title)}</title>`, `<style>${pageStyle}</style>`, '</head>', '<body>', '<main>', ...body.filter(Boolean), '</main>', '</body>', '</html>', ''].join('\n')
+  return htmlDocument(title, body)
 }

@@ -11,6 +11,28 @@ import { allocationTable, modelStages } from './sensitivity.js'
 import { layerSparsityTable, patternTable, summaryTable, type Table } from './tables.js'
 
 /** The stylesheet of prunekit's HTML pages (the report, the run comparison, the sweep page). */
+/** A whole prunekit page: the shared stylesheet (plus `extraStyle`), the escaped title, and the body's non-empty parts in <main>. */
+export function htmlDocument(title: string, body: readonly string[], extraStyle = ''): string {
+  const style = extraStyle ? `${pageStyle}\n${extraStyle}` : pageStyle
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${style}</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    ...body.filter(Boolean),
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n')
+}
+
 export const pageStyle = `
 :root { color-scheme: light; --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; --accent: #1f77b4; }
 * { box-sizing: border-box; }
@@ -139,21 +161,5 @@ export function renderHtmlReport(input: ReportInput, plots: ReportPlots, options
     run ? section('config', 'Config', `<pre><code>${esc(configYaml(run.config))}</code></pre>`) : '',
     '<footer>Made by prunekit. The charts are SVG: they print sharply, and the png reporter writes them as PNG files.</footer>',
   ]
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(options.title)}${run ? `: ${esc(run.model.name)} on ${esc(run.data.name)}` : ''}</title>`,
-    `<style>${pageStyle}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    ...body.filter(Boolean),
-    '</main>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n')
+  return htmlDocument(`${options.title}${run ? `: ${run.model.name} on ${run.data.name}` : ''}`, body)
 }

@@ -1,4 +1,4 @@
-import { bytes, escapeXml as esc, lineChart, niceDomain, pageStyle, paletteColor } from '@prunekit/reporters/internal'
+import { bytes, escapeXml as esc, htmlDocument, lineChart, niceDomain, paletteColor } from '@prunekit/reporters/internal'
 import type { Cost } from './pareto.js'
 import type { SweepReport, SweepTrial } from './sweep-result.js'
 
@@ -92,21 +92,5 @@ export function renderSweepPage(report: SweepReport, plots: readonly SweepPlot[]
     `<section id="trials"><h2>Trials</h2><p>Each trial is a full pipeline run; its name links to its own report.</p>${trialTable(report)}</section>`,
     '<footer>Made by prunekit sweep. sweep.json and sweep.csv hold the same numbers.</footer>',
   ]
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(title)}</title>`,
-    `<style>${pageStyle}\ntr.front td { background: #fef2f2; }</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    ...body.filter(Boolean),
-    '</main>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n')
+  return htmlDocument(title, body, 'tr.front td { background: #fef2f2; }')
 }

@@ -4,7 +4,7 @@ import { toJson } from '../json-schema.js'
 import type { Registry } from '../registry.js'
 import { layerSelector, type LayerSelector } from '../selectors.js'
 import { sensitivityMetric, type SensitivityCurves } from '../sensitivity/curves.js'
-import { probeSensitivity } from '../sensitivity/probe.js'
+import { probeSensitivity, type ProbeOptions } from '../sensitivity/probe.js'
 import { resolveSparsityTarget, type SparsityTarget } from '../sparsity-target.js'
 import { defineStep } from '../step.js'
 
@@ -26,14 +26,7 @@ export const sensitivityShape = {
 
 const stepOptions = z.object(sensitivityShape).catchall(z.unknown())
 
-export interface SensitivityStepOptions {
-  target: SparsityTarget
-  levels: number[]
-  mode: 'data' | 'data-free'
-  split: 'train' | 'test'
-  samples: number
-  layers?: LayerSelector[]
-}
+export type SensitivityStepOptions = Omit<ProbeOptions, 'seed'>
 
 function sensitivityOptions(registry: Registry): z.ZodType<SensitivityStepOptions> {
   return stepOptions.transform((value, ctx) => {
