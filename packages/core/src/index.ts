@@ -113,6 +113,7 @@ export {
   defineStrategy,
   type GradientWatch,
   type PruneContext,
+  type PruneGroup,
   type PruneRequest,
   type PruningStrategy,
   type Schedule,

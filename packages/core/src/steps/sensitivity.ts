@@ -17,9 +17,11 @@ export const sensitivityShape = {
     .describe('Sparsities each layer is probed at, one layer at a time (NNI\'s SensitivityAnalysis: 0.1 to 0.9)'),
   mode: z.enum(['data', 'data-free']).default('data').describe('data: evaluate every probe; data-free: only measure the fraction of each layer\'s squared-weight mass it removes'),
   split: z
-    .enum(['train', 'test'])
-    .default('train')
-    .describe('Data the probes are evaluated on: the last `samples` of train (default, so the test split stays unseen by the allocation) or the first of test'),
+    .enum(['validation', 'train', 'test'])
+    .optional()
+    .describe(
+      'Data the probes (and the allocation\'s measurement) are evaluated on: the first `samples` of validation (the default when the dataset holds one out), the last `samples` of train (the default otherwise), or the first of test',
+    ),
   samples: z.number().int().min(1).default(2000).describe('How many examples of the split each probe is evaluated on'),
   layers: z.array(layerSelector).optional().describe('Layers to probe (default: every layer with a kernel)'),
 }
@@ -49,7 +51,8 @@ function describeCurves(curves: SensitivityCurves): string {
     return `${l.name} at ${percent(p.sparsity)}: ${drop}`
   })
   const skipped = curves.skipped.length ? `; skipped ${curves.skipped.map((l) => l.name).join(', ')} (the strategy does not prune ${curves.skipped.length === 1 ? 'it' : 'them'} alone)` : ''
-  return `${curves.layers.length} layers probed${curves.split ? ` on ${curves.split}` : ' (data-free)'}; ${layers.join('; ')}${skipped}`
+  const probed = curves.layers.some((l) => l.layers) ? 'dependency groups' : 'layers'
+  return `${curves.layers.length} ${probed} probed${curves.split ? ` on ${curves.split}` : ' (data-free)'}; ${layers.join('; ')}${skipped}`
 }
 
 export const sensitivityStep = defineStep<SensitivityStepOptions>({
