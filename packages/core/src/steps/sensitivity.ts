@@ -47,7 +47,7 @@ function describeCurves(curves: SensitivityCurves): string {
   const base = curves.baseline.accuracy
   const layers = curves.layers.map((l) => {
     const p = top(l.points)
-    const drop = base !== null && p.accuracy !== null ? `accuracy ${(100 * (base - p.accuracy)).toFixed(2)} points lower` : `${percent(p.massRemoved)} of its squared mass removed`
+    const drop = base !== null && p.accuracy !== null ? `accuracy ${(100 * Math.abs(base - p.accuracy)).toFixed(2)} points ${p.accuracy > base ? 'higher' : 'lower'}` : `${percent(p.massRemoved)} of its squared mass removed`
     return `${l.name} at ${percent(p.sparsity)}: ${drop}`
   })
   const skipped = curves.skipped.length ? `; skipped ${curves.skipped.map((l) => l.name).join(', ')} (the strategy does not prune ${curves.skipped.length === 1 ? 'it' : 'them'} alone)` : ''
