@@ -194,6 +194,9 @@ describe('prune: { allocation: sensitivity }', () => {
     [{ prune: { allocation: 'nni', sparsity: 0.5 } }, 'pipeline.0.prune.allocation'],
     [{ sensitivity: { sparsity: 0.5 } }, 'pipeline.0.sensitivity.sparsity: the sparsity is set by the schedule'],
     [{ sensitivity: { levels: [0] } }, 'pipeline.0.sensitivity.levels.0'],
+    [{ prune: { allocation: 'sensitivity', sparsity: 0.5, bytes: 1000 } }, 'pipeline.0.prune.bytes: give one target, not sparsity and bytes'],
+    [{ prune: { sparsity: 0.5, macs: 1000 } }, 'pipeline.0.prune.macs: macs only applies with allocation: sensitivity'],
+    [{ prune: { allocation: 'sensitivity', bytes: 0 } }, 'pipeline.0.prune.bytes: Too small'],
   ])('rejects %j before the run starts', async (entry, message) => {
     const failed = run([entry as never])
     await expect(failed).rejects.toThrow(ConfigError)

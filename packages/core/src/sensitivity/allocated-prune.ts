@@ -3,7 +3,7 @@ import { PruneError } from '../errors.js'
 import type { MetricValue } from '../metric.js'
 import type { RunContext } from '../registry.js'
 import { applyStrategy } from '../sparsity-target.js'
-import { allocateBudget, allocateSparsity, interpolate, predict, predictResource, type Allocation, type Budget } from './allocate.js'
+import { allocateBudget, allocateSparsity, interpolate, predictResource, type Allocation, type Budget } from './allocate.js'
 import { curveLayers, latestSensitivity, type LayerCurve, type SensitivityCurves } from './curves.js'
 import { sliceSplit, withProber } from './probe.js'
 import { measureResources, resourceSources } from './resources.js'
@@ -99,8 +99,8 @@ async function meetBudget(ctx: RunContext, curves: SensitivityCurves, chosen: Al
  * Chooses per-layer sparsities from the latest sensitivity curves that meet the target: `sparsity` over
  * the probed layers exactly, or a byte or MAC budget (checked on a copy before the real prune), with the
  * least predicted loss (with data, chosen again from curves measured around the first choice). Prunes
- * with them as per-layer overrides, and records the prediction (the single-layer curves, added up) beside
- * the measurement on the same rows.
+ * with them as per-layer overrides, and records the prediction (the choosing curves' changes, added up)
+ * beside the measurement on the same rows.
  */
 export async function pruneWithAllocation(ctx: RunContext, strategy: string, options: Record<string, unknown>, target: AllocationTarget): Promise<AllocationRecord> {
   const curves = latestSensitivity(ctx.history)
@@ -110,10 +110,10 @@ export async function pruneWithAllocation(ctx: RunContext, strategy: string, opt
   const first = choose(curves, target)
   const refined = target.refine && curves.mode === 'data' && curves.split !== null
   const around = refined ? await refineCurves(ctx, curves, first, strategy, options) : undefined
-  // The refined curves choose the layers' sparsities; the prediction stays the single-layer curves' additive one.
   let chosen = around ? choose(around, target, dense) : first
   if (budget) chosen = await meetBudget(ctx, around ?? curves, chosen, budget, dense!, strategy, options)
-  const allocation = { ...chosen, predicted: predict(curves, chosen.layers) }
+  // Predicted from the curves that chose it: the refined ones add up each layer's change around the first allocation as measured.
+  const allocation = chosen
   const pruned = await applyStrategy(ctx, strategy, overridden(ctx, curves, strategy, options, sparsities(allocation)))
   let measured: AllocationRecord['measured'] = { loss: null, accuracy: null }
   const sliced = curves.split ? sliceSplit(ctx.data, curves.split) : undefined
@@ -128,7 +128,7 @@ export async function pruneWithAllocation(ctx: RunContext, strategy: string, opt
   }
   const total = allocation.layers.reduce((n, l) => n + l.weights, 0)
   const sparsity = 'sparsity' in target ? target.sparsity : allocation.layers.reduce((n, l) => n + l.pruned, 0) / total
-  const spent = budget && { ...budget, predicted: predictResource(curves, allocation.layers, budget.resource, dense!), measured: (await measureResources(pruned, ctx.data, ctx.registry))[budget.resource]! }
+  const spent = budget && { ...budget, predicted: predictResource(around ?? curves, allocation.layers, budget.resource, dense!), measured: (await measureResources(pruned, ctx.data, ctx.registry))[budget.resource]! }
   const record: AllocationRecord = {
     ...allocation,
     sparsity,
