@@ -112,7 +112,9 @@ export function allocateSparsity(curves: SensitivityCurves, sparsity: number): A
 
 /** A limit on the pruned model's bytes or MACs (as the size and flops metrics count them). */
 export interface Budget {
+  /** bytes: of the sparse export (the size metric's `files.sparse`); macs: the flops metric's `effectiveMacs`. */
   resource: BudgetResource
+  /** The most the pruned model may have. */
   limit: number
 }
 

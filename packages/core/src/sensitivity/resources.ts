@@ -23,6 +23,7 @@ export const resourceSources: Readonly<Record<BudgetResource, ResourceSource>> =
   macs: { metric: 'flops', read: (v) => field(v, 'effectiveMacs'), unit: 'multiply-accumulates per sample (nonzero kernel entries)' },
 }
 
+/** A model's bytes and MACs as the budget counts them; each is absent when its metric is not registered. */
 export type Resources = Partial<Record<BudgetResource, number>>
 
 /** The model's bytes and MACs, each when its metric is registered. */
