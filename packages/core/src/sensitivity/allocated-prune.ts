@@ -87,10 +87,14 @@ async function meetBudget(ctx: RunContext, curves: SensitivityCurves, chosen: Al
       if (measured <= budget.limit) return allocation
       if (tries === budgetTries) break
       limit -= measured - budget.limit
-      allocation = allocateBudget(curves, { ...budget, limit }, dense)
+      try {
+        allocation = allocateBudget(curves, { ...budget, limit }, dense)
+      } catch {
+        break // the curves cannot save the overshoot too
+      }
     }
     throw new PruneError(
-      `prune.${budget.resource}: ${budget.limit} was not met after ${budgetTries} allocations: the model pruned as the curves predict still measures more ${resourceSources[budget.resource].unit}. Raise ${budget.resource}, or probe more levels in the sensitivity step.`,
+      `prune.${budget.resource}: ${budget.limit} was not met: the model pruned as the curves predict still measures more ${resourceSources[budget.resource].unit}. Raise ${budget.resource}, or probe more levels in the sensitivity step.`,
     )
   })
 }

@@ -9,7 +9,7 @@ import { resolveSparsityTarget, type SparsityTarget } from '../sparsity-target.j
 import { defineStep } from '../step.js'
 
 export const sensitivityShape = {
-  strategy: z.string().default('magnitude').describe('The strategy each probe prunes with (its other options follow, without sparsity)'),
+  strategy: z.string().default('magnitude').describe('The strategy each probe prunes with (its other options follow, without sparsity); a structured one is probed one dependency group at a time'),
   levels: z
     .array(z.number().gt(0).max(1))
     .min(1)
@@ -57,7 +57,7 @@ function describeCurves(curves: SensitivityCurves): string {
 
 export const sensitivityStep = defineStep<SensitivityStepOptions>({
   name: 'sensitivity',
-  description: 'Prune one layer at a time at each level and record loss and accuracy (or, data-free, the squared-weight mass removed); the model is left as it was',
+  description: 'Prune one layer (with a structured strategy, one dependency group) at a time at each level and record loss and accuracy (or, data-free, the squared-weight mass removed); the model is left as it was',
   options: sensitivityOptions,
   jsonSchema: () => ({ ...toJson(z.object(sensitivityShape)), additionalProperties: true }),
   async run(ctx, options) {
