@@ -1,0 +1,89 @@
+// The pipeline's thread: runs the config on the wasm backend and posts every reporter event to the page.
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'
+import { createRegistry, defineModel, PrunableModel, runPipeline, type Named, type Registry, type Reporter } from '@prunekit/core'
+import { fileModelName, fileModelSchema, toJson } from '@prunekit/core/internal'
+import { datasetsPlugin } from '@prunekit/datasets'
+import { metricsPlugin } from '@prunekit/metrics'
+import { exportArtifacts, loadModel, modelFilesOf, outputIndex, predictionModel, readModelFiles, modelsPlugin, type ModelFiles } from '@prunekit/models'
+import { importancePlugin } from '@prunekit/strategy-importance'
+import { iterativePlugin } from '@prunekit/strategy-iterative'
+import { structuredPlugin } from '@prunekit/strategy-structured'
+import type { Catalog, CatalogEntry, DownloadFormat, ExportedModel, FromWorker, ToWorker } from './protocol.js'
+
+// vite emits the .wasm files beside the bundle (hashed names): tfjs fetches them from there.
+setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl })
+
+const post = (message: FromWorker) => (self as unknown as Worker).postMessage(message)
+
+/** `model: { path }` read from the dropped files (with the same checks as files on disk) instead of a file system. */
+const droppedModel = (files: ModelFiles) =>
+  defineModel({
+    name: fileModelName,
+    description: 'The model dropped on the page (model.json + shards)',
+    options: fileModelSchema,
+    async build(options) {
+      const model = await loadModel(await readModelFiles(files, options.path, { maxBytes: options.maxBytes }), { allowNonFinite: options.allowNonFinite })
+      return new PrunableModel(predictionModel(model, outputIndex(model, options.output, options.path)))
+    },
+  })
+
+const forward: Reporter = {
+  onRunStart: (run) => post({ type: 'runStart', run }),
+  onStepStart: ({ name, index, total }) => post({ type: 'stepStart', name, index, total }),
+  onProgress: (progress) => post({ type: 'progress', progress }),
+  onSnapshot: (snapshot) => post({ type: 'snapshot', snapshot }),
+  onStepEnd: (step) => post({ type: 'stepEnd', step }),
+}
+
+async function exported(model: PrunableModel, download: DownloadFormat): Promise<ExportedModel> {
+  model.applyMasks()
+  const files = modelFilesOf(await exportArtifacts(model.model, { quantize: download.quantize }), download.format)
+  const description = `${download.format === 'sparse' ? 'sparse format' : 'stock tfjs Layers format'}, ${download.quantize ?? 'float32'}`
+  return { files: [...files], description }
+}
+
+const createPlaygroundRegistry = (): Registry =>
+  createRegistry({ plugins: [modelsPlugin(), datasetsPlugin(), metricsPlugin(), structuredPlugin(), iterativePlugin(), importancePlugin()] })
+
+const entries = (items: Array<{ item: Named & { options: Parameters<typeof toJson>[0] } }>): CatalogEntry[] =>
+  items.map(({ item }) => ({ name: item.name, description: item.description, schema: toJson(item.options) }))
+
+function catalog(registry: Registry): Catalog {
+  return {
+    models: entries(registry.models.list().filter(({ item }) => item.name !== fileModelName)),
+    datasets: entries(registry.datasets.list()),
+    strategies: entries(registry.strategies.list()),
+    schedules: entries(registry.schedules.list()),
+  }
+}
+
+let controller: AbortController | undefined
+
+async function run(request: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+  controller = new AbortController()
+  const registry = createPlaygroundRegistry()
+  registry.models.add(droppedModel(new Map(request.modelFiles)), { override: true })
+  let model: PrunableModel | undefined
+  try {
+    const result = await runPipeline(request.config, { registry, quiet: true, keepModel: true, signal: controller.signal, reporters: [forward], source: 'the page' })
+    model = result.model
+    const download = model && !result.interrupted ? await exported(model, request.download) : undefined
+    post({ type: 'done', seconds: result.seconds, interrupted: result.interrupted, model: download })
+  } catch (error) {
+    post({ type: 'error', message: error instanceof Error ? error.message : String(error) })
+  } finally {
+    model?.dispose()
+    controller = undefined
+  }
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data
+  if (message.type === 'run') void run(message)
+  else controller?.abort('stopped on the page')
+}
+
+post({ type: 'catalog', catalog: catalog(createPlaygroundRegistry()) })
