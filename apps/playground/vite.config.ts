@@ -1,10 +1,29 @@
-import { defineConfig } from 'vite'
+import { fileURLToPath } from 'node:url'
+import { defineConfig, runnerImport, type Plugin } from 'vite'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+
+/** `virtual:prunekit-catalog`: the registry's names and option schemas, read in Node at build time, so the page draws its form without waiting for the worker. */
+function catalogModule(): Plugin {
+  const id = 'virtual:prunekit-catalog'
+  return {
+    name: 'prunekit-catalog',
+    resolveId: (source) => (source === id ? `\0${id}` : null),
+    async load(resolved) {
+      if (resolved !== `\0${id}`) return null
+      const { module } = await runnerImport<typeof import('./src/registry.js')>('/src/registry.ts', { root, configFile: false, logLevel: 'error', ssr: { noExternal: [/^@prunekit\//] } })
+      return `export default ${JSON.stringify(module.catalogOf(module.createPlaygroundRegistry()))}`
+    },
+  }
+}
 
 // A static site: index.html, the page's and the worker's bundles, tfjs' .wasm files (imported with ?url,
 // so they are emitted beside the bundles under hashed names) and public/digits.csv. Relative URLs
 // (base './') let dist/ be served from any folder of any static host.
 export default defineConfig({
+  root,
   base: './',
+  plugins: [catalogModule()],
   worker: { format: 'es' },
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, reportCompressedSize: false, chunkSizeWarningLimit: 4096 },
   preview: { port: 4173 },

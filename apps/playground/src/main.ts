@@ -2,6 +2,7 @@ import { zipSync } from 'fflate'
 import type { Snapshot } from '@prunekit/core'
 import type { JsonSchema } from '@prunekit/core/internal'
 import { configYaml } from '@prunekit/reporters/internal'
+import builtCatalog from 'virtual:prunekit-catalog'
 import { readDrop, type DroppedModel } from './dropped-files.js'
 import type { Catalog, DownloadFormat, ExportedModel, FromWorker, ToWorker } from './protocol.js'
 import { reportView } from './report-view.js'
@@ -85,7 +86,8 @@ function onCatalog(c: Catalog): void {
   renderStrategyOptions()
   ui.form.setAttribute('aria-busy', 'false')
   ui.run.disabled = false
-  ui.status.textContent = 'Ready.'
+  ui.status.textContent = 'Ready: drop a model or pick one, then Prune.'
+  performance.mark('prunekit:form-ready')
 }
 
 // --- dropped files ---
@@ -185,6 +187,7 @@ function finish(error?: string): void {
     // A failed worker may hold a broken state: the next run gets a fresh one.
     worker?.terminate()
     worker = startWorker()
+onCatalog(builtCatalog)
   }
 }
 
@@ -201,7 +204,7 @@ ui.form.addEventListener('submit', (e) => {
       return finish((error as Error).message)
     }
     ui.downloads.replaceChildren()
-    ui.results.hidden = false
+    ui.results.hidden = true
     view = reportView(ui.report)
     lastSnapshot = undefined
     const request: ToWorker = { type: 'run', config: pageConfig(current), modelFiles: 'file' in current.model && dropped ? [...dropped.files] : [], download: current.download }
@@ -246,10 +249,9 @@ function offerDownloads(model: ExportedModel | undefined): void {
 
 function onWorkerMessage(message: FromWorker): void {
   switch (message.type) {
-    case 'catalog':
-      return onCatalog(message.catalog)
     case 'runStart':
       ui.status.textContent = `${message.run.model.name} (${message.run.model.params.toLocaleString('en-US')} params) on ${message.run.data.name}, ${message.run.backend.name}${message.run.backend.simd ? ' SIMD' : ''}`
+      ui.results.hidden = false
       return view?.onRunStart(message.run)
     case 'stepStart':
       ui.status.textContent = `Step ${message.index + 1} of ${message.total}: ${message.name}…`
@@ -279,3 +281,4 @@ function onWorkerMessage(message: FromWorker): void {
 }
 
 worker = startWorker()
+onCatalog(builtCatalog)

@@ -31,7 +31,7 @@ export interface CatalogEntry {
   schema: JsonSchema
 }
 
-/** What the worker's registry holds, sent once when it starts. */
+/** What the worker's registry holds: read at build time (virtual:prunekit-catalog), so the form draws before the worker loads. */
 export interface Catalog {
   models: CatalogEntry[]
   datasets: CatalogEntry[]
@@ -39,9 +39,8 @@ export interface Catalog {
   schedules: CatalogEntry[]
 }
 
-/** Worker -> page: the catalog once, then a run's reporter events and its end. */
+/** Worker -> page: a run's reporter events, then its end. */
 export type FromWorker =
-  | { type: 'catalog'; catalog: Catalog }
   | { type: 'runStart'; run: RunInfo }
   | { type: 'progress'; progress: ProgressEvent }
   | { type: 'stepStart'; name: string; index: number; total: number }

@@ -19,7 +19,7 @@ export function reportView(frame: HTMLIFrameElement): {
 
   function draw(seconds = (performance.now() - started) / 1000, interrupted?: RunResult['interrupted']): void {
     const input: ReportInput = { run, snapshots, steps, seconds, interrupted, training: training.curves() }
-    const html = renderHtmlReport(input, reportPlots(snapshots, input.training), { title: 'prunekit playground' })
+    const html = renderHtmlReport(input, reportPlots(snapshots, input.training), { title: 'Run report' })
     const doc = frame.contentDocument
     // The first draw loads the page; later ones swap its body, so the frame neither flickers nor scrolls.
     if (!doc || !doc.body?.childElementCount) {

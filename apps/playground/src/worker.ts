@@ -3,15 +3,11 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'
-import { createRegistry, defineModel, PrunableModel, runPipeline, type Named, type Registry, type Reporter } from '@prunekit/core'
-import { fileModelName, fileModelSchema, toJson } from '@prunekit/core/internal'
-import { datasetsPlugin } from '@prunekit/datasets'
-import { metricsPlugin } from '@prunekit/metrics'
-import { exportArtifacts, loadModel, modelFilesOf, outputIndex, predictionModel, readModelFiles, modelsPlugin, type ModelFiles } from '@prunekit/models'
-import { importancePlugin } from '@prunekit/strategy-importance'
-import { iterativePlugin } from '@prunekit/strategy-iterative'
-import { structuredPlugin } from '@prunekit/strategy-structured'
-import type { Catalog, CatalogEntry, DownloadFormat, ExportedModel, FromWorker, ToWorker } from './protocol.js'
+import { defineModel, PrunableModel, runPipeline, type Reporter } from '@prunekit/core'
+import { fileModelName, fileModelSchema } from '@prunekit/core/internal'
+import { exportArtifacts, loadModel, modelFilesOf, outputIndex, predictionModel, readModelFiles, type ModelFiles } from '@prunekit/models'
+import type { DownloadFormat, ExportedModel, FromWorker, ToWorker } from './protocol.js'
+import { createPlaygroundRegistry } from './registry.js'
 
 // vite emits the .wasm files beside the bundle (hashed names): tfjs fetches them from there.
 setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl })
@@ -45,21 +41,6 @@ async function exported(model: PrunableModel, download: DownloadFormat): Promise
   return { files: [...files], description }
 }
 
-const createPlaygroundRegistry = (): Registry =>
-  createRegistry({ plugins: [modelsPlugin(), datasetsPlugin(), metricsPlugin(), structuredPlugin(), iterativePlugin(), importancePlugin()] })
-
-const entries = (items: Array<{ item: Named & { options: Parameters<typeof toJson>[0] } }>): CatalogEntry[] =>
-  items.map(({ item }) => ({ name: item.name, description: item.description, schema: toJson(item.options) }))
-
-function catalog(registry: Registry): Catalog {
-  return {
-    models: entries(registry.models.list().filter(({ item }) => item.name !== fileModelName)),
-    datasets: entries(registry.datasets.list()),
-    strategies: entries(registry.strategies.list()),
-    schedules: entries(registry.schedules.list()),
-  }
-}
-
 let controller: AbortController | undefined
 
 async function run(request: Extract<ToWorker, { type: 'run' }>): Promise<void> {
@@ -85,5 +66,3 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   if (message.type === 'run') void run(message)
   else controller?.abort('stopped on the page')
 }
-
-post({ type: 'catalog', catalog: catalog(createPlaygroundRegistry()) })

@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers'
 import { createRegistry, createRng, setupBackend } from '@prunekit/core'
 import { datasetsPlugin } from '@prunekit/datasets'
 import { unzipSync } from 'fflate'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -36,6 +36,24 @@ async function digitsAccuracy(model: tfl.LayersModel, csvText: string): Promise<
   })
   data.dispose()
   return accuracy
+}
+
+/** Files that are not a model prunekit can prune on the chosen data, and what the page must say about each. */
+function badInputs(): Array<{ files: string[]; data: string; error: RegExp }> {
+  const dir = mkdtempSync(join(tmpdir(), 'prunekit-playground-bad-'))
+  const write = (name: string, json: unknown) => {
+    mkdirSync(join(dir, name))
+    writeFileSync(join(dir, name, 'model.json'), JSON.stringify(json))
+    return join(dir, name, 'model.json')
+  }
+  const lenet = readFileSync(join(kerasLenet, 'model.json'), 'utf8')
+  const shard = join(kerasLenet, 'group1-shard1of1')
+  return [
+    { files: [join(kerasLenet, 'model.json')], data: 'digits', error: /model\.json lists the weight shard group1-shard1of1, but it is not among the files given \(model\.json\)\. Add group1-shard1of1/ },
+    { files: [write('graph', { format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] })], data: 'digits', error: /model\.json is not a TensorFlow\.js Layers model: it is a graph model/ },
+    { files: [write('custom', JSON.parse(lenet.replaceAll('"Reshape"', '"MyReshape"'))), shard], data: 'digits', error: /uses the layer class "MyReshape", which tfjs-layers does not know\. Register it/ },
+    { files: [join(kerasLenet, 'model.json'), shard], data: 'iris', error: /Model "file" predicts shape \[10\] but dataset "iris" has targets of shape \[3\] \(3 classes, task multiclass\)\. Pick the model output that matches/ },
+  ]
 }
 
 const kernelSparsity = (model: tfl.LayersModel): number => {
@@ -73,7 +91,7 @@ describe.runIf(hasChromium || process.env.CI)('the playground in headless Chromi
     const errors = pageErrors(page)
     await page.goto(`${server.url}/`)
     await page.waitForSelector('#run:not([disabled])')
-    const [paint, ready] = await page.evaluate(() => [performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN, performance.now()])
+    const [paint, ready] = await page.evaluate(() => ['first-contentful-paint', 'prunekit:form-ready'].map((name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN))
     console.log(`playground at ${width} px: first contentful paint ${paint.toFixed(0)} ms, form ready ${ready.toFixed(0)} ms`)
     return { page, requests, errors }
   }
@@ -108,7 +126,6 @@ describe.runIf(hasChromium || process.env.CI)('the playground in headless Chromi
 
     const [yaml] = await Promise.all([page.waitForEvent('download'), page.click('#download-yaml')])
     const text = readFileSync((await yaml.path())!, 'utf8')
-    console.log(text)
     expect(text).toMatch(/^model: \{ path: \.\/model\/model\.json, output: Softmax \}$/m)
     expect(text).toMatch(/^data: \{ dataset: csv, path: \.\/digits\.csv, standardize: false \}$/m)
     expect(text).toMatch(/- prune: \{ strategy: magnitude, sparsity: 0\.8 \}/)
@@ -119,7 +136,7 @@ describe.runIf(hasChromium || process.env.CI)('the playground in headless Chromi
     await page.close()
   })
 
-  it('stops a run with the Stop button, explains a model.json without its shard, and fits a 400 px screen', async () => {
+  it('stops a run with the Stop button, explains a missing shard, a graph model, an unknown layer and data that does not fit, and fits a 400 px screen', async () => {
     const { page, requests, errors } = await open(400)
     await page.screenshot({ path: join(shots, 'narrow-start.png'), fullPage: true })
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true)
@@ -134,13 +151,17 @@ describe.runIf(hasChromium || process.env.CI)('the playground in headless Chromi
     expect(await page.isVisible('#download-model')).toBe(false)
     await page.screenshot({ path: join(shots, 'narrow-stopped.png'), fullPage: true })
 
-    await page.setInputFiles('#files', [join(kerasLenet, 'model.json')])
-    await page.fill('#train-epochs', '0')
-    await page.click('#run')
-    await page.waitForSelector('#error:not([hidden])')
-    expect(await page.textContent('#error')).toMatch(/model\.json lists the weight shard group1-shard1of1, but it is not among the files given \(model\.json\)\. Add group1-shard1of1/)
-    expect(await page.textContent('#error')).not.toMatch(/\n\s+at /)
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true)
+    for (const { files, data, error } of badInputs()) {
+      await page.setInputFiles('#files', files)
+      await page.selectOption('#data', data)
+      await page.fill('#train-epochs', '0')
+      await page.click('#run')
+      await page.waitForSelector('#error:not([hidden])')
+      const shown = await page.textContent('#error')
+      expect(shown).toMatch(error)
+      expect(shown).not.toMatch(/\n\s+at /) // no stack trace
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true)
+    }
     await page.screenshot({ path: join(shots, 'narrow-error.png'), fullPage: true })
 
     expect(errors).toEqual([])
