@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { createRegistry, createRng, setupBackend } from '@prunekit/core'
 import { datasetsPlugin } from '@prunekit/datasets'
-import { unzipSync } from 'fflate'
+import { unzipSync, zipSync } from 'fflate'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -39,7 +39,7 @@ async function digitsAccuracy(model: tfl.LayersModel, csvText: string): Promise<
 }
 
 /** Files that are not a model prunekit can prune on the chosen data, and what the page must say about each. */
-function badInputs(): Array<{ files: string[]; data: string; error: RegExp }> {
+function badInputs(): Array<{ files: string[] | Record<string, Uint8Array>; data: string; error: RegExp }> {
   const dir = mkdtempSync(join(tmpdir(), 'prunekit-playground-bad-'))
   const write = (name: string, json: unknown) => {
     mkdirSync(join(dir, name))
@@ -51,9 +51,22 @@ function badInputs(): Array<{ files: string[]; data: string; error: RegExp }> {
   return [
     { files: [join(kerasLenet, 'model.json')], data: 'digits', error: /model\.json lists the weight shard group1-shard1of1, but it is not among the files given \(model\.json\)\. Add group1-shard1of1/ },
     { files: [write('graph', { format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] })], data: 'digits', error: /model\.json is not a TensorFlow\.js Layers model: it is a graph model/ },
-    { files: [write('custom', JSON.parse(lenet.replaceAll('"Reshape"', '"MyReshape"'))), shard], data: 'digits', error: /uses the layer class "MyReshape", which tfjs-layers does not know\. Register it/ },
+    // A zip, dropped: its folder is flattened, model.json found inside.
+    { files: { 'custom.zip': zipSync({ 'custom/model.json': new TextEncoder().encode(lenet.replaceAll('"Reshape"', '"MyReshape"')), 'custom/group1-shard1of1': new Uint8Array(readFileSync(shard)) }) }, data: 'digits', error: /uses the layer class "MyReshape", which tfjs-layers does not know\. Register it/ },
     { files: [join(kerasLenet, 'model.json'), shard], data: 'iris', error: /Model "file" predicts shape \[10\] but dataset "iris" has targets of shape \[3\] \(3 classes, task multiclass\)\. Pick the model output that matches/ },
   ]
+}
+
+/** A real drop event on `selector`, carrying the files as a browser's DataTransfer does. */
+async function dropOn(page: Page, selector: string, files: Record<string, Uint8Array>): Promise<void> {
+  const entries = Object.entries(files).map(([name, bytes]) => [name, Buffer.from(bytes).toString('base64')] as const)
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const transfer = new DataTransfer()
+    for (const [name, base64] of list) transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name))
+    return transfer
+  }, entries)
+  await page.dispatchEvent(selector, 'drop', { dataTransfer })
+  await dataTransfer.dispose()
 }
 
 const kernelSparsity = (model: tfl.LayersModel): number => {
@@ -152,7 +165,8 @@ describe.runIf(hasChromium || process.env.CI)('the playground in headless Chromi
     await page.screenshot({ path: join(shots, 'narrow-stopped.png'), fullPage: true })
 
     for (const { files, data, error } of badInputs()) {
-      await page.setInputFiles('#files', files)
+      if (Array.isArray(files)) await page.setInputFiles('#files', files)
+      else await dropOn(page, '#drop', files)
       await page.selectOption('#data', data)
       await page.fill('#train-epochs', '0')
       await page.click('#run')
