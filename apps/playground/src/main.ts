@@ -248,6 +248,7 @@ function offerDownloads(model: ExportedModel | undefined): void {
 }
 
 function onWorkerMessage(message: FromWorker): void {
+  if ('tensors' in message) ui.status.dataset.tensors = String(message.tensors)
   switch (message.type) {
     case 'runStart':
       ui.status.textContent = `${message.run.model.name} (${message.run.model.params.toLocaleString('en-US')} params) on ${message.run.data.name}, ${message.run.backend.name}${message.run.backend.simd ? ' SIMD' : ''}`

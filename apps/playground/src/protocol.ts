@@ -46,5 +46,5 @@ export type FromWorker =
   | { type: 'stepStart'; name: string; index: number; total: number }
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'stepEnd'; step: StepEndInfo }
-  | { type: 'done'; seconds: number; interrupted?: RunResult['interrupted']; model?: ExportedModel }
-  | { type: 'error'; message: string }
+  | { type: 'done'; seconds: number; interrupted?: RunResult['interrupted']; model?: ExportedModel; tensors: number }
+  | { type: 'error'; message: string; tensors: number }

@@ -3,6 +3,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'
+import * as tf from '@tensorflow/tfjs-core'
 import { defineModel, PrunableModel, runPipeline, type Reporter } from '@prunekit/core'
 import { fileModelName, fileModelSchema } from '@prunekit/core/internal'
 import { exportArtifacts, loadModel, modelFilesOf, outputIndex, predictionModel, readModelFiles, type ModelFiles } from '@prunekit/models'
@@ -48,17 +49,20 @@ async function run(request: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   const registry = createPlaygroundRegistry()
   registry.models.add(droppedModel(new Map(request.modelFiles)), { override: true })
   let model: PrunableModel | undefined
+  let end: FromWorker
   try {
     const result = await runPipeline(request.config, { registry, quiet: true, keepModel: true, signal: controller.signal, reporters: [forward], source: 'the page' })
     model = result.model
     const download = model && !result.interrupted ? await exported(model, request.download) : undefined
-    post({ type: 'done', seconds: result.seconds, interrupted: result.interrupted, model: download })
+    end = { type: 'done', seconds: result.seconds, interrupted: result.interrupted, model: download, tensors: 0 }
   } catch (error) {
-    post({ type: 'error', message: error instanceof Error ? error.message : String(error) })
+    end = { type: 'error', message: error instanceof Error ? error.message : String(error), tensors: 0 }
   } finally {
     model?.dispose()
     controller = undefined
   }
+  // Tensors still alive once the run is over: 0 unless something leaked (the tests check it).
+  post({ ...end, tensors: tf.memory().numTensors })
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {

@@ -122,6 +122,7 @@ describe.runIf(hasChromium || process.env.CI)('the playground in headless Chromi
     await page.waitForSelector('#download-model', { timeout: 90_000 })
     const status = await page.textContent('#status')
     expect(status).toMatch(/Done in [\d.]+ s\. finetuned: accuracy 0\.\d{4}, sparsity 80\.\d\d%\./)
+    expect(await page.getAttribute('#status', 'data-tensors')).toBe('0')
     const reported = Number(/accuracy (0\.\d{4})/.exec(status!)![1])
     // The report is report.html's page: its charts and tables, drawn from the run's snapshots.
     const report = page.frameLocator('#report')
@@ -161,6 +162,7 @@ describe.runIf(hasChromium || process.env.CI)('the playground in headless Chromi
     await page.click('#stop')
     await page.waitForSelector('#run:not([disabled])', { timeout: 30_000 })
     expect(await page.textContent('#status')).toMatch(/^Stopped: Interrupted \(stopped on the page\)/)
+    expect(await page.getAttribute('#status', 'data-tensors')).toBe('0')
     expect(await page.isVisible('#download-model')).toBe(false)
     await page.screenshot({ path: join(shots, 'narrow-stopped.png'), fullPage: true })
 
@@ -174,6 +176,7 @@ describe.runIf(hasChromium || process.env.CI)('the playground in headless Chromi
       const shown = await page.textContent('#error')
       expect(shown).toMatch(error)
       expect(shown).not.toMatch(/\n\s+at /) // no stack trace
+      expect(await page.getAttribute('#status', 'data-tensors')).toBe('0')
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true)
     }
     await page.screenshot({ path: join(shots, 'narrow-error.png'), fullPage: true })
