@@ -115,6 +115,7 @@ describe.runIf(hasChromium || process.env.CI)('the playground in headless Chromi
     const { page, requests, errors } = await open()
     await page.setInputFiles('#files', ['model.json', 'group1-shard1of1'].map((f) => join(kerasLenet, f)))
     await expect.poll(() => page.inputValue('#model')).toBe('dropped')
+    await page.screenshot({ path: join(shots, 'desktop-dropped.png') })
     expect(await page.inputValue('#model-output')).toBe('Softmax')
     await page.fill('#strategy-sparsity', '0.8')
     await page.fill('#finetune-epochs', '1')
