@@ -72,7 +72,7 @@ function renderDataOptions(): void {
 function renderStrategyOptions(): void {
   const schedule = select('schedule').value
   forms.strategy = renderOptions($('strategy-options'), schemaOf(catalog!.strategies, select('strategy').value), 'strategy', { sparsity: 0.8 }, schedule ? ['sparsity', 'threshold'] : ['threshold'])
-  forms.schedule = schedule ? renderOptions($('schedule-options'), schemaOf(catalog!.schedules, schedule), 'schedule', { finalSparsity: 0.8, endStep: 100, value: 0.8 }) : (renderOptions($('schedule-options'), {}, 'schedule'), () => ({}))
+  forms.schedule = schedule ? renderOptions($('schedule-options'), schemaOf(catalog!.schedules, schedule), 'schedule', { finalSparsity: 0.8, endStep: 25, value: 0.8 }) : (renderOptions($('schedule-options'), {}, 'schedule'), () => ({}))
 }
 
 function onCatalog(c: Catalog): void {
@@ -127,6 +127,12 @@ ui.drop.addEventListener('drop', (e) => {
   e.preventDefault()
   ui.drop.classList.remove('over')
   void onFiles([...(e.dataTransfer?.files ?? [])])
+})
+// The drop zone is focusable: Enter or Space opens the file picker, for those who do not drag.
+ui.drop.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter' && e.key !== ' ') return
+  e.preventDefault()
+  $<HTMLInputElement>('files').click()
 })
 $<HTMLInputElement>('files').addEventListener('change', (e) => void onFiles([...((e.target as HTMLInputElement).files ?? [])]))
 select('model').addEventListener('change', renderModelOptions)
