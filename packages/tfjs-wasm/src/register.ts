@@ -4,6 +4,8 @@ import '@tensorflow/tfjs-backend-wasm'
 import { conv2dBackpropFilterConfig } from './conv-filter-gradient.js'
 import { fastConvInputGradientReplacement } from './conv-input-gradient.js'
 import { depthwiseGradientConfigs } from './depthwise.js'
+import { sharedIdentityReplacement } from './identity.js'
+import { leadingReductionReplacements } from './leading-sum.js'
 import { transposedMatMulReplacements } from './matmul.js'
 import type { KernelReplacement } from './shared.js'
 import { fastTileReplacement } from './tile.js'
@@ -26,7 +28,13 @@ export const wasmGradientKernels: readonly tf.KernelConfig[] = [conv2dBackpropFi
  * _FusedMatMul (explicit transposes instead of the slow transposed path). Each is built from the
  * original config and falls back to it.
  */
-export const wasmKernelReplacements: readonly KernelReplacement[] = [fastConvInputGradientReplacement, fastTileReplacement, ...transposedMatMulReplacements]
+export const wasmKernelReplacements: readonly KernelReplacement[] = [
+  fastConvInputGradientReplacement,
+  fastTileReplacement,
+  ...transposedMatMulReplacements,
+  ...leadingReductionReplacements,
+  sharedIdentityReplacement,
+]
 
 /** What the wasm backend now runs of this package's kernels. */
 export interface WasmKernelsReport {
