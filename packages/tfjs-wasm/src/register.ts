@@ -6,9 +6,11 @@ import { fastConvInputGradientReplacement } from './conv-input-gradient.js'
 import { depthwiseGradientConfigs } from './depthwise.js'
 import { sharedIdentityReplacement } from './identity.js'
 import { leadingReductionReplacements } from './leading-sum.js'
+import { fastMaxPoolGradReplacement } from './max-pool-grad.js'
 import { transposedMatMulReplacements } from './matmul.js'
 import type { KernelReplacement } from './shared.js'
 import { fastTileReplacement } from './tile.js'
+import { mergedTransposeReplacement } from './transpose.js'
 
 // Marks the configs this package registered, across copies of it, so that a second call changes nothing.
 const brand = Symbol.for('@prunekit/tfjs-wasm')
@@ -34,6 +36,8 @@ export const wasmKernelReplacements: readonly KernelReplacement[] = [
   ...transposedMatMulReplacements,
   ...leadingReductionReplacements,
   sharedIdentityReplacement,
+  mergedTransposeReplacement,
+  fastMaxPoolGradReplacement,
 ]
 
 /** What the wasm backend now runs of this package's kernels. */
