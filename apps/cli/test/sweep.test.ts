@@ -57,6 +57,7 @@ describe('prunekit sweep', () => {
     const result = await cli(['sweep', 'prunekit.yaml'], dir)
     expect(result.stderr).toMatch(/\[4\/4\] t04 \(pipeline\.1\.prune\.sparsity=0\.95, seed=6\): accuracy/)
     expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^Shared prefixes: 2 trials branched from another's state, saving about \d+\.\d s\.$/m) // the closing note
     serial = readSweep(dir)
     redis = await startRedis()
   })

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import type { TrialTask } from './trial.js'
 
 /** Every numeric `epochs` in a step's options, summed (train, finetune, iterate's rounds ...). */
@@ -20,4 +21,14 @@ export function estimatedCost(task: TrialTask): number {
 /** Longest trials first, so that the last ones to start are short and no worker idles at the end; ties keep their order. */
 export function longestFirst(tasks: readonly TrialTask[]): TrialTask[] {
   return tasks.map((task, i) => ({ task, i, cost: estimatedCost(task) })).sort((a, b) => b.cost - a.cost || a.i - b.i).map((e) => e.task)
+}
+
+/** The wasm threads each trial may use when `workers` trials run at once on this machine: the cores left per worker, at least one. */
+export function wasmThreadsPerWorker(workers: number): number {
+  return Math.max(1, Math.floor(availableParallelism() / workers))
+}
+
+/** The task with its config's wasm threads capped, so that trials running side by side do not fight over the cores. */
+export function withWasmThreads(task: TrialTask, max: number): TrialTask {
+  return task.config.threads <= max ? task : { ...task, config: { ...task.config, threads: max } }
 }

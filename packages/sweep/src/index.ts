@@ -1,4 +1,3 @@
-export { estimatedCost, longestFirst } from './balance.js'
 export { compiledModulePath, type Executor, type OnTrialResult } from './executor.js'
 export { inlineExecutor } from './inline.js'
 export { finalSnapshot, trialMetrics, type MetricKey, type TrialMetrics } from './outcome.js'

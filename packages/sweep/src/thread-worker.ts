@@ -1,6 +1,7 @@
 // The task a piscina worker thread runs: one trial, with this thread's own tfjs and backend.
 import { setupBackend } from '@prunekit/core'
 import { workerData } from 'piscina'
+import { withWasmThreads } from './balance.js'
 import { registryFactory, runTrial, type TrialResult, type TrialTask } from './trial.js'
 
 /** What a thread prepares as it starts, before piscina hands it a trial. */
@@ -19,8 +20,8 @@ const warmup = workerData as ThreadWarmup | undefined
 await setupBackend('wasm', { threads: 1 })
 if (warmup?.registryModule) await registryFactory(warmup.registryModule)
 
-export default async function runTrialTask({ task, wasmThreads }: ThreadTask): Promise<TrialResult> {
-  const config = { ...task.config, threads: Math.min(task.config.threads, wasmThreads) }
+export default async function runTrialTask(job: ThreadTask): Promise<TrialResult> {
+  const task = withWasmThreads(job.task, job.wasmThreads)
   const createRegistry = await registryFactory(task.registryModule)
-  return runTrial({ ...task, config }, await createRegistry(config, task.baseDir))
+  return runTrial(task, await createRegistry(task.config, task.baseDir))
 }

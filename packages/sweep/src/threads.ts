@@ -1,6 +1,5 @@
-import { availableParallelism } from 'node:os'
 import { Piscina } from 'piscina'
-import { longestFirst } from './balance.js'
+import { longestFirst, wasmThreadsPerWorker } from './balance.js'
 import { compiledModulePath, type Executor } from './executor.js'
 import type { ThreadTask, ThreadWarmup } from './thread-worker.js'
 import type { TrialResult, TrialTask } from './trial.js'
@@ -16,7 +15,7 @@ export interface ThreadOptions {
  * longest first, and each trial's wasm gets the cores left per worker (one, when workers fill them).
  */
 export function threadExecutor(workers: number, options: ThreadOptions = {}): Executor {
-  const wasmThreads = Math.max(1, Math.floor(availableParallelism() / workers))
+  const wasmThreads = wasmThreadsPerWorker(workers)
   const workerData: ThreadWarmup = { registryModule: options.registryModule }
   const pool = new Piscina<ThreadTask, TrialResult>({ filename: compiledModulePath('thread-worker'), minThreads: workers, maxThreads: workers, idleTimeout: 1000, workerData })
   let closed: Promise<void> | undefined

@@ -11,17 +11,17 @@ const run = promisify(execFile)
 const cli = fileURLToPath(new URL('../../../apps/cli/bin/prunekit.js', import.meta.url))
 
 /**
- * 8 trials (4 sparsities x 2 seeds) of a real sweep: LeNet-300-100 on 8,000 MNIST digits, 3 epochs of
- * training, a 1-epoch fine-tune, evaluated on 2,000: a few seconds each on an idle core.
+ * 8 trials (4 sparsities x 2 seeds) of a real sweep: the quickstart's LeNet-300-100 on 8,000 MNIST
+ * digits, 5 epochs of training and a 2-epoch fine-tune, evaluated on 2,000: a few seconds each on an idle core.
  */
 function sweepConfig(share: boolean, seeds = [1, 2], sparsities = [0.5, 0.8, 0.9, 0.95]): string {
   return `
 model: { zoo: lenet-300-100 }
 data: { dataset: mnist, train: 8000, test: 2000 }
 pipeline:
-  - train: { epochs: 3 }
+  - train: { epochs: 5 }
   - prune: { strategy: magnitude, sparsity: 0.5 }
-  - finetune: { epochs: 1 }
+  - finetune: { epochs: 2 }
   - evaluate: { label: finetuned, metrics: [accuracy, loss, sparsity, size, flops] }
 reporters: [json]
 out: out
@@ -34,12 +34,20 @@ sweep:
 }
 
 /** Wall seconds of one `prunekit sweep` in a fresh directory, and its sweep.json. */
+/** User and system CPU seconds of this process's finished children (/proc/self/stat cutime + cstime, at 100 ticks a second). */
+function childCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[13]) + Number(fields[14])) / 100
+}
+
 interface Timed {
   seconds: number
   /** Wall seconds outside the trials' pipelines, when trials run one at a time. */
   outside: number
   /** Pipeline seconds of the slowest first trial over the median trial: the warm-up a thread or process pays once (data, JIT). */
   warmup: number
+  /** CPU seconds the sweep's process used (all its threads and child processes): the work, whatever the machine's load. */
+  cpu: number
   report: { prefixes: { secondsSaved: number }; trials: Array<{ metrics: unknown; seconds: number }> }
 }
 
@@ -47,6 +55,7 @@ async function timedSweep(config: string, args: string[] = [], firstTrials = 1):
   const dir = mkdtempSync(join(tmpdir(), 'prunekit-bench-sweep-'))
   writeFileSync(join(dir, 'prunekit.yaml'), config)
   const began = performance.now()
+  const cpuBefore = childCpuSeconds()
   await run(process.execPath, [cli, 'sweep', 'prunekit.yaml', '--quiet', ...args], { cwd: dir })
   const seconds = (performance.now() - began) / 1000
   const report = JSON.parse(readFileSync(join(dir, 'out/sweep.json'), 'utf8'))
@@ -55,7 +64,7 @@ async function timedSweep(config: string, args: string[] = [], firstTrials = 1):
   const trialSeconds: number[] = report.trials.map((t: { seconds: number }) => t.seconds)
   const outside = seconds - trialSeconds.reduce((sum, t) => sum + t, 0)
   const warmup = Math.max(...trialSeconds.slice(0, firstTrials)) - median(trialSeconds)
-  return { seconds, outside, warmup, report }
+  return { seconds, outside, warmup, cpu: childCpuSeconds() - cpuBefore, report }
 }
 
 function freePort(): Promise<number> {
@@ -85,7 +94,7 @@ const sameMetrics = (a: Timed, b: Timed) => JSON.stringify(a.report.trials.map((
 
 export const sweepSuite: Suite = {
   name: 'sweep',
-  description: `8 trials (LeNet-300-100, 8,000 MNIST digits, 3 epochs + a 1-epoch fine-tune): serial against --workers 2, through BullMQ on a local redis-server, and with shared prefixes against without (${cpus().length} cores)`,
+  description: `8 trials (LeNet-300-100, 8,000 MNIST digits, 5 epochs + a 2-epoch fine-tune): serial against --workers 2, through BullMQ on a local redis-server, and with shared prefixes against without (${cpus().length} cores)`,
   async run(log) {
     const rows: Row[] = []
     const loadBefore = load()
@@ -95,11 +104,11 @@ export const sweepSuite: Suite = {
     const loadThreads = load()
     const speedup = serial.seconds / threads.seconds
     log(`serial ${serial.seconds.toFixed(1)} s, --workers 2 ${threads.seconds.toFixed(1)} s: ${speedup.toFixed(2)}x (1-min load ${loadBefore} before, ${loadSerial}, ${loadThreads} after)`)
-    log(`  warm-up inside the first trial (data, JIT): ${serial.warmup.toFixed(1)} s serially, ${threads.warmup.toFixed(1)} s per thread; outside the pipelines: ${serial.outside.toFixed(1)} s serially`)
+    log(`  CPU: ${serial.cpu.toFixed(1)} s serially, ${threads.cpu.toFixed(1)} s on 2 threads; warm-up inside the first trial (data, JIT): ${serial.warmup.toFixed(1)} s serially, ${threads.warmup.toFixed(1)} s per thread; outside the pipelines: ${serial.outside.toFixed(1)} s serially`)
     // Trials' pipeline seconds over wall seconds: about 1 serially, about 2 when two trials run at once, whatever the load.
     const inFlight = (r: Timed) => round((r.seconds - r.outside) / r.seconds, 2)
-    rows.push({ case: '8 trials, serial', seconds: round(serial.seconds, 1), ratio: 1, trialsInFlight: inFlight(serial), warmupSeconds: round(serial.warmup, 1), sameResults: true, load1m: loadSerial })
-    rows.push({ case: '8 trials, --workers 2', seconds: round(threads.seconds, 1), ratio: round(speedup, 2), trialsInFlight: inFlight(threads), warmupSeconds: round(threads.warmup, 1), sameResults: sameMetrics(threads, serial), load1m: loadThreads })
+    rows.push({ case: '8 trials, serial', seconds: round(serial.seconds, 1), ratio: 1, trialsInFlight: inFlight(serial), cpuSeconds: round(serial.cpu, 1), warmupSeconds: round(serial.warmup, 1), sameResults: true, load1m: loadSerial })
+    rows.push({ case: '8 trials, --workers 2', seconds: round(threads.seconds, 1), ratio: round(speedup, 2), trialsInFlight: inFlight(threads), cpuSeconds: round(threads.cpu, 1), warmupSeconds: round(threads.warmup, 1), sameResults: sameMetrics(threads, serial), load1m: loadThreads })
 
     const port = await freePort()
     const url = `redis://127.0.0.1:${port}`
