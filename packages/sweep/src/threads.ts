@@ -4,6 +4,7 @@ import { compiledModulePath, type Executor } from './executor.js'
 import type { ThreadTask, ThreadWarmup } from './thread-worker.js'
 import type { TrialResult, TrialTask } from './trial.js'
 
+/** Options of the worker-thread executor. */
 export interface ThreadOptions {
   /** The registry module trials will name: each thread imports it as it starts, before its first trial. */
   registryModule?: string
