@@ -1,4 +1,4 @@
-import { checkRedis, inlineExecutor, prunekitVersion, queueExecutor, runSweep, startQueueWorker, threadExecutor, type Executor } from '@prunekit/sweep'
+import { checkRedis, inlineExecutor, prunekitVersion, queueExecutor, runSweep, startQueueWorker, threadExecutor, type Executor, type SweepOutcome } from '@prunekit/sweep'
 import type { Output } from './commands.js'
 import { prepare } from './commands.js'
 import type { ConfigOverrides } from './load-config.js'
@@ -22,22 +22,22 @@ function executorFor(options: SweepCommandOptions): Executor {
     }
     return queueExecutor(options.queue, { onEnqueued: hint })
   }
-  return options.workers && options.workers > 1 ? threadExecutor(options.workers) : inlineExecutor()
+  return options.workers && options.workers > 1 ? threadExecutor(options.workers, { registryModule: trialRegistryModule }) : inlineExecutor()
 }
 
 /** `prunekit sweep prunekit.yaml`: every trial of the config's sweep section, then sweep.json, sweep.csv, report.html and PNG charts. */
 export async function sweepCommand(path: string, options: SweepCommandOptions, out: Output): Promise<void> {
-  const { loaded, registry } = await prepare(path, options)
   if (options.queue) await checkRedis(options.queue) // before any trial is looked at
-  const { report, files } = await runSweep({
-    config: loaded.raw,
-    registry,
-    registryModule: trialRegistryModule,
-    baseDir: loaded.baseDir,
-    source: loaded.source,
-    executor: executorFor(options),
-    progress: options.quiet ? undefined : process.stderr,
-  })
+  // Made first, so that worker threads start (tfjs, wasm) while this thread reads and checks the config.
+  const executor = executorFor(options)
+  let outcome: SweepOutcome
+  try {
+    const { loaded, registry } = await prepare(path, options)
+    outcome = await runSweep({ config: loaded.raw, registry, registryModule: trialRegistryModule, baseDir: loaded.baseDir, source: loaded.source, executor, progress: options.quiet ? undefined : process.stderr })
+  } finally {
+    await executor.close() // runSweep closes it too; this covers a config that fails before it starts
+  }
+  const { report, files } = outcome
   if (options.quiet) return
   const reused = report.trials.filter((t) => t.reused).length
   out.log(`${report.trials.length} trials (${reused ? `${reused} finished earlier, ` : ''}${report.executor}) in ${report.seconds.toFixed(1)} s.`)

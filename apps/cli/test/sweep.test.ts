@@ -1,6 +1,7 @@
 import { Queue, QueueEvents } from 'bullmq'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRedis, type RedisServer } from './redis-server.js'
@@ -56,6 +57,7 @@ describe('prunekit sweep', () => {
     const result = await cli(['sweep', 'prunekit.yaml'], dir)
     expect(result.stderr).toMatch(/\[4\/4\] t04 \(pipeline\.1\.prune\.sparsity=0\.95, seed=6\): accuracy/)
     expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^Shared prefixes: 2 trials branched from another's state, saving about \d+\.\d s\.$/m) // the closing note
     serial = readSweep(dir)
     redis = await startRedis()
   })
@@ -76,6 +78,17 @@ describe('prunekit sweep', () => {
     expect(outcomes(threads)).toEqual(outcomes(serial))
   })
 
+  it('runs each worker thread\'s wasm on the cores left per worker, not the config\'s threads', async () => {
+    const config = `threads: 2\nmodel: { zoo: mlp, units: [8] }\ndata: { dataset: mnist, train: 200, test: 100 }\npipeline:\n  - train: { epochs: 1 }\n  - evaluate: { label: trained }\nreporters: [json]\nout: out\nsweep:\n  values:\n    seed: [1, 2]\n`
+    const dir = tempDir({ 'prunekit.yaml': config })
+    const result = await cli(['sweep', 'prunekit.yaml', '--workers', '2', '--quiet'], dir)
+    expect(result.code).toBe(0)
+    for (const id of ['t01', 't02']) {
+      const report = JSON.parse(readFileSync(join(dir, `out/trials/${id}/report.json`), 'utf8')) as { run: { backend: { threads: number } } }
+      expect(report.run.backend.threads).toBe(Math.min(2, Math.floor(availableParallelism() / 2)))
+    }
+  })
+
   it('runs trials on BullMQ workers in separate processes: one killed mid-trial loses nothing, and a second run skips finished trials', async () => {
     const dir = tempDir({ 'prunekit.yaml': sweepConfig })
     const [a, b] = [startWorker(redis.url, dir), startWorker(redis.url, dir)]
@@ -85,6 +98,7 @@ describe('prunekit sweep', () => {
       process.kill(-a.child.pid!, 'SIGKILL') // the worker and its trial's process, mid-trial
       const result = await sweep
       expect(result.stderr.match(/Trials enqueued; waiting for workers: prunekit worker --queue (.*)/g)).toEqual([`Trials enqueued; waiting for workers: prunekit worker --queue ${redis.url}`])
+      expect(result.stderr.match(/^\[\d\/4\] t0\d \(/gm)).toHaveLength(4) // progress as the results arrive
       expect(result.code).toBe(0)
       const queued = readSweep(dir)
       expect(outcomes(queued)).toEqual(outcomes(serial))

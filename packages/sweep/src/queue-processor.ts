@@ -4,12 +4,16 @@ import { UnrecoverableError, type SandboxedJob } from 'bullmq'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
+import { withWasmThreads } from './balance.js'
 import type { QueuePayload } from './queue.js'
 import { registryFactory, runTrial, type TrialTask } from './trial.js'
 import { prunekitVersion } from './version.js'
 
 /** The environment variable through which `prunekit worker` names its registry module. */
 export const registryModuleVariable = 'PRUNEKIT_TRIAL_REGISTRY'
+
+/** The environment variable through which `prunekit worker` caps each trial's wasm threads (the cores left per concurrent trial). */
+export const wasmThreadsVariable = 'PRUNEKIT_TRIAL_WASM_THREADS'
 
 async function readTree(dir: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {}
@@ -29,8 +33,9 @@ export default async function processTrial(job: SandboxedJob<TrialTask, QueuePay
   }
   const dir = await mkdtemp(join(tmpdir(), `prunekit-${task.id}-`))
   try {
+    const capped = withWasmThreads(task, Number(process.env[wasmThreadsVariable] ?? task.config.threads))
     const createRegistry = await registryFactory(process.env[registryModuleVariable] ?? task.registryModule)
-    const result = await runTrial(task, await createRegistry(task.config, task.baseDir), dir)
+    const result = await runTrial(capped, await createRegistry(capped.config, capped.baseDir), dir)
     return { result, files: await readTree(dir) }
   } finally {
     await rm(dir, { recursive: true, force: true })

@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq'
 import { compiledModulePath } from './executor.js'
-import { registryModuleVariable } from './queue-processor.js'
+import { wasmThreadsPerWorker } from './balance.js'
+import { registryModuleVariable, wasmThreadsVariable } from './queue-processor.js'
 import type { QueuePayload } from './queue.js'
 import { checkRedis, redisConnection, trialQueueName } from './redis.js'
 import type { TrialTask } from './trial.js'
@@ -26,14 +27,15 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions)
   await checkRedis(url)
   const log = options.log ?? (() => {})
   const lockDuration = options.lockMs ?? 30_000
+  const concurrency = options.concurrency ?? 1
   const connection = redisConnection(url)
   const worker = new Worker<TrialTask, QueuePayload>(trialQueueName, compiledModulePath('queue-processor'), {
     connection,
-    concurrency: options.concurrency ?? 1,
+    concurrency,
     lockDuration,
     stalledInterval: Math.max(1000, Math.round(lockDuration / 2)),
     maxStalledCount: 2,
-    workerForkOptions: { env: { ...process.env, [registryModuleVariable]: options.registryModule } },
+    workerForkOptions: { env: { ...process.env, [registryModuleVariable]: options.registryModule, [wasmThreadsVariable]: String(wasmThreadsPerWorker(concurrency)) } },
   })
   worker.on('active', (job) => log(`trial ${job.data.id} started (${job.id})`))
   worker.on('completed', (job) => log(`trial ${job.data.id} done in ${job.returnvalue.result.seconds.toFixed(1)} s`))

@@ -1,6 +1,7 @@
 import { Queue, QueueEvents, type Job } from 'bullmq'
 import { writeFilesAtomic } from '@prunekit/core/node'
 import { join } from 'node:path'
+import { longestFirst } from './balance.js'
 import type { Executor } from './executor.js'
 import { checkRedis, QueueError, redisConnection, trialQueueName } from './redis.js'
 import type { TrialResult, TrialTask } from './trial.js'
@@ -46,21 +47,27 @@ export function queueExecutor(url: string, options: QueueOptions = {}): Executor
       const events = new QueueEvents(trialQueueName, { connection: eventsConnection })
       closers.push(() => events.close(), () => queue.close())
       await events.waitUntilReady()
-      const jobs = await Promise.all(tasks.map((task) => enqueue(queue, task, options.attempts ?? 3)))
-      options.onEnqueued?.(jobs.length)
       const failures: string[] = []
-      await Promise.all(
-        jobs.map(async (job, i) => {
-          const task = tasks[i]
-          try {
-            const payload = (await job.waitUntilFinished(events)) as QueuePayload
-            await writeFilesAtomic(Object.entries(payload.files).map(([name, data]) => [join(task.config.out, name), Buffer.from(data, 'base64')] as const))
-            onResult(payload.result)
-          } catch (cause) {
-            failures.push(`trial ${task.id} failed on a worker: ${(cause as Error).message}`)
-          }
-        }),
-      )
+      const collect = async (batch: readonly TrialTask[], enqueued?: (waiting: number) => void): Promise<void> => {
+        const ordered = longestFirst(batch)
+        const jobs = await Promise.all(ordered.map((task) => enqueue(queue, task, options.attempts ?? 3)))
+        enqueued?.(jobs.length)
+        await Promise.all(
+          jobs.map(async (job, i) => {
+            const task = ordered[i]
+            let ready: readonly TrialTask[] = []
+            try {
+              const payload = (await job.waitUntilFinished(events)) as QueuePayload
+              await writeFilesAtomic(Object.entries(payload.files).map(([name, data]) => [join(task.config.out, name), Buffer.from(data, 'base64')] as const))
+              ready = onResult(payload.result) ?? []
+            } catch (cause) {
+              failures.push(`trial ${task.id} failed on a worker: ${(cause as Error).message}`)
+            }
+            if (ready.length) await collect(ready)
+          }),
+        )
+      }
+      await collect(tasks, options.onEnqueued)
       if (failures.length) throw new Error(failures.join('\n'))
     },
     async close() {

@@ -68,17 +68,15 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const executor = options.executor ?? inlineExecutor()
   const writes: Array<Promise<void>> = []
   const plan = sweep.share ? planPrefixes(pending) : { first: pending, followers: new Map<string, TrialTask[]>(), groups: [] }
-  const branched: TrialTask[] = []
   const finished = ({ prefixState, ...result }: TrialResult) => {
     results.push({ ...result, reused: false })
     writes.push(writeFileAtomic(join(tasks.find((t) => t.id === result.id)!.config.out, 'trial.json'), `${JSON.stringify(result, null, 2)}\n`))
     progress.done(trialLine(result))
-    // The trials that share this one's leading steps go on from its state (or run whole, if it has none).
-    for (const follower of plan.followers.get(result.id) ?? []) branched.push(prefixState ? { ...follower, prefix: { resume: prefixState } } : follower)
+    // The trials that share this one's leading steps can start now, from its state (or whole, if it has none).
+    return (plan.followers.get(result.id) ?? []).map((follower) => (prefixState ? { ...follower, prefix: { resume: prefixState } } : follower))
   }
   try {
     await executor.run(plan.first, finished)
-    await executor.run(branched.sort((a, b) => a.id.localeCompare(b.id)), finished)
   } finally {
     progress.stop()
     await executor.close()

@@ -1,15 +1,32 @@
 import { Piscina } from 'piscina'
+import { longestFirst, wasmThreadsPerWorker } from './balance.js'
 import { compiledModulePath, type Executor } from './executor.js'
+import type { ThreadTask, ThreadWarmup } from './thread-worker.js'
 import type { TrialResult, TrialTask } from './trial.js'
 
-/** Trials on `workers` worker threads (piscina), each thread with its own tfjs and backend. */
-export function threadExecutor(workers: number): Executor {
-  const pool = new Piscina<TrialTask, TrialResult>({ filename: compiledModulePath('thread-worker'), minThreads: workers, maxThreads: workers, idleTimeout: 1000 })
+/** Options of the worker-thread executor. */
+export interface ThreadOptions {
+  /** The registry module trials will name: each thread imports it as it starts, before its first trial. */
+  registryModule?: string
+}
+
+/**
+ * Trials on `workers` worker threads (piscina), each thread with its own tfjs and backend. The
+ * threads start (tfjs imported, wasm backend ready) as soon as the executor is made; trials go
+ * longest first, and each trial's wasm gets the cores left per worker (one, when workers fill them).
+ */
+export function threadExecutor(workers: number, options: ThreadOptions = {}): Executor {
+  const wasmThreads = wasmThreadsPerWorker(workers)
+  const workerData: ThreadWarmup = { registryModule: options.registryModule }
+  const pool = new Piscina<ThreadTask, TrialResult>({ filename: compiledModulePath('thread-worker'), minThreads: workers, maxThreads: workers, idleTimeout: 1000, workerData })
+  let closed: Promise<void> | undefined
   return {
     describe: `${workers} worker thread${workers === 1 ? '' : 's'}`,
     async run(tasks, onResult) {
-      await Promise.all(tasks.map(async (task) => onResult(await pool.run(task))))
+      const runAll = (batch: readonly TrialTask[]): Promise<unknown> =>
+        Promise.all(longestFirst(batch).map(async (task) => runAll(onResult(await pool.run({ task, wasmThreads })) ?? [])))
+      await runAll(tasks)
     },
-    close: () => pool.destroy(),
+    close: () => (closed ??= pool.destroy()),
   }
 }

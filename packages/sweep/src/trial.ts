@@ -42,11 +42,19 @@ export interface TrialResult {
 /** What builds a registry for a trial's config (its plugins loaded). */
 export type RegistryFactory = (config: PipelineConfig, baseDir: string) => Promise<Registry>
 
-/** Loads the registry module a task names. */
-export async function registryFactory(moduleUrl: string): Promise<RegistryFactory> {
-  const mod = (await import(moduleUrl)) as { createTrialRegistry?: RegistryFactory }
-  if (typeof mod.createTrialRegistry !== 'function') throw new Error(`${moduleUrl} does not export createTrialRegistry(config, baseDir)`)
-  return mod.createTrialRegistry
+const factories = new Map<string, Promise<RegistryFactory>>()
+
+/** Loads the registry module a task names, once per thread. */
+export function registryFactory(moduleUrl: string): Promise<RegistryFactory> {
+  let factory = factories.get(moduleUrl)
+  if (!factory) {
+    factory = import(moduleUrl).then((mod: { createTrialRegistry?: RegistryFactory }) => {
+      if (typeof mod.createTrialRegistry !== 'function') throw new Error(`${moduleUrl} does not export createTrialRegistry(config, baseDir)`)
+      return mod.createTrialRegistry
+    })
+    factories.set(moduleUrl, factory)
+  }
+  return factory
 }
 
 /** The console reporter stays quiet in a trial: the sweep draws its own progress bar. */
