@@ -6,16 +6,17 @@
 
 const counts = new Uint32Array(65536)
 
+/** `keyOf`'s second argument: keep the sign bit (order 'value') or drop it (order 'magnitude', |w| without a copy). */
+const signMasks = { value: -1, magnitude: 0x7fffffff } as const
+
 /**
- * Order-preserving unsigned key of a float's bits (an Int32Array view, so no float is read): NaN is 0,
- * below every real number; with `magnitude`, the key of |value|, which lets magnitude selection skip a
- * |w| copy. One function for both orders, with no branch on the sign: a call through a variable holding
- * one of two key functions took 4.6x the time once both had run (README, Speed).
+ * Order-preserving unsigned key of a float's bits (an Int32Array view, so no float is read); NaN is 0,
+ * below every real number. One function for both orders, with no branch on the sign: a call through a
+ * variable holding one of two key functions took 4.6x the time once both had run (README, Speed).
  */
-function keyOf(bits: number, magnitude: boolean): number {
-  const abs = bits & 0x7fffffff
-  if (abs > 0x7f800000) return 0
-  const signed = magnitude ? abs : bits
+function keyOf(bits: number, signMask: number): number {
+  if ((bits & 0x7fffffff) > 0x7f800000) return 0
+  const signed = bits & signMask
   return (signed ^ ((signed >> 31) | 0x80000000)) >>> 0
 }
 
@@ -38,7 +39,7 @@ function findBucket(k: number, below: number): { bucket: number; below: number }
  * Ties at the cut are broken by position (earlier arrays and indices are pruned first).
  */
 export function selectLowest(groups: readonly Float32Array[], k: number, order: 'value' | 'magnitude' = 'value'): Uint8Array[] {
-  const magnitude = order === 'magnitude'
+  const signMask = signMasks[order]
   const total = groups.reduce((n, g) => n + g.length, 0)
   const keep = groups.map((g) => new Uint8Array(g.length).fill(1))
   if (k <= 0) return keep
@@ -47,7 +48,7 @@ export function selectLowest(groups: readonly Float32Array[], k: number, order: 
   counts.fill(0)
   for (const g of groups) {
     const bits = bitsOf(g)
-    for (let i = 0; i < bits.length; i++) counts[keyOf(bits[i], magnitude) >>> 16]++
+    for (let i = 0; i < bits.length; i++) counts[keyOf(bits[i], signMask) >>> 16]++
   }
   const high = findBucket(k, 0)
 
@@ -55,7 +56,7 @@ export function selectLowest(groups: readonly Float32Array[], k: number, order: 
   for (const g of groups) {
     const bits = bitsOf(g)
     for (let i = 0; i < bits.length; i++) {
-      const key = keyOf(bits[i], magnitude)
+      const key = keyOf(bits[i], signMask)
       if (key >>> 16 === high.bucket) counts[key & 0xffff]++
     }
   }
@@ -67,7 +68,7 @@ export function selectLowest(groups: readonly Float32Array[], k: number, order: 
     const bits = bitsOf(g)
     const mask = keep[gi]
     for (let i = 0; i < bits.length; i++) {
-      const key = keyOf(bits[i], magnitude)
+      const key = keyOf(bits[i], signMask)
       if (key < cut) mask[i] = 0
       else if (key === cut && tiesToPrune > 0) {
         mask[i] = 0
