@@ -75,8 +75,8 @@ beforeAll(async () => {
   mkdirSync(join(work, 'packs'))
   // The command `npm run pack` runs after building (root package.json), here into a temp folder.
   const packScript = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).scripts.pack as string
-  expect(packScript).toContain('npm pack -w packages -w apps --pack-destination release')
-  const { stdout } = await exec('npm', ['pack', '-w', 'packages', '-w', 'apps', '--pack-destination', join(work, 'packs'), '--json'], { cwd: repo, maxBuffer: 64 << 20 })
+  expect(packScript).toContain('npm pack -w packages -w apps/cli --pack-destination release')
+  const { stdout } = await exec('npm', ['pack', '-w', 'packages', '-w', 'apps/cli', '--pack-destination', join(work, 'packs'), '--json'], { cwd: repo, maxBuffer: 64 << 20 })
   packs = JSON.parse(stdout) as Packed[]
 }, 120_000)
 

@@ -61,8 +61,11 @@ export async function fitModel(ctx: RunContext, settings: FitSettings, extras: F
   const pruning = extras.prune ? gradualPruning(ctx, extras.prune, extras.resume?.start) : undefined
   // A strategy that learns from training (movement) watches this fit's gradients.
   const watch = extras.prune ? ctx.registry.strategies.get(extras.prune.strategy).watch?.() : undefined
+  // What a watch has accumulated is not part of the run's state, so such a fit saves no state at its
+  // epoch ends: an interrupted run resumes from the step's start and ends with the same numbers.
+  const resume = watch && extras.resume ? { epochEnd: async () => {} } : extras.resume
   try {
-    return await fitWith(ctx, settings, extras, pruning, watch)
+    return await fitWith(ctx, settings, { ...extras, resume }, pruning, watch)
   } finally {
     watch?.close()
   }

@@ -103,9 +103,10 @@ export { scoreStrategy, type ScoreContext, type ScoreStrategySpec, type Selectio
 export { parsePattern, patternGroups, type NmPattern, type PatternGroups } from './patterns.js'
 export { countForSparsity, selectBelow, selectLowest } from './selection.js'
 export type { LayerSelector } from './selectors.js'
-export { allocateSparsity, interpolate, predict, type Allocation, type LayerAllocation } from './sensitivity/allocate.js'
+export { allocateBudget, allocateSparsity, interpolate, predict, predictResource, type Allocation, type Budget, type LayerAllocation } from './sensitivity/allocate.js'
 export type { AllocationRecord } from './sensitivity/allocated-prune.js'
-export { latestSensitivity, readSensitivity, type LayerCurve, type SensitivityCurves, type SensitivityPoint, type SkippedLayer } from './sensitivity/curves.js'
+export type { BudgetResource, Resources } from './sensitivity/resources.js'
+export { curveLayers, latestSensitivity, readSensitivity, type LayerCurve, type SensitivityCurves, type SensitivityPoint, type SkippedLayer } from './sensitivity/curves.js'
 export { defineStep } from './step.js'
 export { sweepSchema, type SweepConfig, type SweepInput } from './sweep-config.js'
 export {
@@ -113,6 +114,7 @@ export {
   defineStrategy,
   type GradientWatch,
   type PruneContext,
+  type PruneGroup,
   type PruneRequest,
   type PruningStrategy,
   type Schedule,

@@ -22,6 +22,14 @@ export interface GradientWatch {
   close(): void
 }
 
+/** Layers a strategy can only prune together (a structured strategy's dependency group), and why one cannot be pruned. */
+export interface PruneGroup {
+  /** The group's layers with a kernel; the first one names the group in per-layer overrides. */
+  layers: string[]
+  /** Set when the strategy refuses to prune this group (a model output, a layer in the way). */
+  refused?: string
+}
+
 /** Validated options for one prune call. */
 export interface PruneRequest<O> {
   options: O
@@ -37,6 +45,11 @@ export interface PruningStrategy<O = Record<string, unknown>> extends Named {
    * whole units by summing it; score strategies have it. Pruned weights are not set apart.
    */
   scoreWeights?(model: PrunableModel, refs: WeightRef[], ctx: PruneContext, options: O): Promise<Float32Array[]>
+  /**
+   * The groups of layers this strategy, with these options, prunes as one (sensitivity probes and
+   * allocates per group); without it every layer with a kernel is its own group.
+   */
+  groups?(model: PrunableModel, options: O): PruneGroup[]
   /** A fit that prunes with this strategy on a schedule opens a watch when it starts and closes it when it ends. */
   watch?(): GradientWatch
 }

@@ -33,11 +33,13 @@ export const tinyPlugin = definePlugin({
       defineDataset({
         name: 'blobs',
         description: 'three seeded Gaussian blobs',
-        options: z.object({ train: z.number().int().default(240), test: z.number().int().default(90) }).strict(),
+        options: z.object({ train: z.number().int().default(240), test: z.number().int().default(90), validation: z.number().int().default(0) }).strict(),
         async load(options, ctx): Promise<Dataset> {
           const train = blobs(ctx.seed, options.train)
           const test = blobs(ctx.seed + 1, options.test)
-          return { name: 'blobs', task: 'multiclass', numClasses: 3, featureShape: [6], train, test, dispose: () => tf.dispose([train.x, train.y, test.x, test.y]) }
+          const validation = options.validation > 0 ? blobs(ctx.seed + 2, options.validation) : undefined
+          const splits = [train, test, ...(validation ? [validation] : [])]
+          return { name: 'blobs', task: 'multiclass', numClasses: 3, featureShape: [6], train, test, ...(validation ? { validation } : {}), dispose: () => tf.dispose(splits.flatMap((s) => [s.x, s.y])) }
         },
       }),
     )

@@ -26,14 +26,15 @@ const config = (pipeline: ConfigInput['pipeline']): ConfigInput => tinyConfig(pi
 
 type Step = (ctx: RunContext) => Promise<void>
 
-/** The tiny plugin plus a `probe` step that runs the given function on the run's context. */
-function run(pipeline: ConfigInput['pipeline'], probe: Step = async () => {}) {
+/** The tiny plugin plus a `probe` step that runs the given function on the run's context (blobs with `validation` rows held out). */
+function run(pipeline: ConfigInput['pipeline'], probe: Step = async () => {}, validation = 0) {
   const plugin = definePlugin({
     name: 'probe',
     register: (registry) => registry.steps.add(defineStep({ name: 'probe', description: 'test hook', options: z.object({}).default({}), run: async (ctx) => void (await probe(ctx)) })),
   })
   const registry = createRegistry({ plugins: [tinyPlugin, plugin] })
-  return runPipeline(config(pipeline), { registry })
+  const base = config(pipeline)
+  return runPipeline({ ...base, data: { dataset: 'blobs', validation } }, { registry })
 }
 
 const curvesOf = (snapshots: { label: string; metrics: Record<string, unknown> }[]): SensitivityCurves[] =>
@@ -121,6 +122,44 @@ describe('the sensitivity step', () => {
   })
 })
 
+describe('the split the probes use', () => {
+  const pipeline = (split?: string): ConfigInput['pipeline'] => [
+    { train: { epochs: 3 } },
+    { evaluate: { label: 'validation before', split: 'validation', metrics: ['loss', 'accuracy'] } },
+    { sensitivity: { levels: [0.5, 0.9], samples: 500, ...(split ? { split } : {}) } },
+    { prune: { allocation: 'sensitivity', sparsity: 0.6, refine: false } },
+    { evaluate: { label: 'validation after', split: 'validation', metrics: ['loss', 'accuracy'] } },
+  ]
+
+  it('is the validation split when the dataset holds one out: the curves and the allocation are measured on it', async () => {
+    const result = await run(pipeline(), undefined, 75)
+    const [curves] = curvesOf(result.snapshots)
+    const metricsOf = (label: string) => result.snapshots.find((s) => s.label === label)!.metrics
+    const record = metricsOf('allocation').allocation as unknown as AllocationRecord
+    expect(curves.split).toBe('validation[0:75]')
+    expect(record.split).toBe('validation[0:75]')
+    // The evaluate step measures the same 75 held-out rows.
+    expect(curves.baseline.loss).toBeCloseTo(metricsOf('validation before').loss as number, 6)
+    expect(curves.baseline.accuracy).toBe(metricsOf('validation before').accuracy)
+    expect(record.measured.loss).toBeCloseTo(metricsOf('validation after').loss as number, 6)
+    expect(record.measured.accuracy).toBe(metricsOf('validation after').accuracy)
+    expect(result.steps[2].summary).toMatch(/^3 layers probed on validation\[0:75\]; /)
+    expect(result.steps[3].summary).toMatch(/measured [\d.]+ on validation\[0:75\]/)
+  })
+
+  it('stays the last rows of train without a validation split, and test when asked', async () => {
+    const [train] = curvesOf((await run(pipeline().filter((e) => !JSON.stringify(e).includes('validation')))).snapshots)
+    expect(train.split).toBe('train[0:240]')
+    const [test] = curvesOf((await run(pipeline('test'), undefined, 75)).snapshots)
+    expect(test.split).toBe('test[0:90]')
+  })
+
+  it('says to hold out validation rows when split: validation finds none', async () => {
+    const failed = run([{ sensitivity: { split: 'validation' } }])
+    await expect(failed).rejects.toThrow(/sensitivity: split: validation, but dataset "blobs" holds out none\. Give the dataset a validation size \(data\.validation: 2000\)/)
+  })
+})
+
 describe('prune: { allocation: sensitivity }', () => {
   it.each(['data', 'data-free'] as const)('meets the global sparsity exactly (%s), counting the zeroed weights', async (mode) => {
     const result = await run([{ train: { epochs: 3 } }, { sensitivity: { mode, samples: 90 } }, { prune: { allocation: 'sensitivity', sparsity: 0.7 } }, { evaluate: { label: 'pruned', metrics: ['zeros', 'accuracy'] } }])
@@ -155,6 +194,9 @@ describe('prune: { allocation: sensitivity }', () => {
     [{ prune: { allocation: 'nni', sparsity: 0.5 } }, 'pipeline.0.prune.allocation'],
     [{ sensitivity: { sparsity: 0.5 } }, 'pipeline.0.sensitivity.sparsity: the sparsity is set by the schedule'],
     [{ sensitivity: { levels: [0] } }, 'pipeline.0.sensitivity.levels.0'],
+    [{ prune: { allocation: 'sensitivity', sparsity: 0.5, bytes: 1000 } }, 'pipeline.0.prune.bytes: give one target, not sparsity and bytes'],
+    [{ prune: { sparsity: 0.5, macs: 1000 } }, 'pipeline.0.prune.macs: macs only applies with allocation: sensitivity'],
+    [{ prune: { allocation: 'sensitivity', bytes: 0 } }, 'pipeline.0.prune.bytes: Too small'],
   ])('rejects %j before the run starts', async (entry, message) => {
     const failed = run([entry as never])
     await expect(failed).rejects.toThrow(ConfigError)

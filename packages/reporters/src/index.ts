@@ -13,6 +13,6 @@ export { renderMarkdownReport, type MarkdownImage, type MarkdownImages } from '.
 export { markdownReporter } from './markdown.js'
 export { builtinReporters, reportersPlugin, type BuiltinReporter, type ReporterName } from './plugin.js'
 export { createPngReporter, pngOptions, pngReporter, type PngOptions, type Warn } from './png.js'
-export { svgToPng } from './render-png.js'
+export { svgToPng } from '#render-png'
 export type { ReportInput } from './report-input.js'
 export { allocationTable, isAnalysis, modelStages, readAllocation, sensitivityCsv, sensitivityPlot } from './sensitivity.js'

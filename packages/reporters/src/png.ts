@@ -2,7 +2,7 @@ import { defineReporter, type Reporter } from '@prunekit/core'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { allPlots, reportPlots } from './charts.js'
-import { canDrawText, svgToPng } from './render-png.js'
+import { canDrawText, svgToPng } from '#render-png'
 import { writeFileAtomic } from './write.js'
 
 export const pngOptions = z

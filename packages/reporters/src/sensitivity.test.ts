@@ -73,6 +73,10 @@ describe('sensitivity in the reports', () => {
     expect(table.rows).toEqual([['dense_1', '20', '60.00%', '50.00%', '10'], ['output', '10', '30.00%', '50.00%', '5']])
     expect(note).toContain('Predicted accuracy 0.2500, measured 0.2500 on train[6:10]')
     expect(note).toContain('The first pass was predicted at 0.3000 and measured at 0.2000.')
+    expect(note).toMatch(/^Global target 50.00% of the probed weights, /)
+    const budget = { ...allocation, budget: { resource: 'bytes' as const, limit: 120_000, predicted: 119_998.7, measured: 119_997 } }
+    const budgeted = allocationTable(snapshots.map((s) => (s.label === 'allocation' ? { ...s, metrics: { allocation: budget as unknown as MetricValue } } : s)))!
+    expect(budgeted.note).toMatch(/^Budget 120,000 bytes \(119,999 predicted, 119,997 measured; 50.00% of the probed weights\), /)
     const html = renderHtmlReport({ snapshots, steps: fixtureSteps, seconds: 1 }, reportPlots(snapshots), { title: 't' })
     expect(html).toContain('<section id="sensitivity">')
   })

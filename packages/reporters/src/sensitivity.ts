@@ -67,6 +67,11 @@ export function allocationTable(snapshots: readonly Snapshot[]): { table: Table;
     rows: record.layers.map((l) => [l.name, l.weights.toLocaleString('en-US'), ...(record.firstPass ? [percent(firstSparsity.get(l.name) ?? 0)] : []), percent(l.sparsity), l.pruned.toLocaleString('en-US')]),
   }
   const where = record.split ? ` on ${record.split}` : ''
-  const note = `Global target ${percent(record.sparsity)} of the probed weights, least predicted ${record.objective === 'loss' ? 'loss increase' : 'squared mass removed (data-free)'}${record.refined ? ', refined once around the first allocation' : ''}. Predicted accuracy ${fixed(record.predicted.accuracy)}, measured ${fixed(record.measured.accuracy)}${where}; loss ${fixed(record.predicted.loss)} predicted, ${fixed(record.measured.loss)} measured.${first ? ` The first pass was predicted at ${fixed(first.predicted.accuracy)} and measured at ${fixed(first.measured.accuracy)}.` : ''}`
+  const count = (n: number) => Math.round(n).toLocaleString('en-US')
+  const budget = record.budget
+  const target = budget
+    ? `Budget ${count(budget.limit)} ${budget.resource} (${count(budget.predicted)} predicted, ${count(budget.measured)} measured; ${percent(record.sparsity)} of the probed weights)`
+    : `Global target ${percent(record.sparsity)} of the probed weights`
+  const note = `${target}, least predicted ${record.objective === 'loss' ? 'loss increase' : 'squared mass removed (data-free)'}${record.refined ? ', refined once around the first allocation' : ''}. Predicted accuracy ${fixed(record.predicted.accuracy)}, measured ${fixed(record.measured.accuracy)}${where}; loss ${fixed(record.predicted.loss)} predicted, ${fixed(record.measured.loss)} measured.${first ? ` The first pass was predicted at ${fixed(first.predicted.accuracy)} and measured at ${fixed(first.measured.accuracy)}.` : ''}`
   return { table, note }
 }

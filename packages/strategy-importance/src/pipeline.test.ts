@@ -1,4 +1,4 @@
-import { createRegistry, createRng, prune, runPipeline, setupBackend, PrunableModel, type ConfigInput, type Dataset, type PipelineResult, type Registry } from '@prunekit/core'
+import { createRegistry, createRng, decodeRunState, disposeRunState, encodeRunState, prune, runPipeline, setupBackend, PrunableModel, type ConfigInput, type Dataset, type PipelineResult, type Registry } from '@prunekit/core'
 import { datasetsPlugin, syntheticOptions } from '@prunekit/datasets'
 import { metricsPlugin } from '@prunekit/metrics'
 import { mlpModel, mlpOptions, modelsPlugin } from '@prunekit/models'
@@ -54,6 +54,26 @@ describe('importance strategies in a pipeline', () => {
     )
     expect(result.snapshots[0].metrics.sparsity).toBeCloseTo(0.75, 2)
     expect(result.steps[1].summary).toMatch(/movement on a polynomial schedule: 4 prune\(s\), now at 75\.00% sparsity/)
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
+  it('a movement fit saves no mid-fit state (its scores are not in it): resumed from any saved state, the run ends with the same numbers', async () => {
+    const pipeline: ConfigInput['pipeline'] = [
+      { train: { epochs: 2 } },
+      { finetune: { epochs: 2, prune: { strategy: 'movement', schedule: { name: 'polynomial', finalSparsity: 0.75, endStep: 12, frequency: 3 } } } },
+      { evaluate: { label: 'moved', metrics: ['sparsity'] } },
+    ]
+    const states: Array<{ step: number; fit: boolean; bytes: Uint8Array }> = []
+    const full = await runPipeline(config(pipeline), { registry: registry(), onState: (s) => void states.push({ step: s.position.step, fit: s.position.fit !== undefined, bytes: encodeRunState(s) }) })
+    // train saves at its epoch ends; the movement finetune (step 1) only before it starts.
+    expect(states.map(({ step, fit }) => [step, fit])).toEqual([[0, true], [0, true], [1, false], [2, false]])
+    const before = tf.memory().numTensors
+    for (const { bytes } of states) {
+      const state = decodeRunState(bytes, 'state')
+      const resumed = await runPipeline(config(pipeline), { registry: registry(), resume: state })
+      disposeRunState(state)
+      expect(resumed.snapshots).toEqual(full.snapshots)
+    }
     expect(tf.memory().numTensors).toBe(before)
   })
 

@@ -1,4 +1,4 @@
-import { PruneError, type LayerSelector, type PrunableModel, type WeightRef } from '@prunekit/core'
+import { PruneError, type LayerSelector, type PrunableModel, type PruneGroup, type WeightRef } from '@prunekit/core'
 import { matchesSelector } from '@prunekit/core/internal'
 import type { ChannelGroup } from './channel-groups.js'
 import { groupName, type Dependencies } from './dependencies.js'
@@ -23,6 +23,30 @@ function kernelRefs(model: PrunableModel, group: ChannelGroup): WeightRef[] {
 
 const matchesAny = (selectors: readonly LayerSelector[], refs: WeightRef[]) => refs.some((ref) => selectors.some((s) => matchesSelector(s, ref)))
 
+/** What selection makes of one group: left out (not selected), refused with the reason, or taken. */
+type Verdict = { omitted: true } | { refused: string; explicit: boolean } | { taken: SelectedGroup }
+
+function judge(group: ChannelGroup, model: PrunableModel, options: Selection, criterion: UnitCriterion): Verdict {
+  if (group.producers.length === 0) return { omitted: true }
+  if (group.pinned) return { refused: `never pruned: ${group.pinned}`, explicit: false }
+  const refs = kernelRefs(model, group)
+  const explicit = options.include !== undefined && matchesAny(options.include, refs)
+  if ((options.include && !explicit) || matchesAny(options.exclude, refs)) return { omitted: true }
+  if (group.blockers.length) return { refused: group.blockers.join('; '), explicit: true }
+  if (criterion === 'bn-scale' && group.normalizers.length === 0) return { refused: 'no BatchNormalization scales its channels, so bn-scale cannot rank them', explicit }
+  const override = Object.entries(options.overrides).find(([selector]) => matchesAny([selector], refs))?.[1]
+  return { taken: { group, ratio: override?.ratio, sparsity: override?.sparsity, maxRatio: override?.maxRatio } }
+}
+
+/** The strategy's dependency groups as core's sensitivity step probes them: each group's producers, or why it is refused. */
+export function pruneGroups(dependencies: Dependencies, model: PrunableModel, options: Selection, criterion: UnitCriterion): PruneGroup[] {
+  return dependencies.groups.flatMap((group) => {
+    const verdict = judge(group, model, options, criterion)
+    if ('omitted' in verdict) return []
+    return [{ layers: group.producers, ...('refused' in verdict ? { refused: verdict.refused } : {}) }]
+  })
+}
+
 /**
  * The groups to prune: those with a producer that include selects and none that exclude names, never a
  * model input or output. A selected group that cannot be cut exactly is refused, naming the layer in the way.
@@ -31,20 +55,10 @@ export function selectGroups(dependencies: Dependencies, model: PrunableModel, o
   const selected: SelectedGroup[] = []
   const problems: string[] = []
   for (const group of dependencies.groups) {
-    if (group.pinned || group.producers.length === 0) continue
-    const refs = kernelRefs(model, group)
-    const explicit = options.include !== undefined && matchesAny(options.include, refs)
-    if ((options.include && !explicit) || matchesAny(options.exclude, refs)) continue
-    if (group.blockers.length) {
-      problems.push(`${groupName(group)}: ${group.blockers.join('; ')}`)
-      continue
-    }
-    if (criterion === 'bn-scale' && group.normalizers.length === 0) {
-      if (explicit) problems.push(`${groupName(group)}: no BatchNormalization scales its channels, so bn-scale cannot rank them`)
-      continue
-    }
-    const override = Object.entries(options.overrides).find(([selector]) => matchesAny([selector], refs))?.[1]
-    selected.push({ group, ratio: override?.ratio, sparsity: override?.sparsity, maxRatio: override?.maxRatio })
+    const verdict = judge(group, model, options, criterion)
+    if ('taken' in verdict) selected.push(verdict.taken)
+    // A group refused without being asked for (an output, or bn-scale's default pick) is passed over.
+    else if ('refused' in verdict && verdict.explicit) problems.push(`${groupName(group)}: ${verdict.refused}`)
   }
   if (problems.length) {
     const names = [...new Set(problems.map((p) => p.split(':')[0].split(' + ')[0]))]

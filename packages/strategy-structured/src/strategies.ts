@@ -6,7 +6,7 @@ import { describeModel } from './graph.js'
 import { structuredOptions, type StructuredOptions } from './options.js'
 import type { UnitPlan } from './plan.js'
 import { importanceUnits, scoreUnits, type UnitCriterion } from './ranking.js'
-import { selectGroups } from './selection.js'
+import { pruneGroups, selectGroups } from './selection.js'
 import { removeUnits } from './surgery.js'
 
 /** How many units a group had when the model was first built: its producers' unit axis in the model's lineage. */
@@ -42,6 +42,7 @@ function structuredStrategy(name: string, description: string, criterion: UnitCr
       // Nothing to remove (ratio 0, or every cut rounded away): the model stays as it is.
       return plan.kept.size === 0 ? model : removeUnits(model, plan)
     },
+    groups: (model, options) => pruneGroups(analyzeDependencies(describeModel(model.model)), model, options, criterion),
   })
 }
 

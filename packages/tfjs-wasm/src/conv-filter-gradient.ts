@@ -2,18 +2,25 @@ import * as tf from '@tensorflow/tfjs-core'
 import { dyRows, fillTransposedPatches, samplesPerChunk } from './patches.js'
 import { convGradInfo, runWasmKernel, wasmKernelFunc, type ConvGradAttrs, type WasmBackendLike } from './shared.js'
 
+/** A 1x1 filter at stride 1 without padding: output pixel = input pixel. */
+const isPointwise = (info: tf.backend_util.Conv2DInfo): boolean =>
+  info.filterHeight === 1 && info.filterWidth === 1 && info.outHeight === info.inHeight && info.outWidth === info.inWidth && info.padInfo.top === 0 && info.padInfo.left === 0
+
 /**
  * dW ([fh * fw * inChannels, outChannels]) of samples [first, first + batches): one matMul of the
  * transposed patch matrix, built on the wasm heap, by the matching rows of dy. Frees its intermediates.
  */
 function filterGradientChunk(xPlanes: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, first: number, batches: number, backend: WasmBackendLike): tf.TensorInfo {
-  const { inChannels, outHeight, outWidth, filterHeight, filterWidth } = info
-  const patches = backend.makeOutput([filterHeight * filterWidth * inChannels, batches * outHeight * outWidth], 'float32')
+  const { batchSize, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info
+  const shape = [filterHeight * filterWidth * inChannels, batches * outHeight * outWidth]
+  // A 1x1 convolution over the whole batch reads every pixel once, in order: the planes are the patches.
+  const planesArePatches = batches === batchSize && isPointwise(info)
+  const patches = planesArePatches ? runWasmKernel(wasmKernelFunc('Reshape', 'Conv2DBackpropFilter'), { x: xPlanes }, { shape }, backend) : backend.makeOutput(shape, 'float32')
   let gradient: tf.TensorInfo | undefined
   try {
     gradient = dyRows(dy, info, first, batches, backend, 'Conv2DBackpropFilter')
     // Views are taken after the allocations above, which may have grown (and so moved) the heap.
-    fillTransposedPatches(backend.typedArrayFromHeap(xPlanes), backend.typedArrayFromHeap(patches), info, first, batches)
+    if (!planesArePatches) fillTransposedPatches(backend.typedArrayFromHeap(xPlanes), backend.typedArrayFromHeap(patches), info, first, batches)
     return runWasmKernel(wasmKernelFunc('BatchMatMul', 'Conv2DBackpropFilter'), { a: patches, b: gradient }, { transposeA: false, transposeB: false }, backend)
   } finally {
     backend.disposeData(patches.dataId)

@@ -1,26 +1,30 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { convGradInfo, type ConvGradAttrs, type WasmBackendLike } from './shared.js'
+import { multiplyAddRows, type MultiplyAddRows } from './simd-rows.js'
 
 /**
- * Calls `visit(xBase, dyBase, wBase)` for every (output pixel, kernel tap) of a depthwise convolution
- * that lands inside the input: the offsets of the input pixel's channels, the output pixel's channels
- * and the tap's filter row, all channels-last. Both depthwise gradients are a sum over these taps.
+ * Calls `visit(xBase, dyBase, wBase, count, xStep)` for every run of a depthwise convolution's taps that
+ * land inside the input: for one (sample, output row, kernel tap), the output pixels ox in [lo, hi) whose
+ * input pixel exists. The bases are the first pixel's channel offsets (channels-last) and the tap's filter
+ * row; along a run dy moves by outChannels and x by xStep. Both depthwise gradients are sums over runs.
  */
-function forEachDepthwiseTap(info: tf.backend_util.Conv2DInfo, visit: (xBase: number, dyBase: number, wBase: number) => void): void {
+function forEachDepthwiseRun(info: tf.backend_util.Conv2DInfo, visit: (xBase: number, dyBase: number, wBase: number, count: number, xStep: number) => void): void {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info
   const { top, left } = info.padInfo
-  for (let b = 0; b < batchSize; b++) {
-    for (let oy = 0; oy < outHeight; oy++) {
-      for (let kh = 0; kh < filterHeight; kh++) {
-        const iy = oy * strideHeight - top + kh * dilationHeight
-        if (iy < 0 || iy >= inHeight) continue
-        for (let ox = 0; ox < outWidth; ox++) {
-          const dyBase = ((b * outHeight + oy) * outWidth + ox) * outChannels
-          for (let kw = 0; kw < filterWidth; kw++) {
-            const ix = ox * strideWidth - left + kw * dilationWidth
-            if (ix < 0 || ix >= inWidth) continue
-            visit(((b * inHeight + iy) * inWidth + ix) * inChannels, dyBase, (kh * filterWidth + kw) * outChannels)
-          }
+  const xStep = strideWidth * inChannels
+  for (let kw = 0; kw < filterWidth; kw++) {
+    // Output columns whose input column ox * sw + kw * dw - left lies inside [0, inWidth).
+    const shift = kw * dilationWidth - left
+    const lo = Math.min(outWidth, Math.max(0, Math.ceil(-shift / strideWidth)))
+    const hi = Math.max(lo, Math.min(outWidth, Math.floor((inWidth - 1 - shift) / strideWidth) + 1))
+    if (hi === lo) continue
+    for (let kh = 0; kh < filterHeight; kh++) {
+      const wBase = (kh * filterWidth + kw) * outChannels
+      for (let b = 0; b < batchSize; b++) {
+        for (let oy = 0; oy < outHeight; oy++) {
+          const iy = oy * strideHeight - top + kh * dilationHeight
+          if (iy < 0 || iy >= inHeight) continue
+          visit(((b * inHeight + iy) * inWidth + lo * strideWidth + shift) * inChannels, ((b * outHeight + oy) * outWidth + lo) * outChannels, wBase, hi - lo, xStep)
         }
       }
     }
@@ -28,77 +32,85 @@ function forEachDepthwiseTap(info: tf.backend_util.Conv2DInfo, visit: (xBase: nu
 }
 
 /**
- * Depthwise filter gradient, NHWC input, filter [fh, fw, inChannels, multiplier]. Output channel
- * d = c * multiplier + q reads input channel c, so the filter flattens to [fh, fw, outChannels]:
+ * Depthwise filter gradient, NHWC input, filter [fh, fw, inChannels, multiplier], into `dW` (zeroed).
+ * Output channel d = c * multiplier + q reads input channel c, so the filter flattens to [fh, fw, outChannels]:
  * dW[kh, kw, d] = sum over (b, y, x) of input[b, y*s + kh*dil - pad, x*s + kw*dil - pad, c] * dy[b, y, x, d].
+ * JavaScript; the SIMD kernel below takes over where multiplier is 1.
  */
-export function depthwiseConv2dFilterGradient(
-  x: Float32Array | tf.backend_util.TypedArray,
-  dy: Float32Array | tf.backend_util.TypedArray,
-  info: tf.backend_util.Conv2DInfo,
-): Float64Array {
-  const { inChannels, outChannels, filterHeight, filterWidth } = info
+export function depthwiseConv2dFilterGradient(x: tf.backend_util.TypedArray, dy: tf.backend_util.TypedArray, info: tf.backend_util.Conv2DInfo, dW: tf.backend_util.TypedArray): void {
+  const { inChannels, outChannels } = info
   const multiplier = outChannels / inChannels
-  const dW = new Float64Array(filterHeight * filterWidth * outChannels)
-  forEachDepthwiseTap(info, (xBase, dyBase, wBase) => {
-    if (multiplier === 1) {
-      for (let c = 0; c < inChannels; c++) dW[wBase + c] += x[xBase + c] * dy[dyBase + c]
-      return
-    }
-    for (let c = 0, d = 0; c < inChannels; c++) {
-      const xv = x[xBase + c]
-      for (let q = 0; q < multiplier; q++, d++) dW[wBase + d] += xv * dy[dyBase + d]
+  forEachDepthwiseRun(info, (xBase, dyBase, wBase, count, xStep) => {
+    for (let i = 0; i < count; i++, xBase += xStep, dyBase += outChannels) {
+      for (let c = 0, d = 0; c < inChannels; c++) {
+        const xv = x[xBase + c]
+        for (let q = 0; q < multiplier; q++, d++) dW[wBase + d] += xv * dy[dyBase + d]
+      }
     }
   })
-  return dW
 }
 
 /**
- * Depthwise input gradient, the transpose of the forward pass: each dy[b, y, x, d] (d = c * multiplier + q)
- * scatters dy * w[kh, kw, c, q] back onto input[b, y*s + kh*dil - pad, x*s + kw*dil - pad, c].
+ * Depthwise input gradient into `dx` (zeroed), the transpose of the forward pass: each dy[b, y, x, d]
+ * (d = c * multiplier + q) scatters dy * w[kh, kw, c, q] back onto input[b, y*s + kh*dil - pad, x*s + kw*dil - pad, c].
  */
-export function depthwiseConv2dInputGradient(
-  dy: Float32Array | tf.backend_util.TypedArray,
-  filter: Float32Array | tf.backend_util.TypedArray,
-  info: tf.backend_util.Conv2DInfo,
-): Float64Array {
-  const { batchSize, inHeight, inWidth, inChannels, outChannels } = info
+export function depthwiseConv2dInputGradient(dy: tf.backend_util.TypedArray, filter: tf.backend_util.TypedArray, info: tf.backend_util.Conv2DInfo, dx: tf.backend_util.TypedArray): void {
+  const { inChannels, outChannels } = info
   const multiplier = outChannels / inChannels
-  const dx = new Float64Array(batchSize * inHeight * inWidth * inChannels)
-  forEachDepthwiseTap(info, (xBase, dyBase, wBase) => {
-    if (multiplier === 1) {
-      for (let c = 0; c < inChannels; c++) dx[xBase + c] += dy[dyBase + c] * filter[wBase + c]
-      return
-    }
-    for (let c = 0, d = 0; c < inChannels; c++) {
-      let sum = 0
-      for (let q = 0; q < multiplier; q++, d++) sum += dy[dyBase + d] * filter[wBase + d]
-      dx[xBase + c] += sum
+  forEachDepthwiseRun(info, (xBase, dyBase, wBase, count, xStep) => {
+    for (let i = 0; i < count; i++, xBase += xStep, dyBase += outChannels) {
+      for (let c = 0, d = 0; c < inChannels; c++) {
+        let sum = 0
+        for (let q = 0; q < multiplier; q++, d++) sum += dy[dyBase + d] * filter[wBase + d]
+        dx[xBase + c] += sum
+      }
     }
   })
-  return dx
 }
 
-/** A depthwise gradient kernel computed on the host: `compute(first, second, info)` over the inputs' values. */
+/**
+ * Both gradients with multiplier 1 through the SIMD row kernel, one call per run, straight on the heap:
+ * the filter gradient accumulates x * dy into the tap's row of dW (which stays put), the input gradient
+ * dy * w into dx (which moves by the stride). Addresses are in bytes.
+ */
+function simdGradient(kind: 'filter' | 'input', rows: MultiplyAddRows, first: number, second: number, out: number, info: tf.backend_util.Conv2DInfo): void {
+  const channels = info.inChannels
+  forEachDepthwiseRun(info, (xBase, dyBase, wBase, count, xStep) => {
+    if (kind === 'filter') rows(first + 4 * xBase, 4 * xStep, second + 4 * dyBase, 4 * channels, out + 4 * wBase, 0, count, channels)
+    else rows(first + 4 * dyBase, 4 * channels, second + 4 * wBase, 0, out + 4 * xBase, 4 * xStep, count, channels)
+  })
+}
+
+/**
+ * A depthwise gradient kernel computed in place on the wasm heap: the output is zeroed, then
+ * accumulated by the SIMD row kernel (multiplier 1) or by `compute` (JavaScript, any multiplier).
+ */
 function depthwiseKernel(
-  kernelName: string,
+  kind: 'filter' | 'input',
   [first, second]: [string, string],
   shapes: (inputs: Record<string, tf.TensorInfo>, a: ConvGradAttrs) => { x: number[]; filter: number[]; out: number[] },
-  compute: (a: tf.backend_util.TypedArray, b: tf.backend_util.TypedArray, info: tf.backend_util.Conv2DInfo) => Float64Array,
+  compute: (a: tf.backend_util.TypedArray, b: tf.backend_util.TypedArray, info: tf.backend_util.Conv2DInfo, out: tf.backend_util.TypedArray) => void,
 ): tf.KernelConfig {
+  const kernelName = kind === 'filter' ? 'DepthwiseConv2dNativeBackpropFilter' : 'DepthwiseConv2dNativeBackpropInput'
   const kernelFunc: tf.KernelFunc = ({ inputs, attrs, backend }) => {
     const tensors = inputs as Record<string, tf.TensorInfo>
     const { x, filter, out } = shapes(tensors, attrs as unknown as ConvGradAttrs)
     const info = convGradInfo(kernelName, x, filter, attrs as unknown as ConvGradAttrs, true)
     const wasm = backend as unknown as WasmBackendLike
-    const values = compute(wasm.readSync(tensors[first].dataId), wasm.readSync(tensors[second].dataId), info)
-    return wasm.makeOutput([...out], 'float32', undefined, new Float32Array(values))
+    const result = wasm.makeOutput([...out], 'float32')
+    // Views are taken after the allocation above, which may have grown (and so moved) the heap.
+    const [a, b, target] = [tensors[first], tensors[second], result].map((t) => wasm.typedArrayFromHeap(t))
+    target.fill(0)
+    const rows = info.outChannels === info.inChannels ? multiplyAddRows(wasm) : null
+    if (rows) simdGradient(kind, rows, a.byteOffset, b.byteOffset, target.byteOffset, info)
+    else compute(a, b, info, target)
+    return result
   }
   return { kernelName, backendName: 'wasm', kernelFunc }
 }
 
-/** tfjs-backend-wasm 4.22 has no depthwise gradient kernels: the JavaScript ones above, as kernels. */
+/** tfjs-backend-wasm 4.22 has no depthwise gradient kernels: the ones above, as kernels. */
 export const depthwiseGradientConfigs: tf.KernelConfig[] = [
-  depthwiseKernel('DepthwiseConv2dNativeBackpropFilter', ['x', 'dy'], ({ x }, a) => ({ x: x.shape, filter: a.filterShape, out: a.filterShape }), depthwiseConv2dFilterGradient),
-  depthwiseKernel('DepthwiseConv2dNativeBackpropInput', ['dy', 'filter'], ({ filter }, a) => ({ x: a.inputShape, filter: filter.shape, out: a.inputShape }), depthwiseConv2dInputGradient),
+  depthwiseKernel('filter', ['x', 'dy'], ({ x }, a) => ({ x: x.shape, filter: a.filterShape, out: a.filterShape }), depthwiseConv2dFilterGradient),
+  depthwiseKernel('input', ['dy', 'filter'], ({ filter }, a) => ({ x: a.inputShape, filter: filter.shape, out: a.inputShape }), depthwiseConv2dInputGradient),
 ]

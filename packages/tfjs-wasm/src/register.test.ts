@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm'
 import { describe, expect, it } from 'vitest'
 
 const added = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']
-const replaced = ['Conv2DBackpropInput', 'Tile', 'BatchMatMul', '_FusedMatMul']
+const replaced = ['Conv2DBackpropInput', 'Tile', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Identity', 'Transpose', 'MaxPoolGrad']
 
 /** The wasm kernel registry as it stands: name -> the config object registered. */
 const wasmKernels = () => new Map(tf.getKernelsForBackend('wasm').map((k) => [k.kernelName, k]))

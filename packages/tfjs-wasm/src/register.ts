@@ -4,9 +4,13 @@ import '@tensorflow/tfjs-backend-wasm'
 import { conv2dBackpropFilterConfig } from './conv-filter-gradient.js'
 import { fastConvInputGradientReplacement } from './conv-input-gradient.js'
 import { depthwiseGradientConfigs } from './depthwise.js'
+import { sharedIdentityReplacement } from './identity.js'
+import { leadingReductionReplacements } from './leading-sum.js'
+import { fastMaxPoolGradReplacement } from './max-pool-grad.js'
 import { transposedMatMulReplacements } from './matmul.js'
 import type { KernelReplacement } from './shared.js'
 import { fastTileReplacement } from './tile.js'
+import { mergedTransposeReplacement } from './transpose.js'
 
 // Marks the configs this package registered, across copies of it, so that a second call changes nothing.
 const brand = Symbol.for('@prunekit/tfjs-wasm')
@@ -16,17 +20,28 @@ const isOurs = (config: tf.KernelConfig | undefined): boolean => config !== unde
 /**
  * Kernels tfjs-backend-wasm 4.22 lacks, so Conv2D, DepthwiseConv2D and SeparableConv2D layers cannot
  * train on it: Conv2DBackpropFilter (im2col + one XNNPACK matMul) and the two depthwise gradients
- * (JavaScript). {@link registerWasmKernels} registers each only where the backend has none.
+ * (a WebAssembly SIMD kernel; JavaScript for depth multipliers above 1). {@link registerWasmKernels}
+ * registers each only where the backend has none.
  */
 export const wasmGradientKernels: readonly tf.KernelConfig[] = [conv2dBackpropFilterConfig, ...depthwiseGradientConfigs].map(branded)
 
 /**
  * Faster versions of kernels tfjs-backend-wasm has: Conv2DBackpropInput (an XNNPACK convolution or
- * matMul instead of a plain C++ loop), Tile (memory copies for BatchNorm's gradient) and BatchMatMul /
- * _FusedMatMul (explicit transposes instead of the slow transposed path). Each is built from the
- * original config and falls back to it.
+ * matMul instead of a plain C++ loop), Tile (memory copies for BatchNorm's gradient), BatchMatMul /
+ * _FusedMatMul (explicit transposes instead of the slow transposed path), Sum and Mean over leading
+ * axes (the SIMD row kernel instead of a transpose), Identity (shared memory instead of a copy),
+ * Transpose (neighbouring axes merged) and MaxPoolGrad (one pass over non-overlapping windows).
+ * Each is built from the original config and falls back to it.
  */
-export const wasmKernelReplacements: readonly KernelReplacement[] = [fastConvInputGradientReplacement, fastTileReplacement, ...transposedMatMulReplacements]
+export const wasmKernelReplacements: readonly KernelReplacement[] = [
+  fastConvInputGradientReplacement,
+  fastTileReplacement,
+  ...transposedMatMulReplacements,
+  ...leadingReductionReplacements,
+  sharedIdentityReplacement,
+  mergedTransposeReplacement,
+  fastMaxPoolGradReplacement,
+]
 
 /** What the wasm backend now runs of this package's kernels. */
 export interface WasmKernelsReport {

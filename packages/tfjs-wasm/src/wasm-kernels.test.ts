@@ -4,6 +4,8 @@ import * as tfl from '@tensorflow/tfjs-layers'
 import { describe, expect, it } from 'vitest'
 import { registerWasmKernels, wasmConvGradientOptions } from './index.js'
 import { fillTransposedPatches } from './patches.js'
+import { multiplyAddRows } from './simd-rows.js'
+import { mergeTransposeAxes } from './transpose.js'
 
 type Pad = 'same' | 'valid'
 
@@ -107,6 +109,7 @@ describe('Conv2D gradients on wasm', () => {
     [[2, 11, 9, 2], [5, 3, 2, 3], [2, 1], 'same', false],
     [[2, 10, 8, 3], [4, 4, 3, 2], 3, 'valid', false],
     [[3, 6, 5, 4], [1, 1, 4, 6], 1, 'same', false],
+    [[1, 4, 4, 1], [1, 1, 1, 3], 1, 'valid', false],
     [[2, 8, 7, 4], [1, 1, 4, 3], 2, 'valid', true],
     [[2, 7, 9, 3], [3, 3, 3, 4], 1, [[0, 0], [1, 2], [0, 1], [0, 0]], false],
     [[2, 7, 6, 2], [3, 3, 2, 3], 1, [[0, 0], [4, 0], [1, 3], [0, 0]], false], // wider than the filter: matMul + col2im
@@ -313,6 +316,12 @@ describe('DepthwiseConv2D gradients on wasm', () => {
     [[2, 11, 11, 1], [5, 5, 1, 3], 1, 'valid', false],
     [[2, 6, 6, 2], [3, 1, 2, 2], 1, 'same', true],
     [[1, 9, 9, 3], [3, 3, 3, 1], 2, 'valid', true],
+    // multiplier 1 runs through the SIMD row kernel: whole f32x4 groups, and a scalar tail
+    [[1, 7, 7, 8], [3, 3, 8, 1], 2, 'same', false],
+    [[2, 6, 5, 6], [3, 3, 6, 1], 1, 'valid', false],
+    [[2, 9, 8, 12], [3, 3, 12, 1], 2, 'valid', true],
+    [[3, 14, 14, 16], [3, 3, 16, 1], 1, 'same', false],
+    [[1, 8, 8, 4], [3, 3, 4, 2], 2, 'same', false],
   ] as Array<[number[], number[], number, Pad, boolean]>)('match the cpu backend for x %j, filter %j, stride %i, %s, fused %s', async (xShape, wShape, strides, pad, fused) => {
     const [cpuDx, cpuDw] = await depthwiseGradients('cpu', xShape, wShape, strides, pad, fused)
     const [wasmDx, wasmDw] = await depthwiseGradients('wasm', xShape, wShape, strides, pad, fused)
@@ -407,5 +416,129 @@ describe('transposed matMul on wasm', () => {
     const wasm = await compute('wasm')
     expect(tf.memory().numTensors).toBe(before)
     cpu.forEach((values, k) => values.forEach((v, i) => expect(wasm[k][i]).toBeCloseTo(v, 4)))
+  })
+})
+
+describe('the SIMD row kernel', () => {
+  it('adds a * b row by row on the wasm heap, f32x4 and scalar tail alike, with pointers that move or stay', async () => {
+    await setupBackend('wasm')
+    const backend = tf.backend() as unknown as Parameters<typeof multiplyAddRows>[0]
+    const rows = multiplyAddRows(backend)
+    expect(rows).not.toBeNull() // the fast path is the one the depthwise tests above run
+    const [n, channels] = [5, 7]
+    const a = randomTensor([n, channels], 13)
+    const b = randomTensor([channels], 14)
+    const acc = randomTensor([n, channels], 15)
+    const [av, bv, before] = await Promise.all([a.data(), b.data(), acc.data()])
+    const heap = (t: tf.Tensor) => backend.typedArrayFromHeap(t as unknown as tf.TensorInfo)
+    rows!(heap(a).byteOffset, 4 * channels, heap(b).byteOffset, 0, heap(acc).byteOffset, 4 * channels, n, channels)
+    const after = await acc.data()
+    before.forEach((v, i) => expect(after[i]).toBeCloseTo(v + av[i] * bv[i % channels], 5))
+    tf.dispose([a, b, acc])
+  })
+})
+
+describe('Sum, Mean, Identity and Transpose on wasm', () => {
+  it.each([
+    [[64, 7, 7, 6], [0, 1, 2], true],
+    [[4, 5, 9], [0, 1], false],
+    [[6, 10], 0, false],
+    [[6, 10], [-2], true],
+    [[3, 4, 5], [1], false], // not leading: the original kernel
+    [[3, 4, 5], [0, 1, 2], false], // everything: the original kernel
+  ] as Array<[number[], number | number[], boolean]>)('Sum and Mean of %j over %j (keepDims %s) match the cpu backend', async (shape, axis, keepDims) => {
+    const compute = async (backend: 'wasm' | 'cpu') => {
+      await setupBackend(backend)
+      const dataIds = tf.backend().numDataIds()
+      const x = randomTensor(shape, 16)
+      const outs = [tf.sum(x, axis, keepDims), tf.mean(x, axis, keepDims)]
+      const values = await Promise.all(outs.map(async (t) => ({ shape: t.shape, values: new Float32Array(await t.data()) })))
+      tf.dispose([x, ...outs])
+      expect(tf.backend().numDataIds()).toBe(dataIds)
+      return values
+    }
+    const cpu = await compute('cpu')
+    const wasm = await compute('wasm')
+    wasm.forEach((w, k) => {
+      expect(w.shape).toEqual(cpu[k].shape)
+      expectClose(w.values, cpu[k].values)
+    })
+  })
+
+  it('sums int32 tensors with the original kernel', async () => {
+    await setupBackend('wasm')
+    const x = tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32')
+    const sum = tf.sum(x, 0)
+    expect(sum.dtype).toBe('int32')
+    expect(Array.from(await sum.data())).toEqual([4, 6])
+    tf.dispose([x, sum])
+  })
+
+  it('clones (Identity) without a copy: the clone outlives the original and frees the memory last', async () => {
+    await setupBackend('wasm')
+    const dataIds = tf.backend().numDataIds()
+    const x = randomTensor([3, 4], 17)
+    const values = await x.data()
+    const clone = tf.clone(x)
+    expect(tf.backend().numDataIds()).toBe(dataIds + 1) // one buffer, two tensors
+    x.dispose()
+    expect(Array.from(await clone.data())).toEqual(Array.from(values))
+    clone.dispose()
+    expect(tf.backend().numDataIds()).toBe(dataIds)
+  })
+
+  it.each([
+    [[64, 7, 7, 24], [3, 0, 1, 2], { shape: [3136, 24], perm: [1, 0] }],
+    [[2, 1, 3, 4], [3, 0, 1, 2], { shape: [6, 4], perm: [1, 0] }],
+    [[2, 3, 4, 5], [0, 2, 1, 3], { shape: [2, 3, 4, 5], perm: [0, 2, 1, 3] }],
+    [[2, 3, 4, 5], [2, 3, 0, 1], { shape: [6, 20], perm: [1, 0] }],
+    [[2, 3, 4], [0, 1, 2], { shape: [24], perm: [0] }],
+  ])('merges the axes of a transpose of %j by %j', (shape, perm, merged) => {
+    expect(mergeTransposeAxes(shape, perm)).toEqual(merged)
+  })
+
+  it.each([
+    [[4, 3, 5, 6], [3, 0, 1, 2]],
+    [[2, 3, 4, 5], [0, 2, 1, 3]],
+    [[2, 1, 3, 4], [1, 3, 0, 2]],
+    [[2, 3, 4], [0, 1, 2]],
+    [[5, 6], [1, 0]],
+  ])('transposes %j by %j as the cpu backend does', async (shape, perm) => {
+    const compute = async (backend: 'wasm' | 'cpu') => {
+      await setupBackend(backend)
+      const dataIds = tf.backend().numDataIds()
+      const x = randomTensor(shape, 18)
+      const y = tf.transpose(x, perm)
+      const result = { shape: y.shape, values: Array.from(await y.data()) }
+      tf.dispose([x, y])
+      expect(tf.backend().numDataIds()).toBe(dataIds)
+      return result
+    }
+    expect(await compute('wasm')).toEqual(await compute('cpu'))
+  })
+})
+
+describe('MaxPoolGrad on wasm', () => {
+  // ReLU zeros make ties; the fast path sends dy to the first largest input, as the cpu backend does.
+  // The original kernel (overlapping or padded windows) breaks ties its own way: those inputs have none.
+  // (With 'same' padding it disagrees with the cpu backend even without ties: not this package's kernel.)
+  it.each([
+    [[2, 8, 8, 3], 2, 2, 'valid', true],
+    [[1, 9, 7, 2], 2, 2, 'valid', true], // the last row and column belong to no window
+    [[2, 6, 6, 5], 3, 3, 'valid', true],
+    [[2, 7, 7, 2], 3, 2, 'valid', false], // overlapping windows: the original kernel
+  ] as Array<[number[], number, number, Pad, boolean]>)('matches the cpu backend for x %j, pool %i, stride %i, %s (ties: %s)', async (shape, size, stride, pad, ties) => {
+    const compute = async (backend: 'wasm' | 'cpu') => {
+      await setupBackend(backend)
+      const before = tf.memory().numTensors
+      const x = tf.tidy(() => (ties ? tf.relu(randomTensor(shape, 19)) : randomTensor(shape, 19))) as tf.Tensor4D
+      const r = randomTensor(tf.tidy(() => tf.maxPool(x, size, stride, pad).shape), 20)
+      const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, size, stride, pad), r)))(x)
+      const values = Array.from(await dx.data())
+      tf.dispose([x, r, dx])
+      expect(tf.memory().numTensors).toBe(before)
+      return values
+    }
+    expect(await compute('wasm')).toEqual(await compute('cpu'))
   })
 })

@@ -1,4 +1,4 @@
-import { countForSparsity, createRegistry, createRng, selectLowest, setupBackend } from '@prunekit/core'
+import { countForSparsity, createRegistry, createRng, selectLowest, setupBackend, type Dataset } from '@prunekit/core'
 import { datasetsPlugin } from '@prunekit/datasets'
 import { execFile, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,7 +11,7 @@ import { throughput } from './training.js'
 const run = promisify(execFile)
 
 /** Debian's python3-torch lives beside the system python; pyenv's python3 does not see it. */
-function findTorchPython(): string | undefined {
+export function findTorchPython(): string | undefined {
   for (const python of ['/usr/bin/python3', 'python3']) {
     try {
       execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' })
@@ -51,6 +51,15 @@ prune.global_unstructured([(l, "weight") for l in layers], pruning_method=prune.
 print("prune", time.perf_counter() - t)
 `
 
+/** The train split as x.bin (float32 features) and y.bin (int64 class ids) in `dir`, for a PyTorch script. */
+export async function writeTrainSplit(data: Dataset, dir: string): Promise<void> {
+  writeFileSync(join(dir, 'x.bin'), new Float32Array(await data.train.x.data()))
+  const onehot = await data.train.y.data()
+  const ids = new BigInt64Array(data.train.size)
+  for (let i = 0; i < data.train.size; i++) for (let c = 0; c < 10; c++) if (onehot[i * 10 + c] === 1) ids[i] = BigInt(c)
+  writeFileSync(join(dir, 'y.bin'), ids)
+}
+
 export const peerSuite: Suite = {
   name: 'peer',
   description: 'PyTorch on this machine (Debian python3-torch), same model, batch, optimizer and data; same 100M global L1 pruning',
@@ -64,11 +73,7 @@ export const peerSuite: Suite = {
     const dir = mkdtempSync(join(tmpdir(), 'prunekit-peer-'))
     const registry = createRegistry({ plugins: [datasetsPlugin()] })
     const data = await registry.datasets.get('mnist').load({ train: 8000, test: 10, shape: 'flat' }, { seed: 42, rng: createRng(42) })
-    writeFileSync(join(dir, 'x.bin'), new Float32Array(await data.train.x.data()))
-    const onehot = await data.train.y.data()
-    const ids = new BigInt64Array(data.train.size)
-    for (let i = 0; i < data.train.size; i++) for (let c = 0; c < 10; c++) if (onehot[i * 10 + c] === 1) ids[i] = BigInt(c)
-    writeFileSync(join(dir, 'y.bin'), ids)
+    await writeTrainSplit(data, dir)
     data.dispose()
     writeFileSync(join(dir, 'peer.py'), script)
     log('running the PyTorch peer ...')

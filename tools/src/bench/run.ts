@@ -5,6 +5,7 @@ import { criteriaSuite } from './criteria.js'
 import { endToEndSuite } from './end-to-end.js'
 import { masksSuite } from './masks.js'
 import type { Row, Suite } from './measure.js'
+import { peerConvSuite } from './peer-conv.js'
 import { peerSuite } from './peer.js'
 import { recoverySuite } from './recovery.js'
 import { selectionSuite } from './selection.js'
@@ -14,7 +15,7 @@ import { sweepSuite } from './sweep.js'
 import { trainingSuite } from './training.js'
 
 /** Every suite `npm run bench` runs, in order. Add a suite here. */
-export const suites: Suite[] = [trainingSuite, selectionSuite, masksSuite, endToEndSuite, peerSuite, structuredSuite, sizeSuite, sweepSuite, recoverySuite, criteriaSuite]
+export const suites: Suite[] = [trainingSuite, selectionSuite, masksSuite, endToEndSuite, peerSuite, peerConvSuite, structuredSuite, sizeSuite, sweepSuite, recoverySuite, criteriaSuite]
 
 function markdown(results: Array<{ suite: Suite; rows: Row[]; seconds: number }>): string {
   const lines = ['# prunekit benchmarks', '', `Measured ${new Date().toISOString()} on Node ${process.version}; every ratio is side by side in this run.`, '']

@@ -24,11 +24,16 @@ export async function matMulRoofline(): Promise<number> {
   return (2 * 1024 ** 3) / seconds / 1e9
 }
 
+/** The zoo model `name` with its default options, for the data's features and 10 classes (seeded). */
+export async function buildZooModel(name: string, data: Dataset): Promise<PrunableModel> {
+  const factory = createRegistry({ plugins: [modelsPlugin()] }).models.get(name)
+  const built = await factory.build(factory.options.parse({}), { inputShape: data.featureShape, numClasses: 10, task: 'multiclass', rng: createRng(1) })
+  return built instanceof PrunableModel ? built : new PrunableModel(built)
+}
+
 /** Median samples/s of one training epoch (batch 64, adam) over the first `samples` of the train split. */
 export async function throughput(model: string, data: Dataset, samples: number): Promise<number> {
-  const registry = createRegistry({ plugins: [modelsPlugin()] })
-  const built = await registry.models.get(model).build({}, { inputShape: data.featureShape, numClasses: 10, task: 'multiclass', rng: createRng(1) })
-  const pm = new PrunableModel(built as never)
+  const pm = await buildZooModel(model, data)
   const split = { x: tf.slice(data.train.x, 0, samples), y: tf.slice(data.train.y, 0, samples), size: samples }
   const trainer = new Trainer({ optimizer: 'adam', learningRate: 0.001, batchSize: 64, shuffle: true, epochs: 1 })
   const seconds = await medianSeconds(() => trainer.fit(pm, split, { task: 'multiclass', rng: createRng(2) }), 3, 1)

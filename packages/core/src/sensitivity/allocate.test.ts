@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PruneError } from '../errors.js'
-import { allocateSparsity, interpolate } from './allocate.js'
+import { allocateBudget, allocateSparsity, interpolate, predictResource } from './allocate.js'
 import type { SensitivityCurves } from './curves.js'
 
 /** Loss at each probed sparsity; accuracy falls by the loss increase, mass removed is the sparsity squared. */
@@ -53,6 +53,42 @@ describe('allocateSparsity', () => {
   it('says which levels to add when the target is beyond the curves', () => {
     expect(() => allocateSparsity(twoLayers, 0.95)).toThrow(PruneError)
     expect(() => allocateSparsity(twoLayers, 0.95)).toThrow(/cannot reach sparsity 0.95: the curves go up to 0.9 per layer.*Add higher levels/)
+  })
+})
+
+describe('allocateBudget', () => {
+  // Bytes fall by 4 per pruned weight in a and by 1 in b, so a's weights save more per loss.
+  const withBytes = (base: ReturnType<typeof curves>) => ({
+    ...base,
+    baseline: { ...base.baseline, bytes: 1000 },
+    layers: base.layers.map((l, i) => ({ ...l, points: l.points.map((p) => ({ ...p, bytes: 1000 - (i === 0 ? 4 : 1) * p.sparsity * l.weights })) })),
+  })
+  const costly = withBytes(curves({ a: { weights: 100, losses: { 0.5: 1.5, 0.9: 2 } }, b: { weights: 100, losses: { 0.5: 1.1, 0.9: 1.3 } } }))
+
+  it.each([
+    // Per byte saved: b's first half costs 0.002, a's first half 0.0025, a's rest 0.0031, b's rest 0.005.
+    // 100 bytes: b's half (50), then 50 of a's first 200 (a at 12.5%, rounded to 13 weights).
+    [900, [13, 50], 898],
+    // 300 bytes: b's half, a's half (200), then 50 of a's rest (a at 62.5%).
+    [700, [63, 50], 698],
+    // 440 bytes: all of a (360), then 30 of b's dear rest (b at 80%).
+    [560, [90, 80], 560],
+  ])('meets a budget of %s bytes with the least loss per byte saved: %j', (limit, pruned, bytes) => {
+    const allocation = allocateBudget(costly, { resource: 'bytes', limit })
+    expect(allocation.layers.map((l) => l.pruned)).toEqual(pruned)
+    expect(predictResource(costly, allocation.layers, 'bytes', 1000)).toBeCloseTo(bytes, 0)
+  })
+
+  it('prunes nothing when the model is within the budget already', () => {
+    expect(allocateBudget(costly, { resource: 'bytes', limit: 1000 }).layers.map((l) => l.pruned)).toEqual([0, 0])
+  })
+
+  it('names the key and the smallest size the curves reach when the budget is impossible', () => {
+    expect(() => allocateBudget(costly, { resource: 'bytes', limit: 500 })).toThrow(/prune\.bytes: 500 is below the smallest the sensitivity curves reach, 550 bytes of the sparse export .*Raise bytes to at least 550/)
+  })
+
+  it('says which metric was missing when the curves hold no bytes', () => {
+    expect(() => allocateBudget(twoLayers, { resource: 'macs', limit: 10 })).toThrow(/prune\.macs: the sensitivity curves hold no macs, because no "flops" metric was registered/)
   })
 })
 

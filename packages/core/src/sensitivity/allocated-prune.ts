@@ -3,13 +3,20 @@ import { PruneError } from '../errors.js'
 import type { MetricValue } from '../metric.js'
 import type { RunContext } from '../registry.js'
 import { applyStrategy } from '../sparsity-target.js'
-import { allocateSparsity, interpolate, predict, type Allocation } from './allocate.js'
-import { latestSensitivity, type LayerCurve, type SensitivityCurves } from './curves.js'
+import { allocateBudget, allocateSparsity, interpolate, predictResource, type Allocation, type Budget } from './allocate.js'
+import { curveLayers, latestSensitivity, type LayerCurve, type SensitivityCurves } from './curves.js'
 import { sliceSplit, withProber } from './probe.js'
+import { measureResources, resourceSources } from './resources.js'
+
+/** What the allocation must meet: a global sparsity over the probed weights, or a byte or MAC budget; and whether to refine. */
+export type AllocationTarget = ({ sparsity: number } | { budget: Budget }) & { refine: boolean }
 
 /** What the prune step records when it allocated from sensitivity curves. */
 export interface AllocationRecord extends Allocation {
+  /** The global sparsity over the probed weights: the target, or with a budget the one the allocation reached. */
   sparsity: number
+  /** With a budget: the limit, the bytes or MACs the curves predicted, and those of the pruned model. */
+  budget?: Budget & { predicted: number; measured: number }
   split: string | null
   /** Whether the curves were measured again around a first allocation (see {@link refineCurves}). */
   refined: boolean
@@ -23,9 +30,13 @@ const noCurves =
   'prune: allocation: sensitivity needs the curves of a sensitivity step, and none ran before this prune step. ' +
   'Add one earlier in the pipeline, e.g. `- sensitivity: { strategy: magnitude }` after training.'
 
-/** The strategy's options with these per-layer sparsities as overrides (every other layer left alone). */
-function overridden(ctx: RunContext, strategy: string, options: Record<string, unknown>, sparsities: ReadonlyMap<string, number>): unknown {
-  const overrides = { ...((options.overrides as Record<string, unknown> | undefined) ?? {}), ...Object.fromEntries([...sparsities].map(([name, sparsity]) => [name, { sparsity }])) }
+/**
+ * The strategy's options with these per-curve sparsities as overrides (every other layer left alone);
+ * a group's override is keyed by its first layer, which the strategy applies to the whole group.
+ */
+function overridden(ctx: RunContext, curves: SensitivityCurves, strategy: string, options: Record<string, unknown>, sparsities: ReadonlyMap<string, number>): unknown {
+  const key = (name: string) => curveLayers(curves.layers.find((l) => l.name === name) ?? { name })[0]
+  const overrides = { ...((options.overrides as Record<string, unknown> | undefined) ?? {}), ...Object.fromEntries([...sparsities].map(([name, sparsity]) => [key(name), { sparsity }])) }
   const parsed = ctx.registry.strategies.get(strategy).options.safeParse({ ...options, sparsity: 0, overrides })
   if (!parsed.success) throw new PruneError(`prune: strategy "${strategy}" takes no per-layer sparsity overrides, so allocation: sensitivity cannot drive it (${parsed.error.issues[0]?.message}).`)
   return parsed.data
@@ -41,7 +52,7 @@ const sparsities = (allocation: Allocation) => new Map(allocation.layers.map((l)
 async function refineCurves(ctx: RunContext, curves: SensitivityCurves, first: Allocation, strategy: string, options: Record<string, unknown>): Promise<SensitivityCurves> {
   const around = sparsities(first)
   return withProber(ctx.model, ctx.data, ctx.registry, strategy, curves.split ?? undefined, ctx.config.seed, async (probe) => {
-    const { massRemoved: _, ...baseline } = await probe(overridden(ctx, strategy, options, around))
+    const { massRemoved: _, ...baseline } = await probe(overridden(ctx, curves, strategy, options, around))
     const layers: LayerCurve[] = []
     for (const curve of curves.layers) {
       const own = around.get(curve.name)!
@@ -49,7 +60,7 @@ async function refineCurves(ctx: RunContext, curves: SensitivityCurves, first: A
       const points = []
       for (const sparsity of levels) {
         const massRemoved = interpolate(curve.points, sparsity, (p) => p.massRemoved)
-        const measured = sparsity === own ? baseline : await probe(overridden(ctx, strategy, options, new Map(around).set(curve.name, sparsity)))
+        const measured = sparsity === own ? baseline : await probe(overridden(ctx, curves, strategy, options, new Map(around).set(curve.name, sparsity)))
         points.push({ ...measured, sparsity, massRemoved })
       }
       layers.push({ ...curve, points })
@@ -58,22 +69,56 @@ async function refineCurves(ctx: RunContext, curves: SensitivityCurves, first: A
   })
 }
 
+const choose = (curves: SensitivityCurves, target: AllocationTarget, dense?: number): Allocation =>
+  'budget' in target ? allocateBudget(curves, target.budget, dense) : allocateSparsity(curves, target.sparsity)
+
+// Bytes are only piecewise linear between the probed levels (the sparse format changes encoding): a few corrections suffice.
+const budgetTries = 6
+
 /**
- * Chooses per-layer sparsities from the latest sensitivity curves that meet `sparsity` over the probed
- * layers exactly (with data, chosen again from curves measured around the first choice), prunes with
- * them as per-layer overrides, and records the prediction (the single-layer curves, added up) beside
- * the measurement on the same rows.
+ * Tightens a budget allocation until the model it prunes (on a copy) measures within the budget: each
+ * try asks the curves for the overshoot less.
  */
-export async function pruneWithAllocation(ctx: RunContext, strategy: string, options: Record<string, unknown>, target: { sparsity: number; refine: boolean }): Promise<AllocationRecord> {
+async function meetBudget(ctx: RunContext, curves: SensitivityCurves, chosen: Allocation, budget: Budget, dense: number, strategy: string, options: Record<string, unknown>): Promise<Allocation> {
+  return withProber(ctx.model, ctx.data, ctx.registry, strategy, undefined, ctx.config.seed, async (probe) => {
+    let [allocation, limit] = [chosen, budget.limit]
+    for (let tries = 1; ; tries++) {
+      const measured = (await probe(overridden(ctx, curves, strategy, options, sparsities(allocation))))[budget.resource]!
+      if (measured <= budget.limit) return allocation
+      if (tries === budgetTries) break
+      limit -= measured - budget.limit
+      try {
+        allocation = allocateBudget(curves, { ...budget, limit }, dense)
+      } catch {
+        break // the curves cannot save the overshoot too
+      }
+    }
+    throw new PruneError(
+      `prune.${budget.resource}: ${budget.limit} was not met: the model pruned as the curves predict still measures more ${resourceSources[budget.resource].unit}. Raise ${budget.resource}, or probe more levels in the sensitivity step.`,
+    )
+  })
+}
+
+/**
+ * Chooses per-layer sparsities from the latest sensitivity curves that meet the target: `sparsity` over
+ * the probed layers exactly, or a byte or MAC budget (checked on a copy before the real prune), with the
+ * least predicted loss (with data, chosen again from curves measured around the first choice). Prunes
+ * with them as per-layer overrides, and records the prediction (the choosing curves' changes, added up)
+ * beside the measurement on the same rows.
+ */
+export async function pruneWithAllocation(ctx: RunContext, strategy: string, options: Record<string, unknown>, target: AllocationTarget): Promise<AllocationRecord> {
   const curves = latestSensitivity(ctx.history)
   if (!curves) throw new PruneError(noCurves)
-  const first = allocateSparsity(curves, target.sparsity)
+  const budget = 'budget' in target ? target.budget : undefined
+  const dense = budget && curves.baseline[budget.resource]
+  const first = choose(curves, target)
   const refined = target.refine && curves.mode === 'data' && curves.split !== null
   const around = refined ? await refineCurves(ctx, curves, first, strategy, options) : undefined
-  // The refined curves choose the layers' sparsities; the prediction stays the single-layer curves' additive one.
-  const chosen = around ? allocateSparsity(around, target.sparsity) : first
-  const allocation = { ...chosen, predicted: predict(curves, chosen.layers) }
-  const pruned = await applyStrategy(ctx, strategy, overridden(ctx, strategy, options, sparsities(allocation)))
+  let chosen = around ? choose(around, target, dense) : first
+  if (budget) chosen = await meetBudget(ctx, around ?? curves, chosen, budget, dense!, strategy, options)
+  // Predicted from the curves that chose it: the refined ones add up each layer's change around the first allocation as measured.
+  const allocation = chosen
+  const pruned = await applyStrategy(ctx, strategy, overridden(ctx, curves, strategy, options, sparsities(allocation)))
   let measured: AllocationRecord['measured'] = { loss: null, accuracy: null }
   const sliced = curves.split ? sliceSplit(ctx.data, curves.split) : undefined
   if (sliced) {
@@ -85,10 +130,23 @@ export async function pruneWithAllocation(ctx: RunContext, strategy: string, opt
       sliced.y.dispose()
     }
   }
-  const record: AllocationRecord = { ...allocation, sparsity: target.sparsity, split: curves.split, refined, ...(around ? { firstPass: { layers: first.layers, predicted: first.predicted, measured: around.baseline } } : {}), measured }
+  const total = allocation.layers.reduce((n, l) => n + l.weights, 0)
+  const sparsity = 'sparsity' in target ? target.sparsity : allocation.layers.reduce((n, l) => n + l.pruned, 0) / total
+  const spent = budget && { ...budget, predicted: predictResource(around ?? curves, allocation.layers, budget.resource, dense!), measured: (await measureResources(pruned, ctx.data, ctx.registry))[budget.resource]! }
+  const record: AllocationRecord = {
+    ...allocation,
+    sparsity,
+    ...(spent ? { budget: spent } : {}),
+    split: curves.split,
+    refined,
+    ...(around ? { firstPass: { layers: first.layers, predicted: first.predicted, measured: around.baseline } } : {}),
+    measured,
+  }
   await ctx.snapshot({ label: 'allocation', step: ctx.step.index, metrics: { allocation: record as unknown as MetricValue } })
   return record
 }
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
 
 /** `allocated from sensitivity: dense_1 93.2%, ...; predicted accuracy 0.9512, measured 0.9498 on train[6000:8000]`. */
 export function describeAllocation(record: AllocationRecord): string {
@@ -97,5 +155,6 @@ export function describeAllocation(record: AllocationRecord): string {
   const check = p !== null && m !== null ? `; predicted accuracy ${p.toFixed(4)}, measured ${m.toFixed(4)} on ${record.split}` : ''
   const first = record.firstPass
   const before = first?.predicted.accuracy != null && first.measured.accuracy !== null ? ` (first pass ${first.layers.map((l) => `${(100 * l.sparsity).toFixed(1)}%`).join(', ')}: predicted ${first.predicted.accuracy.toFixed(4)}, measured ${first.measured.accuracy.toFixed(4)})` : ''
-  return `allocated from sensitivity: ${layers}${check}${before}`
+  const budget = record.budget && `; ${record.budget.resource} ${fmt(record.budget.measured)} (budget ${fmt(record.budget.limit)}, predicted ${fmt(record.budget.predicted)})`
+  return `allocated from sensitivity: ${layers}${budget ?? ''}${check}${before}`
 }

@@ -9,7 +9,7 @@ import { resolveSparsityTarget, type SparsityTarget } from '../sparsity-target.j
 import { defineStep } from '../step.js'
 
 export const sensitivityShape = {
-  strategy: z.string().default('magnitude').describe('The strategy each probe prunes with (its other options follow, without sparsity)'),
+  strategy: z.string().default('magnitude').describe('The strategy each probe prunes with (its other options follow, without sparsity); a structured one is probed one dependency group at a time'),
   levels: z
     .array(z.number().gt(0).max(1))
     .min(1)
@@ -17,9 +17,11 @@ export const sensitivityShape = {
     .describe('Sparsities each layer is probed at, one layer at a time (NNI\'s SensitivityAnalysis: 0.1 to 0.9)'),
   mode: z.enum(['data', 'data-free']).default('data').describe('data: evaluate every probe; data-free: only measure the fraction of each layer\'s squared-weight mass it removes'),
   split: z
-    .enum(['train', 'test'])
-    .default('train')
-    .describe('Data the probes are evaluated on: the last `samples` of train (default, so the test split stays unseen by the allocation) or the first of test'),
+    .enum(['validation', 'train', 'test'])
+    .optional()
+    .describe(
+      'Data the probes (and the allocation\'s measurement) are evaluated on: the first `samples` of validation (the default when the dataset holds one out), the last `samples` of train (the default otherwise), or the first of test',
+    ),
   samples: z.number().int().min(1).default(2000).describe('How many examples of the split each probe is evaluated on'),
   layers: z.array(layerSelector).optional().describe('Layers to probe (default: every layer with a kernel)'),
 }
@@ -45,16 +47,17 @@ function describeCurves(curves: SensitivityCurves): string {
   const base = curves.baseline.accuracy
   const layers = curves.layers.map((l) => {
     const p = top(l.points)
-    const drop = base !== null && p.accuracy !== null ? `accuracy ${(100 * (base - p.accuracy)).toFixed(2)} points lower` : `${percent(p.massRemoved)} of its squared mass removed`
+    const drop = base !== null && p.accuracy !== null ? `accuracy ${(100 * Math.abs(base - p.accuracy)).toFixed(2)} points ${p.accuracy > base ? 'higher' : 'lower'}` : `${percent(p.massRemoved)} of its squared mass removed`
     return `${l.name} at ${percent(p.sparsity)}: ${drop}`
   })
   const skipped = curves.skipped.length ? `; skipped ${curves.skipped.map((l) => l.name).join(', ')} (the strategy does not prune ${curves.skipped.length === 1 ? 'it' : 'them'} alone)` : ''
-  return `${curves.layers.length} layers probed${curves.split ? ` on ${curves.split}` : ' (data-free)'}; ${layers.join('; ')}${skipped}`
+  const probed = curves.layers.some((l) => l.layers) ? 'dependency groups' : 'layers'
+  return `${curves.layers.length} ${probed} probed${curves.split ? ` on ${curves.split}` : ' (data-free)'}; ${layers.join('; ')}${skipped}`
 }
 
 export const sensitivityStep = defineStep<SensitivityStepOptions>({
   name: 'sensitivity',
-  description: 'Prune one layer at a time at each level and record loss and accuracy (or, data-free, the squared-weight mass removed); the model is left as it was',
+  description: 'Prune one layer (with a structured strategy, one dependency group) at a time at each level and record loss and accuracy (or, data-free, the squared-weight mass removed); the model is left as it was',
   options: sensitivityOptions,
   jsonSchema: () => ({ ...toJson(z.object(sensitivityShape)), additionalProperties: true }),
   async run(ctx, options) {

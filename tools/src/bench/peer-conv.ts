@@ -1,0 +1,116 @@
+import { createRegistry, createRng, setupBackend } from '@prunekit/core'
+import { datasetsPlugin } from '@prunekit/datasets'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { round, type Row, type Suite } from './measure.js'
+import { findTorchPython, writeTrainSplit } from './peer.js'
+import { buildZooModel, throughput } from './training.js'
+
+const run = promisify(execFile)
+
+// The zoo's lenet-5 and mobilenet-mini (default options) in PyTorch. Parameter counts include
+// BatchNorm's moving statistics, as tfjs's countParams does; the suite checks they match.
+const script = String.raw`
+import sys, time, numpy as np, torch
+from torch import nn
+torch.set_num_threads(2)
+torch.manual_seed(0)
+x = torch.from_numpy(np.fromfile(sys.argv[1], dtype=np.float32).reshape(-1, 1, 28, 28))
+y = torch.from_numpy(np.fromfile(sys.argv[2], dtype=np.int64))
+
+def lenet5():
+    return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+def conv_bn(cin, cout, k=1, stride=1, groups=1, relu6=True):
+    layers = [nn.Conv2d(cin, cout, k, stride, k // 2, groups=groups, bias=False), nn.BatchNorm2d(cout, momentum=0.1)]
+    return layers + [nn.ReLU6()] if relu6 else layers
+
+class InvertedResidual(nn.Module):
+    def __init__(self, cin, t, cout, stride):
+        super().__init__()
+        wide = cin * t
+        self.residual = stride == 1 and cin == cout
+        self.body = nn.Sequential(*(conv_bn(cin, wide) if t > 1 else []), *conv_bn(wide, wide, 3, stride, wide), *conv_bn(wide, cout, relu6=False))
+    def forward(self, x):
+        return x + self.body(x) if self.residual else self.body(x)
+
+def mobilenet_mini(stem=16, blocks=((1, 16, 1, 1), (4, 24, 2, 2), (4, 32, 2, 2)), head=64):
+    layers, c = conv_bn(1, stem, 3, 2), stem
+    for t, cout, s, n in blocks:
+        for r in range(n):
+            layers.append(InvertedResidual(c, t, cout, s if r == 0 else 1))
+            c = cout
+    return nn.Sequential(*layers, *conv_bn(c, head), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(head, 10))
+
+def count(model):
+    return sum(p.numel() for p in model.parameters()) + sum(b.numel() for n, b in model.named_buffers() if n.endswith(('running_mean', 'running_var')))
+
+for name, make, samples in (('lenet-5', lenet5, int(sys.argv[3])), ('mobilenet-mini', mobilenet_mini, int(sys.argv[4]))):
+    model = make()
+    model.train()
+    opt = torch.optim.Adam(model.parameters(), lr=0.001)
+    loss_fn = nn.CrossEntropyLoss()
+    def epoch():
+        perm = torch.randperm(samples)
+        for i in range(0, samples, 64):
+            idx = perm[i:i + 64]
+            opt.zero_grad()
+            loss_fn(model(x[idx]), y[idx]).backward()
+            opt.step()
+    epoch()
+    times = []
+    for _ in range(3):
+        t = time.perf_counter(); epoch(); times.append(time.perf_counter() - t)
+    print(name, "params", count(model), "train", samples / sorted(times)[1], flush=True)
+`
+
+/** Samples of the epoch each side times, per model (the same slice of the same digits on both sides). */
+const samples: Record<string, number> = { 'lenet-5': 8000, 'mobilenet-mini': 2048 }
+
+export const peerConvSuite: Suite = {
+  name: 'peer-conv',
+  description: 'Conv training against PyTorch on this machine (Debian python3-torch, 2 threads): the same LeNet-5 and mobilenet-mini, batch 64, adam, same MNIST digits; prunekit on wasm',
+  async run(log) {
+    const python = findTorchPython()
+    if (!python) {
+      log('PyTorch is not installed here (apt-get install python3-torch): peer-conv figures skipped')
+      return [{ peer: 'pytorch', skipped: 'python3 -c "import torch" fails on this machine' }]
+    }
+    await setupBackend('wasm')
+    const registry = createRegistry({ plugins: [datasetsPlugin()] })
+    const data = await registry.datasets.get('mnist').load({ train: 8000, test: 10, shape: 'image' }, { seed: 42, rng: createRng(42) })
+    const dir = mkdtempSync(join(tmpdir(), 'prunekit-peer-conv-'))
+    let stdout: string
+    try {
+      await writeTrainSplit(data, dir)
+      writeFileSync(join(dir, 'peer_conv.py'), script)
+      log('running the PyTorch peer ...')
+      const args = [join(dir, 'peer_conv.py'), join(dir, 'x.bin'), join(dir, 'y.bin'), String(samples['lenet-5']), String(samples['mobilenet-mini'])]
+      stdout = (await run(python, args, { timeout: 1_800_000, maxBuffer: 1 << 20 })).stdout
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    const rows: Row[] = []
+    try {
+      for (const model of Object.keys(samples)) {
+        const peer = new RegExp(`${model} params (\\d+) train ([\\d.]+)`).exec(stdout)
+        if (!peer) throw new Error(`The PyTorch peer printed no figures for ${model}; its output was:\n${stdout}`)
+        const built = await buildZooModel(model, data)
+        const params = built.model.countParams()
+        built.dispose()
+        if (params !== Number(peer[1])) throw new Error(`${model}: the PyTorch model has ${peer[1]} parameters, prunekit's ${params}: they must be the same architecture (fix the script in tools/src/bench/peer-conv.ts).`)
+        const ours = await throughput(model, data, samples[model])
+        const theirs = Number(peer[2])
+        rows.push({ model, params, samples: samples[model], pytorch: Math.round(theirs), prunekit: Math.round(ours), ratio: round(ours / theirs, 2) })
+        log(`${model} (${params} params): pytorch ${Math.round(theirs)} samples/s, prunekit ${Math.round(ours)} (x${round(ours / theirs, 2)})`)
+      }
+    } finally {
+      data.dispose()
+    }
+    return rows
+  },
+}
