@@ -47,6 +47,14 @@ describe('selectLowest', () => {
     }
   })
 
+  it.each(['value', 'magnitude'] as const)('with order %s, counts every NaN bit pattern (either sign, any payload) as the smallest score', (order) => {
+    const scores = Float32Array.from([3, -Infinity, 0, 2, -1, 5, 1, -4])
+    const bits = new Uint32Array(scores.buffer)
+    for (const [at, pattern] of [[0, 0xffc00000], [3, 0x7f800001], [5, 0xffffffff]]) bits[at] = pattern
+    const reference = order === 'magnitude' ? scores.map(Math.abs) : scores
+    for (const k of [1, 3, 4, 6]) expect(selectLowest([scores], k, order)).toEqual(referenceLowest([reference], k))
+  })
+
   it('finds the cut when values differ only in their low 16 bits', () => {
     const base = 1.0
     const values = Float32Array.from({ length: 100 }, (_, i) => base + i * 2 ** -23)
