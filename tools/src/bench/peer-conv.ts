@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { round, type Row, type Suite } from './measure.js'
-import { findTorchPython, writeTrainSplit } from './peer.js'
+import { findTorchPython, trainSpeed, writeTrainSplit } from './peer.js'
 import { buildZooModel, throughput } from './training.js'
 
 const run = promisify(execFile)
@@ -49,23 +49,11 @@ def mobilenet_mini(stem=16, blocks=((1, 16, 1, 1), (4, 24, 2, 2), (4, 32, 2, 2))
 def count(model):
     return sum(p.numel() for p in model.parameters()) + sum(b.numel() for n, b in model.named_buffers() if n.endswith(('running_mean', 'running_var')))
 
+${trainSpeed}
 for name, make, samples in (('lenet-5', lenet5, int(sys.argv[3])), ('mobilenet-mini', mobilenet_mini, int(sys.argv[4]))):
     model = make()
     model.train()
-    opt = torch.optim.Adam(model.parameters(), lr=0.001)
-    loss_fn = nn.CrossEntropyLoss()
-    def epoch():
-        perm = torch.randperm(samples)
-        for i in range(0, samples, 64):
-            idx = perm[i:i + 64]
-            opt.zero_grad()
-            loss_fn(model(x[idx]), y[idx]).backward()
-            opt.step()
-    epoch()
-    times = []
-    for _ in range(3):
-        t = time.perf_counter(); epoch(); times.append(time.perf_counter() - t)
-    print(name, "params", count(model), "train", samples / sorted(times)[1], flush=True)
+    print(name, "params", count(model), "train", train_speed(model, samples), flush=True)
 `
 
 /** Samples of the epoch each side times, per model (the same slice of the same digits on both sides). */

@@ -23,6 +23,29 @@ export function findTorchPython(): string | undefined {
   return undefined
 }
 
+/**
+ * Python shared by the peer suites: train_speed(model, samples) trains on the first samples of the
+ * script's x and y (adam, batch 64, shuffled), one untimed epoch then three timed, and returns the
+ * median epoch's samples/s.
+ */
+export const trainSpeed = String.raw`
+def train_speed(model, samples):
+    opt = torch.optim.Adam(model.parameters(), lr=0.001)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    def epoch():
+        perm = torch.randperm(samples)
+        for i in range(0, samples, 64):
+            idx = perm[i:i + 64]
+            opt.zero_grad()
+            loss_fn(model(x[idx]), y[idx]).backward()
+            opt.step()
+    epoch()
+    times = []
+    for _ in range(3):
+        t = time.perf_counter(); epoch(); times.append(time.perf_counter() - t)
+    return samples / sorted(times)[1]
+`
+
 const script = String.raw`
 import sys, time, numpy as np, torch
 torch.set_num_threads(2)
@@ -30,20 +53,8 @@ torch.manual_seed(0)
 x = torch.from_numpy(np.fromfile(sys.argv[1], dtype=np.float32).reshape(-1, 784))
 y = torch.from_numpy(np.fromfile(sys.argv[2], dtype=np.int64))
 model = torch.nn.Sequential(torch.nn.Linear(784, 300), torch.nn.ReLU(), torch.nn.Linear(300, 100), torch.nn.ReLU(), torch.nn.Linear(100, 10))
-opt = torch.optim.Adam(model.parameters(), lr=0.001)
-loss_fn = torch.nn.CrossEntropyLoss()
-def epoch():
-    perm = torch.randperm(len(x))
-    for i in range(0, len(x), 64):
-        idx = perm[i:i + 64]
-        opt.zero_grad()
-        loss_fn(model(x[idx]), y[idx]).backward()
-        opt.step()
-epoch()
-times = []
-for _ in range(3):
-    t = time.perf_counter(); epoch(); times.append(time.perf_counter() - t)
-print("train", len(x) / sorted(times)[1])
+${trainSpeed}
+print("train", train_speed(model, len(x)))
 import torch.nn.utils.prune as prune
 layers = [torch.nn.Linear(1, n) for n in (40_000_000, 30_000_000, 20_000_000, 10_000_000)]
 t = time.perf_counter()
