@@ -39,6 +39,7 @@ export default async function processTrial(job: SandboxedJob<TrialTask, QueuePay
     const result = await runTrial(capped, await createRegistry(capped.config, capped.baseDir), dir)
     return { result, files: await readTree(dir) }
   } finally {
-    await rm(dir, { recursive: true, force: true })
+    // Removed while the result goes back: the worker need not wait for it.
+    void rm(dir, { recursive: true, force: true }).catch(() => undefined)
   }
 }
