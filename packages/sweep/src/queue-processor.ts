@@ -1,19 +1,20 @@
 // A BullMQ sandboxed processor: runs one trial in a child process of `prunekit worker`, so that a long
 // training never blocks the worker's lock renewal, and ships the trial's report files back through Redis.
+import { setupBackend } from '@prunekit/core'
 import { UnrecoverableError, type SandboxedJob } from 'bullmq'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { withWasmThreads } from './balance.js'
 import type { QueuePayload } from './queue.js'
+import { registryModuleVariable, wasmThreadsVariable } from './redis.js'
 import { registryFactory, runTrial, type TrialTask } from './trial.js'
 import { prunekitVersion } from './version.js'
 
-/** The environment variable through which `prunekit worker` names its registry module. */
-export const registryModuleVariable = 'PRUNEKIT_TRIAL_REGISTRY'
-
-/** The environment variable through which `prunekit worker` caps each trial's wasm threads (the cores left per concurrent trial). */
-export const wasmThreadsVariable = 'PRUNEKIT_TRIAL_WASM_THREADS'
+// Ready before the first trial (the worker forks this process as it starts): tfjs imported, the wasm
+// backend started, the registry module imported.
+await setupBackend('wasm', { threads: 1 })
+if (process.env[registryModuleVariable]) await registryFactory(process.env[registryModuleVariable])
 
 async function readTree(dir: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {}
@@ -38,6 +39,7 @@ export default async function processTrial(job: SandboxedJob<TrialTask, QueuePay
     const result = await runTrial(capped, await createRegistry(capped.config, capped.baseDir), dir)
     return { result, files: await readTree(dir) }
   } finally {
-    await rm(dir, { recursive: true, force: true })
+    // Removed while the result goes back: the worker need not wait for it.
+    void rm(dir, { recursive: true, force: true }).catch(() => undefined)
   }
 }

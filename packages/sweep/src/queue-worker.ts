@@ -1,9 +1,8 @@
 import { Worker } from 'bullmq'
 import { compiledModulePath } from './executor.js'
 import { wasmThreadsPerWorker } from './balance.js'
-import { registryModuleVariable, wasmThreadsVariable } from './queue-processor.js'
 import type { QueuePayload } from './queue.js'
-import { checkRedis, redisConnection, trialQueueName } from './redis.js'
+import { checkRedis, redisConnection, registryModuleVariable, trialQueueName, wasmThreadsVariable } from './redis.js'
 import type { TrialTask } from './trial.js'
 
 export interface QueueWorkerOptions {
@@ -22,15 +21,30 @@ export interface QueueWorker {
   close(): Promise<void>
 }
 
-/** A BullMQ worker that runs trials from Redis, each in a sandboxed child process. */
+/** BullMQ's pool of sandboxed child processes: not public API (bullmq 5 forks a child at its first job, then reuses it). */
+interface WithChildPool {
+  childPool?: { retain(processFile: string): Promise<unknown>; release(child: unknown): void }
+}
+
+/** Forks the worker's `count` trial processes now, so that their start (tfjs, backend, registry) is not paid inside the first trials. */
+async function warmChildren(worker: Worker, processFile: string, count: number): Promise<void> {
+  const pool = (worker as unknown as WithChildPool).childPool
+  if (!pool) return
+  const children = await Promise.all(Array.from({ length: count }, () => pool.retain(processFile)))
+  for (const child of children) pool.release(child)
+}
+
+/** A BullMQ worker that runs trials from Redis, each in a sandboxed child process, started with the worker. */
 export async function startQueueWorker(url: string, options: QueueWorkerOptions): Promise<QueueWorker> {
   await checkRedis(url)
   const log = options.log ?? (() => {})
   const lockDuration = options.lockMs ?? 30_000
   const concurrency = options.concurrency ?? 1
   const connection = redisConnection(url)
-  const worker = new Worker<TrialTask, QueuePayload>(trialQueueName, compiledModulePath('queue-processor'), {
+  const processFile = compiledModulePath('queue-processor')
+  const worker = new Worker<TrialTask, QueuePayload>(trialQueueName, processFile, {
     connection,
+    autorun: false, // takes trials once its child processes are warm
     concurrency,
     lockDuration,
     stalledInterval: Math.max(1000, Math.round(lockDuration / 2)),
@@ -42,9 +56,18 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions)
   worker.on('failed', (job, error) => log(`trial ${job?.data.id ?? '?'} failed: ${error.message}`))
   worker.on('error', (error) => log(`worker error: ${error.message}`))
   await worker.waitUntilReady()
+  try {
+    await warmChildren(worker, processFile, concurrency)
+  } catch (error) {
+    await worker.close()
+    await connection.quit().catch(() => undefined)
+    throw error
+  }
+  const running = worker.run().catch((error: Error) => log(`worker error: ${error.message}`))
   return {
     async close() {
       await worker.close()
+      await running
       await connection.quit().catch(() => undefined)
     },
   }

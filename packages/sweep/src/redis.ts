@@ -8,6 +8,12 @@ export class QueueError extends Error {
 /** The BullMQ queue trials go through. */
 export const trialQueueName = 'prunekit-trials'
 
+/** The environment variable through which `prunekit worker` names its registry module to its trial processes. */
+export const registryModuleVariable = 'PRUNEKIT_TRIAL_REGISTRY'
+
+/** The environment variable through which `prunekit worker` caps each trial's wasm threads (the cores left per concurrent trial). */
+export const wasmThreadsVariable = 'PRUNEKIT_TRIAL_WASM_THREADS'
+
 /** Checks the URL's form, then that a Redis answers there, in a few seconds at most. */
 export async function checkRedis(url: string): Promise<void> {
   let parsed: URL | undefined

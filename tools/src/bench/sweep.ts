@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -50,10 +50,43 @@ interface Timed {
   cpu: number
   /** With `again`: wall seconds of the same sweep run again, every trial finished: the sweep process's own cost (start-up, checks, reports). */
   again?: number
-  report: { prefixes: { secondsSaved: number }; trials: Array<{ metrics: unknown; seconds: number }> }
+  report: { prefixes: { secondsSaved: number }; trials: Array<{ id: string; key: string; metrics: unknown; seconds: number }> }
+  /** With `queue`: where each trial's time went between the sweep, Redis and the worker. */
+  queue?: QueueTimings
 }
 
-async function timedSweep(config: string, args: string[] = [], { firstTrials = 1, again = false } = {}): Promise<Timed> {
+/** Milliseconds per trial through the queue (one worker, one trial at a time), from BullMQ's job timestamps in Redis and each trial.json's write time. */
+interface QueueTimings {
+  /** Enqueued to picked up, for the first trial: paid once per sweep. */
+  firstPickup: number
+  /** A trial's result stored to the next trial's pickup: the worker's idle time between trials. */
+  gap: number
+  /** The worker's time on a trial beyond its pipeline's `seconds`: the child round trip and the result into Redis, and the pipeline's own report writing and clean-up, which a serial run pays as well. */
+  worker: number
+  /** Result stored in Redis to trial.json written by the sweep: off the critical path, but for the last trial. */
+  collect: number
+}
+
+const mean = (values: number[]) => (values.length ? values.reduce((sum, v) => sum + v, 0) / values.length : 0)
+
+async function queueTimings(url: string, dir: string, trials: Timed['report']['trials']): Promise<QueueTimings> {
+  const jobs = await Promise.all(
+    trials.map(async (trial) => {
+      const { stdout } = await run('redis-cli', ['-u', url, 'hmget', `bull:prunekit-trials:trial-${trial.key}`, 'timestamp', 'processedOn', 'finishedOn'])
+      const [enqueued, picked, finished] = stdout.trim().split('\n').map(Number)
+      return { enqueued, picked, finished, pipeline: trial.seconds * 1000, collected: statSync(join(dir, 'out', 'trials', trial.id, 'trial.json')).mtimeMs }
+    }),
+  )
+  jobs.sort((a, b) => a.picked - b.picked)
+  return {
+    firstPickup: jobs[0].picked - Math.min(...jobs.map((j) => j.enqueued)),
+    gap: mean(jobs.slice(1).map((j, i) => j.picked - jobs[i].finished)),
+    worker: mean(jobs.map((j) => j.finished - j.picked - j.pipeline)),
+    collect: mean(jobs.map((j) => j.collected - j.finished)),
+  }
+}
+
+async function timedSweep(config: string, args: string[] = [], { firstTrials = 1, again = false, queue = '' } = {}): Promise<Timed> {
   const dir = mkdtempSync(join(tmpdir(), 'prunekit-bench-sweep-'))
   writeFileSync(join(dir, 'prunekit.yaml'), config)
   const sweep = async () => {
@@ -65,13 +98,14 @@ async function timedSweep(config: string, args: string[] = [], { firstTrials = 1
   const seconds = await sweep()
   const cpu = childCpuSeconds() - cpuBefore
   const report = JSON.parse(readFileSync(join(dir, 'out/sweep.json'), 'utf8'))
+  const timings = queue ? await queueTimings(queue, dir, report.trials) : undefined
   const againSeconds = again ? await sweep() : undefined
   rmSync(dir, { recursive: true, force: true })
   // Time spent outside the trials' pipelines: start-up, checks, reports, and any transport.
   const trialSeconds: number[] = report.trials.map((t: { seconds: number }) => t.seconds)
   const outside = seconds - trialSeconds.reduce((sum, t) => sum + t, 0)
   const warmup = Math.max(...trialSeconds.slice(0, firstTrials)) - median(trialSeconds)
-  return { seconds, outside, warmup, cpu, again: againSeconds, report }
+  return { seconds, outside, warmup, cpu, again: againSeconds, report, queue: timings }
 }
 
 function freePort(): Promise<number> {
@@ -120,15 +154,21 @@ export const sweepSuite: Suite = {
     const port = await freePort()
     const url = `redis://127.0.0.1:${port}`
     const redis = await startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept connections/)
+    const workerBegan = performance.now()
     const worker = await startProcess(process.execPath, [cli, 'worker', '--queue', url], /waiting for trials/)
+    // The worker says it waits once its trial process is up (tfjs, backend, registry): a cost per worker, not per trial.
+    const workerStart = (performance.now() - workerBegan) / 1000
     try {
-      await timedSweep(sweepConfig(false, [7], [0.5]), ['--queue', url]) // one trial warms the worker's trial process (tfjs, data, JIT)
-      const queued = await timedSweep(sweepConfig(false), ['--queue', url], { again: true })
-      // Measured within the queued run, so that the machine's load cancels: its time outside the pipelines, less the
-      // same sweep's own cost (run again at once, every trial finished), is what the queue adds, per trial.
-      const overhead = ((queued.outside - queued.again!) / 8) * 1000
-      log(`--queue, one worker: ${queued.seconds.toFixed(1)} s, ${overhead.toFixed(0)} ms per trial outside the pipelines (${queued.outside.toFixed(1)} s outside them, less ${queued.again!.toFixed(1)} s for the sweep run again with every trial finished; load ${load()})`)
-      rows.push({ case: '8 trials, --queue (one worker process)', seconds: round(queued.seconds, 1), ratio: round(serial.seconds / queued.seconds, 2), overheadMsPerTrial: round(overhead, 0), sameResults: sameMetrics(queued, serial), load1m: load() })
+      // One trial first, so that the worker's trial process has loaded the data and JIT-compiled (a serial run's first trial pays that too).
+      const first = await timedSweep(sweepConfig(false, [7], [0.5]), ['--queue', url], { queue: url })
+      const queued = await timedSweep(sweepConfig(false), ['--queue', url], { again: true, queue: url })
+      const q = queued.queue!
+      // The queue's own cost per trial, on the critical path of one worker: the idle gap between trials and the worker's time beyond the pipeline.
+      const perTrial = q.gap + q.worker
+      // The older, coarser figure: time outside the pipelines, less the same sweep run again with every trial finished (noisy: two whole CLI runs).
+      const outsideMs = ((queued.outside - queued.again!) / 8) * 1000
+      log(`--queue, one worker: ${queued.seconds.toFixed(1)} s; per trial at most ${perTrial.toFixed(0)} ms (${q.gap.toFixed(0)} ms idle between trials, ${q.worker.toFixed(0)} ms in the worker beyond the pipeline's seconds, report writing included), collection ${q.collect.toFixed(0)} ms after each result (overlapping the next trial); fixed: ${q.firstPickup.toFixed(0)} ms to the first pickup, ${workerStart.toFixed(1)} s to start the worker and its trial process (imports, backend), ${first.queue!.worker.toFixed(0)} ms beyond the pipeline in its first trial; outside the pipelines less the sweep run again: ${outsideMs.toFixed(0)} ms per trial (load ${load()})`)
+      rows.push({ case: '8 trials, --queue (one worker process)', seconds: round(queued.seconds, 1), ratio: round(serial.seconds / queued.seconds, 2), overheadMsPerTrial: round(perTrial, 0), collectMs: round(q.collect, 0), firstPickupMs: round(q.firstPickup, 0), workerStartSeconds: round(workerStart, 1), firstTrialWorkerMs: round(first.queue!.worker, 0), outsideLessAgainMsPerTrial: round(outsideMs, 0), sameResults: sameMetrics(queued, serial), load1m: load() })
     } finally {
       process.kill(-worker.pid!, 'SIGTERM')
       process.kill(-redis.pid!, 'SIGTERM')
