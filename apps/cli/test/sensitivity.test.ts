@@ -2,21 +2,10 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { cli, tempDir } from './run-cli.js'
+import { tinyConfig } from './tiny-config.js'
 
-const config = (prune: string) => `
-seed: 3
-backend: wasm
-model: { zoo: mlp, units: [32] }
-data: { dataset: mnist, train: 600, test: 200 }
-train: { batchSize: 32, learningRate: 0.003 }
-pipeline:
-  - train: { epochs: 2 }
-  - sensitivity: { levels: [0.5, 0.9], samples: 200 }
-  - ${prune}
-  - evaluate: { label: pruned, metrics: [accuracy, sparsity] }
-reporters: [console, json, png, csv]
-out: out
-`
+const config = (prune: string): string =>
+  tinyConfig({ steps: ['sensitivity: { levels: [0.5, 0.9], samples: 200 }', prune, 'evaluate: { label: pruned, metrics: [accuracy, sparsity] }'], reporters: '[console, json, png, csv]' })
 
 describe('prunekit run with a sensitivity step', () => {
   it('writes the curves to report.json, sensitivity.csv and sensitivity.png, and prunes to the global target', async () => {
