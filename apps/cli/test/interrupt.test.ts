@@ -26,7 +26,8 @@ out: out
  * Runs the binary and sends the first of `signals` when its output first matches `when` (the console
  * prints `[k/n] step` as a step starts and `epoch e/n` as an epoch ends); each further signal goes as
  * soon as the run has acknowledged the one before (its "stopping after the current batch" notice), so
- * the order in which the process sees them is fixed. With `together`, all go at once instead.
+ * the order in which the process sees them is fixed. With `together`, all go at once instead, and the
+ * process may see them in any order.
  */
 function interrupt(args: string[], cwd: string, when: RegExp, signals: NodeJS.Signals[], together = false): Promise<CliResult> {
   return new Promise((resolve) => {
@@ -36,8 +37,8 @@ function interrupt(args: string[], cwd: string, when: RegExp, signals: NodeJS.Si
       stdout += chunk
       if (sent > 0 || !when.test(stdout)) return
       child.kill(signals[sent++])
-      // Back to back: the kernel hands pending signals over lowest number first (SIGINT before SIGTERM),
-      // and both reach the run in the middle of a batch, before it can write any report.
+      // Back to back, both reach the run in the middle of a batch, before it can write any report (in
+      // either order: node's threads may take them in turn).
       if (together) while (sent < signals.length) child.kill(signals[sent++])
     })
     child.stderr.on('data', (chunk: Buffer) => {
@@ -89,10 +90,11 @@ describe('interrupting and resuming prunekit run', () => {
   it('a second signal quits at once, leaving no temp file', async () => {
     const dir = tempDir({ 'prunekit.yaml': config })
     // Sent one after the other's acknowledgement, the second could arrive after the reports were
-    // written (CI saw it): sent together, both arrive while the batch runs.
+    // written (CI saw it): sent together, both arrive while the batch runs, in either order.
     const stopped = await interrupt(['run', 'prunekit.yaml'], dir, /epoch 1\/8/, ['SIGINT', 'SIGTERM'], true)
-    expect(stopped.code).toBe(143)
-    expect(stopped.stderr).toContain('SIGINT: stopping after the current batch')
+    const first = /(SIGINT|SIGTERM): stopping after the current batch/.exec(stopped.stderr)?.[1]
+    expect(first).toBeDefined()
+    expect(stopped.code).toBe(first === 'SIGINT' ? 143 : 130) // the exit code of the second one
     expect(stopped.stderr).not.toContain('Wrote the reports')
     expect(existsSync(join(dir, 'out/report.json'))).toBe(false)
     expect(tempFiles(dir)).toEqual([])
