@@ -1,0 +1,3 @@
+// The module's kernels. Every pointer is a byte offset into the module's own memory; every array is
+// float32 (int32 where named), row-major, images channels-last (NHWC). Kernels allocate nothing.
+export * from './util'
