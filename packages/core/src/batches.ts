@@ -50,27 +50,46 @@ export class HostSplit {
   }
 
   /**
-   * The batches of `order` (all rows when omitted), `batchSize` rows each (the last may be short):
-   * `count` of them, each uploaded by `take(b)` when asked for; the caller disposes what it takes.
+   * The batches of `order` (all rows when omitted), `batchSize` rows each (the last may be short), as
+   * host arrays: `count` of them; `rows(b)` gives batch b's features (bytes times `scale`) and targets.
    */
-  batches(batchSize: number, order?: Int32Array): { count: number; take(b: number): [tf.Tensor, tf.Tensor] } {
+  hostBatches(batchSize: number, order?: Int32Array): { count: number; rows(b: number): HostBatch } {
     const x = order ? permuteRows(this.x, order) : this.x
     const y = order ? permuteRows(this.y, order) : this.y
     const xWidth = this.x.length / this.size
     const yWidth = this.y.length / this.size
     return {
       count: Math.ceil(this.size / batchSize),
-      take: (b) => {
+      rows: (b) => {
         const start = b * batchSize
         const n = Math.min(batchSize, this.size - start)
-        const rows = x.subarray(start * xWidth, (start + n) * xWidth)
+        return { x: x.subarray(start * xWidth, (start + n) * xWidth), scale: this.scale, y: y.subarray(start * yWidth, (start + n) * yWidth), n }
+      },
+    }
+  }
+
+  /** {@link HostSplit.hostBatches} uploaded as tensors when taken; the caller disposes what it takes. */
+  batches(batchSize: number, order?: Int32Array): { count: number; rows(b: number): HostBatch; take(b: number): [tf.Tensor, tf.Tensor] } {
+    const host = this.hostBatches(batchSize, order)
+    return {
+      ...host,
+      take: (b) => {
+        const { x, scale, y, n } = host.rows(b)
         return [
-          tf.tensor(rows instanceof Float32Array && this.scale === 1 ? rows : toFloats(rows, this.scale), [n, ...this.xShape], 'float32'),
-          tf.tensor(y.subarray(start * yWidth, (start + n) * yWidth), [n, ...this.yShape], 'float32'),
+          tf.tensor(x instanceof Float32Array && scale === 1 ? x : toFloats(x, scale), [n, ...this.xShape], 'float32'),
+          tf.tensor(y, [n, ...this.yShape], 'float32'),
         ]
       },
     }
   }
+}
+
+/** One batch on the host: `n` rows of features (bytes are multiplied by `scale`) and of targets. */
+export interface HostBatch {
+  x: Rows
+  scale: number
+  y: Float32Array
+  n: number
 }
 
 function toFloats(values: Rows, scale: number): Float32Array {

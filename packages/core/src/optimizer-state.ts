@@ -12,13 +12,13 @@ export function stateLayout(model: PrunableModel): StateLayout {
   return { keys: model.weights().map((r) => r.key), lineage: model.lineage }
 }
 
-interface Slot {
+export interface Slot {
   originalName: string
   variable: tf.Variable
 }
 
 /** The per-weight state of tfjs 4.22's optimizers (internal fields; a test pins them). */
-interface OptimizerInternals {
+export interface OptimizerInternals {
   accumulatedFirstMoment?: Slot[]
   accumulatedSecondMoment?: Slot[]
   accumulations?: Slot[]

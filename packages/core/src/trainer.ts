@@ -11,6 +11,7 @@ import { distillationLoss } from './loss.js'
 import { ModelSlot } from './model-slot.js'
 import type { PrunableModel } from './model.js'
 import { optimizerNames } from './optimizers.js'
+import { EngineFit } from './wasm-fit.js'
 import type { Rng } from './rng.js'
 
 /** Defaults for every train / finetune step; each step may override any of them. */
@@ -20,12 +21,20 @@ export const trainDefaultsSchema = z
     learningRate: z.number().positive().default(0.001).describe('Learning rate'),
     batchSize: z.number().int().positive().default(64).describe('Samples per optimizer step'),
     shuffle: z.boolean().default(true).describe('Shuffle the training split every epoch (seeded)'),
+    engine: z
+      .enum(['auto', 'tfjs'])
+      .default('auto')
+      .describe(
+        "auto: on the wasm backend, train models of supported layers (Conv2D, DepthwiseConv2D, Dense, BatchNormalization, ReLU, Add, pooling, softmax output) in prunekit's fused WebAssembly engine, else through tfjs ops; tfjs: always through tfjs ops",
+      ),
   })
   .strict()
 
 export type TrainDefaults = z.output<typeof trainDefaultsSchema>
 
-export interface FitOptions extends TrainDefaults {
+export interface FitOptions extends Omit<TrainDefaults, 'engine'> {
+  /** Default 'auto' (see {@link trainDefaultsSchema}). */
+  engine?: TrainDefaults['engine']
   epochs: number
 }
 
@@ -98,11 +107,31 @@ function observedStep(optimizer: tf.Optimizer, loss: () => tf.Scalar, variables:
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
 
+/** The mean loss of an epoch's batches: tfjs's per-batch costs (averaged in float32 as tfjs does) and the engine's. */
+async function epochLoss(costs: tf.Scalar[], engineLosses: number[]): Promise<number> {
+  let sum = engineLosses.reduce((a, b) => a + b, 0)
+  if (costs.length && !engineLosses.length) {
+    const mean = tf.tidy(() => tf.mean(tf.stack(costs)))
+    const value = (await mean.data())[0]
+    mean.dispose()
+    return value
+  }
+  if (costs.length) {
+    const total = tf.tidy(() => tf.sum(tf.stack(costs)))
+    sum += (await total.data())[0]
+    total.dispose()
+  }
+  return sum / (costs.length + engineLosses.length)
+}
+
 /**
  * A lean training loop: the data is read to the host once, each epoch's batches are shuffled there
  * and uploaded together, the loss is read back once per epoch, and masks are re-applied after every optimizer step so pruned weights stay exactly zero.
  */
 export class Trainer {
+  /** Why the last fit trained through tfjs ops rather than the WebAssembly engine (null: it used the engine). */
+  engineReason: string | null = null
+
   constructor(readonly options: FitOptions) {}
 
   /** Trains the model in place on the split, with a fresh optimizer. */
@@ -129,6 +158,14 @@ export class Trainer {
     const host = await HostSplit.from(split)
     const losses: number[] = []
     const began = performance.now()
+    // The WebAssembly engine trains what it supports; hooks that need tfjs's tape keep the tfjs path.
+    const engineWanted = this.options.engine !== 'tfjs' && task === 'multiclass' && !distill && !onGradients
+    const openEngine = (): EngineFit | null => {
+      const opened = engineWanted ? EngineFit.open(bound.model, lease.optimizer, batchSize) : null
+      this.engineReason = opened === null ? 'not requested' : typeof opened === 'string' ? opened : null
+      return typeof opened === 'string' ? null : opened
+    }
+    let engine = openEngine()
 
     try {
       for (let epoch = start?.epoch ?? 0; epoch < epochs; epoch++) {
@@ -136,32 +173,38 @@ export class Trainer {
         if (shuffle) rng.shuffle(order)
         const batches = host.batches(batchSize, order)
         const costs: tf.Scalar[] = []
+        const engineLosses: number[] = []
         try {
           for (let b = 0; b < batches.count; b++) {
-            const [x, y] = batches.take(b)
-            const { model, variables } = bound
-            // The teacher runs before the tape opens: its targets are constants of the step's loss.
-            const soft = distill && teacherTargets(distill.teacher, x)
-            try {
-              const objective = soft ? () => distillationLoss(y, model.forward(x, true), soft, distill) : () => batchLoss(model, task, x, y)
-              const cost = onGradients ? observedStep(lease.optimizer, objective, variables, model, onGradients) : lease.optimizer.minimize(objective, true, variables)
-              if (cost) costs.push(cost)
-            } finally {
-              tf.dispose([x, y, ...(soft ? [soft] : [])])
+            if (engine) engineLosses.push(engine.step(batches.rows(b)))
+            else {
+              const [x, y] = batches.take(b)
+              const { model, variables } = bound
+              // The teacher runs before the tape opens: its targets are constants of the step's loss.
+              const soft = distill && teacherTargets(distill.teacher, x)
+              try {
+                const objective = soft ? () => distillationLoss(y, model.forward(x, true), soft, distill) : () => batchLoss(model, task, x, y)
+                const cost = onGradients ? observedStep(lease.optimizer, objective, variables, model, onGradients) : lease.optimizer.minimize(objective, true, variables)
+                if (cost) costs.push(cost)
+              } finally {
+                tf.dispose([x, y, ...(soft ? [soft] : [])])
+              }
+              if (masked.length) tf.tidy(() => masked.forEach(({ variable, mask }) => variable.assign(tf.mul(variable, mask))))
             }
-            if (masked.length) tf.tidy(() => masked.forEach(({ variable, mask }) => variable.assign(tf.mul(variable, mask))))
             step++
             if (afterStep) {
+              engine?.push(lease.optimizer)
               await afterStep(step)
-              if (slot.current !== bound.model) bound = bind(slot.current)
+              if (slot.current !== bound.model) {
+                bound = bind(slot.current)
+                if (engine) engine = openEngine()
+              } else engine?.pull()
               masked = bound.masked() // the hook may have replaced masks
             }
             const last = b === batches.count - 1
             let loss: number | undefined
             if (last) {
-              const mean = tf.tidy(() => tf.mean(tf.stack(costs)))
-              loss = (await mean.data())[0]
-              mean.dispose()
+              loss = await epochLoss(costs, engineLosses)
               losses.push(loss)
             }
             onProgress?.({ epoch: epoch + 1, epochs, batch: b + 1, batches: batches.count, loss })
@@ -171,9 +214,12 @@ export class Trainer {
         } finally {
           tf.dispose(costs)
         }
+        engine?.push(lease.optimizer)
         await afterEpoch?.(epoch + 1, step)
+        engine?.pull()
       }
     } finally {
+      engine?.push(lease.optimizer)
       lease.release()
     }
     return { losses, samples: epochs * split.size, seconds: (performance.now() - began) / 1000 }

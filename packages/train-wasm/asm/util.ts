@@ -28,3 +28,21 @@ export function addInPlace(dst: usize, src: usize, n: i32): void {
     store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o))
   }
 }
+
+/** dst[i] = src[i] for n floats. */
+export function copy(dst: usize, src: usize, n: i32): void {
+  memory.copy(dst, src, (<usize>n) << 2)
+}
+
+/** y[r, c] += bias[c] over rows x channels. */
+export function biasAdd(y: usize, bias: usize, rows: i32, channels: i32): void {
+  const rowBytes = (<usize>channels) << 2
+  for (let r = 0; r < rows; r++) addInPlace(y + <usize>r * rowBytes, bias, channels)
+}
+
+/** sums[c] = sum over rows of x[r, c] (a bias gradient). */
+export function columnSums(sums: usize, x: usize, rows: i32, channels: i32): void {
+  zero(sums, channels)
+  const rowBytes = (<usize>channels) << 2
+  for (let r = 0; r < rows; r++) addInPlace(sums, x + <usize>r * rowBytes, channels)
+}
