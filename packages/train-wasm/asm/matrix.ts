@@ -1,0 +1,231 @@
+import { addInPlace } from './util'
+
+// Matrix products: C (+)= A . B with A read through strides (so A or A^T), B and C row-major.
+// One register-blocked SIMD micro-kernel: 4 rows x 8 columns of C in eight f32x4 accumulators, A broadcast
+// one float at a time, B loaded as f32x4. Blocks at the edges read clamped rows and partial vectors, so
+// any m, k and n work without padding or reading past an array.
+
+/** Rows of A and B a block consumes before its C block goes back to memory (keeps the B panel in L1). */
+const depthBlock: i32 = 256
+
+/** Floats 0..w-1 (w in 1..4) at p as an f32x4, the other lanes zero; never reads past them. */
+// @ts-ignore: decorator
+@inline function loadCols(p: usize, w: i32): v128 {
+  if (w >= 4) return v128.load(p)
+  if (w == 1) return v128.load32_zero(p)
+  const low = v128.load64_zero(p)
+  return w == 2 ? low : v128.load32_lane(p, low, 2, 8)
+}
+
+/** Stores lanes 0..w-1 (w in 1..4) of v at p. */
+// @ts-ignore: decorator
+@inline function storeCols(p: usize, v: v128, w: i32): void {
+  if (w >= 4) v128.store(p, v)
+  else if (w == 1) v128.store32_lane(p, v, 0)
+  else {
+    v128.store64_lane(p, v, 0)
+    if (w == 3) v128.store32_lane(p, v, 2, 8)
+  }
+}
+
+// @ts-ignore: decorator
+@inline function madd(acc: v128, x: v128, y: v128): v128 {
+  return f32x4.add(acc, f32x4.mul(x, y))
+}
+
+/**
+ * C[rows x 8] (+)= A[rows x depth] . B[depth x 8], rows 1..4 (missing rows re-read row 0 and are not
+ * stored). A's element (i, p) is at a + i*aRow + p*aCol; B and C have row strides ldb and ldc bytes.
+ */
+function block8(c: usize, a: usize, b: usize, rows: i32, depth: i32, aRow: usize, aCol: usize, ldb: usize, ldc: usize, add: bool): void {
+  let a0 = a
+  let a1 = rows > 1 ? a + aRow : a
+  let a2 = rows > 2 ? a + 2 * aRow : a
+  let a3 = rows > 3 ? a + 3 * aRow : a
+  const c1 = rows > 1 ? c + ldc : c
+  const c2 = rows > 2 ? c + 2 * ldc : c
+  const c3 = rows > 3 ? c + 3 * ldc : c
+  let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00
+  if (add) {
+    s00 = v128.load(c); s01 = v128.load(c, 16)
+    s10 = v128.load(c1); s11 = v128.load(c1, 16)
+    s20 = v128.load(c2); s21 = v128.load(c2, 16)
+    s30 = v128.load(c3); s31 = v128.load(c3, 16)
+  }
+  let bp = b
+  for (let p = 0; p < depth; p++) {
+    const b0 = v128.load(bp)
+    const b1 = v128.load(bp, 16)
+    let x = v128.load32_splat(a0)
+    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+    x = v128.load32_splat(a1)
+    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+    x = v128.load32_splat(a2)
+    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+    x = v128.load32_splat(a3)
+    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+    a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol
+    bp += ldb
+  }
+  v128.store(c, s00); v128.store(c, s01, 16)
+  if (rows > 1) { v128.store(c1, s10); v128.store(c1, s11, 16) }
+  if (rows > 2) { v128.store(c2, s20); v128.store(c2, s21, 16) }
+  if (rows > 3) { v128.store(c3, s30); v128.store(c3, s31, 16) }
+}
+
+/** block8 for the last w < 8 columns (w in 1..7): partial vectors, same layout and rules. */
+function blockNarrow(c: usize, a: usize, b: usize, rows: i32, w: i32, depth: i32, aRow: usize, aCol: usize, ldb: usize, ldc: usize, add: bool): void {
+  const w0 = min(w, 4)
+  const w1 = w - 4
+  let a0 = a
+  let a1 = rows > 1 ? a + aRow : a
+  let a2 = rows > 2 ? a + 2 * aRow : a
+  let a3 = rows > 3 ? a + 3 * aRow : a
+  const c1 = rows > 1 ? c + ldc : c
+  const c2 = rows > 2 ? c + 2 * ldc : c
+  const c3 = rows > 3 ? c + 3 * ldc : c
+  const zero = f32x4.splat(0)
+  let s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero
+  if (add) {
+    s00 = loadCols(c, w0); s10 = loadCols(c1, w0); s20 = loadCols(c2, w0); s30 = loadCols(c3, w0)
+    if (w1 > 0) { s01 = loadCols(c + 16, w1); s11 = loadCols(c1 + 16, w1); s21 = loadCols(c2 + 16, w1); s31 = loadCols(c3 + 16, w1) }
+  }
+  let bp = b
+  if (w1 > 0) {
+    for (let p = 0; p < depth; p++) {
+      const b0 = v128.load(bp)
+      const b1 = loadCols(bp + 16, w1)
+      let x = v128.load32_splat(a0)
+      s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+      x = v128.load32_splat(a1)
+      s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+      x = v128.load32_splat(a2)
+      s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+      x = v128.load32_splat(a3)
+      s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+      a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol
+      bp += ldb
+    }
+  } else {
+    for (let p = 0; p < depth; p++) {
+      const b0 = loadCols(bp, w0)
+      s00 = madd(s00, v128.load32_splat(a0), b0)
+      s10 = madd(s10, v128.load32_splat(a1), b0)
+      s20 = madd(s20, v128.load32_splat(a2), b0)
+      s30 = madd(s30, v128.load32_splat(a3), b0)
+      a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol
+      bp += ldb
+    }
+  }
+  storeCols(c, s00, w0)
+  if (rows > 1) storeCols(c1, s10, w0)
+  if (rows > 2) storeCols(c2, s20, w0)
+  if (rows > 3) storeCols(c3, s30, w0)
+  if (w1 > 0) {
+    storeCols(c + 16, s01, w1)
+    if (rows > 1) storeCols(c1 + 16, s11, w1)
+    if (rows > 2) storeCols(c2 + 16, s21, w1)
+    if (rows > 3) storeCols(c3 + 16, s31, w1)
+  }
+}
+
+/**
+ * C[m x n] (+)= A . B where A's element (i, p) is at a + i*aRow + p*aCol (bytes) and B is [k x n]
+ * row-major: the body of matmul (aRow = 4k, aCol = 4) and matmulTN (aRow = 4, aCol = 4m).
+ */
+export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow: usize, aCol: usize, accumulate: bool): void {
+  const ld = (<usize>n) << 2
+  if (k == 0) {
+    if (!accumulate) memory.fill(c, 0, <usize>m * ld)
+    return
+  }
+  for (let p0 = 0; p0 < k; p0 += depthBlock) {
+    const depth = min(depthBlock, k - p0)
+    const add = accumulate || p0 > 0
+    const ap = a + <usize>p0 * aCol
+    const bp = b + <usize>p0 * ld
+    for (let j = 0; j < n; j += 8) {
+      const w = min(8, n - j)
+      const cj = c + ((<usize>j) << 2)
+      const bj = bp + ((<usize>j) << 2)
+      for (let i = 0; i < m; i += 4) {
+        const rows = min(4, m - i)
+        const ci = cj + <usize>i * ld
+        const ai = ap + <usize>i * aRow
+        if (w == 8) block8(ci, ai, bj, rows, depth, aRow, aCol, ld, ld, add)
+        else blockNarrow(ci, ai, bj, rows, w, depth, aRow, aCol, ld, ld, add)
+      }
+    }
+  }
+}
+
+/** dst[cols x rows] = src[rows x cols]^T. */
+export function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const s = src + (<usize>i * <usize>cols << 2)
+    const d = dst + ((<usize>i) << 2)
+    for (let j = 0; j < cols; j++) store<f32>(d + (<usize>j * <usize>rows << 2), load<f32>(s + ((<usize>j) << 2)))
+  }
+}
+
+/** C[m x n] = A[m x k] . B[k x n] (accumulate: C +=). */
+export function matmul(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+  gemm(c, a, b, m, k, n, (<usize>k) << 2, 4, accumulate)
+}
+
+/** C[m x n] = A^T . B with A stored [k x m] (accumulate: C +=). */
+export function matmulTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+  gemm(c, a, b, m, k, n, 4, (<usize>m) << 2, accumulate)
+}
+
+/** C[m x n] = A . B^T with B stored [n x k] (accumulate: C +=); work holds k*n floats (B^T). */
+export function matmulNT(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, accumulate: bool, work: usize): void {
+  transpose(work, b, n, k)
+  matmul(c, a, work, m, k, n, accumulate)
+}
+
+/** dst[0..n) = src[0..n) (short runs: no call into the engine as memory.copy makes). */
+// @ts-ignore: decorator
+@inline export function copyFloats(dst: usize, src: usize, n: i32): void {
+  let j = 0
+  for (; j + 4 <= n; j += 4) {
+    const o = (<usize>j) << 2
+    v128.store(dst + o, v128.load(src + o))
+  }
+  for (; j < n; j++) {
+    const o = (<usize>j) << 2
+    store<f32>(dst + o, load<f32>(src + o))
+  }
+}
+
+/** Each of the rows of y[rows x n] = v[n]. */
+export function fillRows(y: usize, v: usize, rows: i32, n: i32): void {
+  const bytes = (<usize>n) << 2
+  for (let i = 0; i < rows; i++) copyFloats(y + <usize>i * bytes, v, n)
+}
+
+/** s[n] = the column sums of y[rows x n]. */
+export function columnSums(s: usize, y: usize, rows: i32, n: i32): void {
+  const bytes = (<usize>n) << 2
+  memory.fill(s, 0, bytes)
+  for (let i = 0; i < rows; i++) addInPlace(s, y + <usize>i * bytes, n)
+}
+
+/** Dense layer: y[batch x units] = x[batch x inputs] . w[inputs x units] (+ bias[units] if bias != 0). */
+export function denseForward(y: usize, x: usize, w: usize, bias: usize, batch: i32, inputs: i32, units: i32): void {
+  if (bias != 0) fillRows(y, bias, batch, units)
+  matmul(y, x, w, batch, inputs, units, bias != 0)
+}
+
+/**
+ * Dense gradients, all overwritten: dw = x^T . dy, db = column sums of dy (if db != 0), dx = dy . w^T
+ * (if dx != 0). dw serves as the scratch for w^T before it receives its own value.
+ */
+export function denseBackward(dx: usize, dw: usize, db: usize, dy: usize, x: usize, w: usize, batch: i32, inputs: i32, units: i32): void {
+  if (dx != 0) {
+    transpose(dw, w, inputs, units)
+    matmul(dx, dy, dw, batch, units, inputs, false)
+  }
+  matmulTN(dw, x, dy, inputs, batch, units, false)
+  if (db != 0) columnSums(db, dy, batch, units)
+}
