@@ -17,34 +17,48 @@ import { columnSums, copyFloats, fillRows, matmul, matmulTN, transpose } from '.
 /**
  * Walks every output position's receptive field: gather (im2col) copies x into col, zero where the
  * field hangs over the padding; otherwise (col2im) adds col back into x, which the caller zeroed.
+ * Loops run by kernel row, then output column, so the common case (a field inside the image) is one copy.
  */
 function patches(gather: bool, col: usize, x: usize, batch: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32): void {
   const span = kw * cin
   const spanBytes = (<usize>span) << 2
-  const imageBytes = (<usize>(h * width * cin)) << 2
-  let row = col
+  const fieldBytes = <usize>kh * spanBytes
+  const rowBytes = (<usize>(width * cin)) << 2
+  const stepBytes = (<usize>(sw * cin)) << 2
+  const imageBytes = <usize>h * rowBytes
+  // Output columns whose field lies inside the image's width: [inLo, inHi).
+  const inLo = min(ow, (padLeft + sw - 1) / sw)
+  const room = width - kw + padLeft
+  const inHi = room < 0 ? inLo : max(inLo, min(ow, room / sw + 1))
   for (let b = 0; b < batch; b++) {
     const image = x + <usize>b * imageBytes
     for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        const ix0 = ox * sw - padLeft
-        const first = max(0, -ix0) * cin
-        const end = min(kw, width - ix0) * cin
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padTop + ky
-          const field = row + <usize>ky * spanBytes
-          const inside = iy >= 0 && iy < h && first < end
-          if (inside) {
-            const pixels = image + ((<usize>((iy * width + ix0) * cin)) << 2)
-            const from = (<usize>first) << 2
-            if (gather) {
-              zeroFloats(field, first)
-              copyFloats(field + from, pixels + from, end - first)
-              zeroFloats(field + ((<usize>end) << 2), span - end)
-            } else addInPlace(pixels + from, field + from, end - first)
-          } else if (gather) zeroFloats(field, span)
+      const fields = col + <usize>((b * oh + oy) * ow) * fieldBytes
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh - padTop + ky
+        let field = fields + <usize>ky * spanBytes
+        if (iy < 0 || iy >= h) {
+          if (gather) for (let ox = 0; ox < ow; ox++, field += fieldBytes) zeroFloats(field, span)
+          continue
         }
-        row += <usize>kh * spanBytes
+        const pixels = image + <usize>iy * rowBytes - ((<usize>(padLeft * cin)) << 2)
+        for (let ox = 0; ox < ow; ox++, field += fieldBytes) {
+          const from = pixels + <usize>ox * stepBytes
+          if (ox >= inLo && ox < inHi) {
+            if (gather) copyFloats(field, from, span)
+            else addInPlace(from, field, span)
+            continue
+          }
+          const ix0 = ox * sw - padLeft
+          const first = min(span, max(0, -ix0) * cin)
+          const end = max(first, min(kw, width - ix0) * cin)
+          const skip = (<usize>first) << 2
+          if (gather) {
+            zeroFloats(field, first)
+            copyFloats(field + skip, from + skip, end - first)
+            zeroFloats(field + ((<usize>end) << 2), span - end)
+          } else addInPlace(from + skip, field + skip, end - first)
+        }
       }
     }
   }

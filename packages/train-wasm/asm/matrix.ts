@@ -5,9 +5,6 @@ import { addInPlace } from './util'
 // one float at a time, B loaded as f32x4. Blocks at the edges read clamped rows and partial vectors, so
 // any m, k and n work without padding or reading past an array.
 
-/** Rows of A and B a block consumes before its C block goes back to memory (keeps the B panel in L1). */
-const depthBlock: i32 = 256
-
 /** Floats 0..w-1 (w in 1..4) at p as an f32x4, the other lanes zero; never reads past them. */
 // @ts-ignore: decorator
 @inline function loadCols(p: usize, w: i32): v128 {
@@ -34,10 +31,14 @@ const depthBlock: i32 = 256
 }
 
 /**
- * C[rows x 8] (+)= A[rows x depth] . B[depth x 8], rows 1..4 (missing rows re-read row 0 and are not
- * stored). A's element (i, p) is at a + i*aRow + p*aCol; B and C have row strides ldb and ldc bytes.
+ * C[rows x w] (+)= A[rows x depth] . B[depth x w] for rows 1..4 and w 1..8 (missing rows re-read row 0
+ * and are not stored). A's element (i, p) is at a + i*aRow + p*aCol; B and C have row strides ldb and ldc
+ * bytes. The first `wide` steps load 8 floats of B whatever w (the caller checked they lie inside B; lanes
+ * past w are never stored), the rest load only w.
  */
-function block8(c: usize, a: usize, b: usize, rows: i32, depth: i32, aRow: usize, aCol: usize, ldb: usize, ldc: usize, add: bool): void {
+function block(c: usize, a: usize, b: usize, rows: i32, w: i32, depth: i32, wide: i32, aRow: usize, aCol: usize, ldb: usize, ldc: usize, add: bool): void {
+  const w0 = min(w, 4)
+  const w1 = max(w - 4, 0)
   let a0 = a
   let a1 = rows > 1 ? a + aRow : a
   let a2 = rows > 2 ? a + 2 * aRow : a
@@ -47,15 +48,19 @@ function block8(c: usize, a: usize, b: usize, rows: i32, depth: i32, aRow: usize
   const c3 = rows > 3 ? c + 3 * ldc : c
   let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00
   if (add) {
-    s00 = v128.load(c); s01 = v128.load(c, 16)
-    s10 = v128.load(c1); s11 = v128.load(c1, 16)
-    s20 = v128.load(c2); s21 = v128.load(c2, 16)
-    s30 = v128.load(c3); s31 = v128.load(c3, 16)
+    s00 = loadCols(c, w0); s10 = loadCols(c1, w0); s20 = loadCols(c2, w0); s30 = loadCols(c3, w0)
+    if (w1 > 0) { s01 = loadCols(c + 16, w1); s11 = loadCols(c1 + 16, w1); s21 = loadCols(c2 + 16, w1); s31 = loadCols(c3 + 16, w1) }
   }
   let bp = b
   for (let p = 0; p < depth; p++) {
-    const b0 = v128.load(bp)
-    const b1 = v128.load(bp, 16)
+    let b0: v128, b1: v128
+    if (p < wide) {
+      b0 = v128.load(bp)
+      b1 = v128.load(bp, 16)
+    } else {
+      b0 = loadCols(bp, w0)
+      b1 = w1 > 0 ? loadCols(bp + 16, w1) : b0
+    }
     let x = v128.load32_splat(a0)
     s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
     x = v128.load32_splat(a1)
@@ -66,56 +71,6 @@ function block8(c: usize, a: usize, b: usize, rows: i32, depth: i32, aRow: usize
     s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
     a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol
     bp += ldb
-  }
-  v128.store(c, s00); v128.store(c, s01, 16)
-  if (rows > 1) { v128.store(c1, s10); v128.store(c1, s11, 16) }
-  if (rows > 2) { v128.store(c2, s20); v128.store(c2, s21, 16) }
-  if (rows > 3) { v128.store(c3, s30); v128.store(c3, s31, 16) }
-}
-
-/** block8 for the last w < 8 columns (w in 1..7): partial vectors, same layout and rules. */
-function blockNarrow(c: usize, a: usize, b: usize, rows: i32, w: i32, depth: i32, aRow: usize, aCol: usize, ldb: usize, ldc: usize, add: bool): void {
-  const w0 = min(w, 4)
-  const w1 = w - 4
-  let a0 = a
-  let a1 = rows > 1 ? a + aRow : a
-  let a2 = rows > 2 ? a + 2 * aRow : a
-  let a3 = rows > 3 ? a + 3 * aRow : a
-  const c1 = rows > 1 ? c + ldc : c
-  const c2 = rows > 2 ? c + 2 * ldc : c
-  const c3 = rows > 3 ? c + 3 * ldc : c
-  const zero = f32x4.splat(0)
-  let s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero
-  if (add) {
-    s00 = loadCols(c, w0); s10 = loadCols(c1, w0); s20 = loadCols(c2, w0); s30 = loadCols(c3, w0)
-    if (w1 > 0) { s01 = loadCols(c + 16, w1); s11 = loadCols(c1 + 16, w1); s21 = loadCols(c2 + 16, w1); s31 = loadCols(c3 + 16, w1) }
-  }
-  let bp = b
-  if (w1 > 0) {
-    for (let p = 0; p < depth; p++) {
-      const b0 = v128.load(bp)
-      const b1 = loadCols(bp + 16, w1)
-      let x = v128.load32_splat(a0)
-      s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
-      x = v128.load32_splat(a1)
-      s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
-      x = v128.load32_splat(a2)
-      s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
-      x = v128.load32_splat(a3)
-      s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
-      a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol
-      bp += ldb
-    }
-  } else {
-    for (let p = 0; p < depth; p++) {
-      const b0 = loadCols(bp, w0)
-      s00 = madd(s00, v128.load32_splat(a0), b0)
-      s10 = madd(s10, v128.load32_splat(a1), b0)
-      s20 = madd(s20, v128.load32_splat(a2), b0)
-      s30 = madd(s30, v128.load32_splat(a3), b0)
-      a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol
-      bp += ldb
-    }
   }
   storeCols(c, s00, w0)
   if (rows > 1) storeCols(c1, s10, w0)
@@ -139,21 +94,28 @@ export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow:
     if (!accumulate) memory.fill(c, 0, <usize>m * ld)
     return
   }
+  // Depth chunks keep B's chunk (depth x n) within ~16 KB of L1 while 4-row blocks of A sweep over it.
+  const depthBlock = min(256, max(16, 4096 / n))
+  const total = <usize>k * ld
   for (let p0 = 0; p0 < k; p0 += depthBlock) {
     const depth = min(depthBlock, k - p0)
     const add = accumulate || p0 > 0
     const ap = a + <usize>p0 * aCol
     const bp = b + <usize>p0 * ld
-    for (let j = 0; j < n; j += 8) {
-      const w = min(8, n - j)
-      const cj = c + ((<usize>j) << 2)
-      const bj = bp + ((<usize>j) << 2)
-      for (let i = 0; i < m; i += 4) {
-        const rows = min(4, m - i)
-        const ci = cj + <usize>i * ld
-        const ai = ap + <usize>i * aRow
-        if (w == 8) block8(ci, ai, bj, rows, depth, aRow, aCol, ld, ld, add)
-        else blockNarrow(ci, ai, bj, rows, w, depth, aRow, aCol, ld, ld, add)
+    for (let i = 0; i < m; i += 4) {
+      const rows = min(4, m - i)
+      const ci = c + <usize>i * ld
+      const ai = ap + <usize>i * aRow
+      for (let j = 0; j < n; j += 8) {
+        const w = min(8, n - j)
+        const bj = bp + ((<usize>j) << 2)
+        // Steps whose 8-float load of B (bytes bj + p*ld .. + 32) stays inside B.
+        let wide = depth
+        if (w < 8) {
+          const room = <i64>total - <i64>(bj + 32 - b)
+          wide = room < 0 ? 0 : <i32>min<i64>(depth, room / <i64>ld + 1)
+        }
+        block(ci + ((<usize>j) << 2), ai, bj, rows, w, depth, wide, aRow, aCol, ld, ld, add)
       }
     }
   }
@@ -184,17 +146,21 @@ export function matmulNT(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, a
   matmul(c, a, work, m, k, n, accumulate)
 }
 
-/** dst[0..n) = src[0..n) (short runs: no call into the engine as memory.copy makes). */
+/**
+ * dst[0..n) = src[0..n) for short runs (no call into the engine as memory.copy makes); a run of 4 or more
+ * ends with one vector that may overlap the previous one. dst and src must not overlap.
+ */
 // @ts-ignore: decorator
 @inline export function copyFloats(dst: usize, src: usize, n: i32): void {
-  let j = 0
-  for (; j + 4 <= n; j += 4) {
-    const o = (<usize>j) << 2
-    v128.store(dst + o, v128.load(src + o))
-  }
-  for (; j < n; j++) {
-    const o = (<usize>j) << 2
-    store<f32>(dst + o, load<f32>(src + o))
+  if (n >= 4) {
+    const last = (<usize>(n - 4)) << 2
+    for (let o: usize = 0; o < last; o += 16) v128.store(dst + o, v128.load(src + o))
+    v128.store(dst + last, v128.load(src + last))
+  } else {
+    for (let j = 0; j < n; j++) {
+      const o = (<usize>j) << 2
+      store<f32>(dst + o, load<f32>(src + o))
+    }
   }
 }
 
