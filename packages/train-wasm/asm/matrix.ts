@@ -52,15 +52,24 @@ function block(c: usize, a: usize, b: usize, rows: i32, w: i32, depth: i32, wide
     if (w1 > 0) { s01 = loadCols(c + 16, w1); s11 = loadCols(c1 + 16, w1); s21 = loadCols(c2 + 16, w1); s31 = loadCols(c3 + 16, w1) }
   }
   let bp = b
-  for (let p = 0; p < depth; p++) {
-    let b0: v128, b1: v128
-    if (p < wide) {
-      b0 = v128.load(bp)
-      b1 = v128.load(bp, 16)
-    } else {
-      b0 = loadCols(bp, w0)
-      b1 = w1 > 0 ? loadCols(bp + 16, w1) : b0
-    }
+  let p = 0
+  for (; p < wide; p++) {
+    const b0 = v128.load(bp)
+    const b1 = v128.load(bp, 16)
+    let x = v128.load32_splat(a0)
+    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+    x = v128.load32_splat(a1)
+    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+    x = v128.load32_splat(a2)
+    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+    x = v128.load32_splat(a3)
+    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+    a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol
+    bp += ldb
+  }
+  for (; p < depth; p++) {
+    const b0 = loadCols(bp, w0)
+    const b1 = w1 > 0 ? loadCols(bp + 16, w1) : b0
     let x = v128.load32_splat(a0)
     s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
     x = v128.load32_splat(a1)
