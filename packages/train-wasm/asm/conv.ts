@@ -1,9 +1,15 @@
 import { addInPlace } from './util'
-import { columnSums, copyFloats, fillRows, matmul, matmulTN, transpose } from './matrix'
+import { block, columnSums, copyFloats, fillRows, matmul, matmulTN, transpose, wideSteps } from './matrix'
 
-// 2-D convolution (tfjs's conv2d, dilation 1) as matrix products over im2col: col[batch*oh*ow x kh*kw*cin]
-// holds each output position's receptive field, so y = col . w with w [kh, kw, cin, cout] = [kh*kw*cin x cout].
-// A 1x1 stride-1 unpadded conv is y = x . w directly (no col).
+// 2-D convolution (tfjs's conv2d, dilation 1) as matrix products: y = col . w, where a row of col is one output
+// position's receptive field (kh*kw*cin floats) and w [kh, kw, cin, cout] is [kh*kw*cin x cout].
+// - A 1x1 stride-1 unpadded conv: col is x itself.
+// - Otherwise col stays implicit: the matmul block reads each field straight from the image, one kernel row
+//   (kw*cin contiguous floats) per segment, and dw = col^T . dy reads it the same way, one output row per
+//   segment. A padded conv first copies x into a zero-bordered image in the col scratch (xpad, the forward
+//   leaves it there for the backward). Writing out col would cost more than the product for few channels.
+// - If xpad would not fit in col's size (large strides), col is written out (im2col) and used as a matrix.
+// dx = col2im(dy . w^T) in every case but the 1x1 one.
 
 /** dst[0..n) = 0 for a short run. */
 // @ts-ignore: decorator
@@ -69,19 +75,99 @@ function patches(gather: bool, col: usize, x: usize, batch: i32, h: i32, width: 
   return kh == 1 && kw == 1 && sh == 1 && sw == 1 && padTop == 0 && padLeft == 0
 }
 
+// Where the implicit col reads the image (set by locate): its pixels (0: im2col instead), row pitch and
+// image pitch in bytes, and whether the pixels are a zero-bordered copy of x in col.
+let sourcePixels: usize = 0
+let sourceRowBytes: usize = 0
+let sourceImageBytes: usize = 0
+let sourcePadded = false
+
+/** Sets the source for this conv: x itself, xpad in col, or none (im2col). */
+function locate(x: usize, col: usize, batch: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32): void {
+  // Rows and columns the fields cover, counted from the first padding row and column.
+  const hp = (oh - 1) * sh + kh
+  const wp = (ow - 1) * sw + kw
+  if (padTop == 0 && padLeft == 0 && hp <= h && wp <= width) {
+    sourcePixels = x
+    sourceRowBytes = (<usize>(width * cin)) << 2
+    sourceImageBytes = <usize>h * sourceRowBytes
+    sourcePadded = false
+  } else if (<i64>hp * wp <= <i64>oh * ow * kh * kw) {
+    sourcePixels = col
+    sourceRowBytes = (<usize>(wp * cin)) << 2
+    sourceImageBytes = <usize>hp * sourceRowBytes
+    sourcePadded = true
+  } else sourcePixels = 0
+}
+
+/** Copies x into the zero-bordered image at sourcePixels (rows and columns past the fields are left out). */
+function pad(x: usize, batch: i32, h: i32, width: i32, cin: i32, padTop: i32, padLeft: i32): void {
+  const rowBytes = sourceRowBytes
+  const hp = <i32>(sourceImageBytes / rowBytes)
+  const wp = <i32>(rowBytes >> 2) / cin
+  memory.fill(sourcePixels, 0, <usize>batch * sourceImageBytes)
+  const ixEnd = min(width, wp - padLeft)
+  const iyEnd = min(h, hp - padTop)
+  const xRowBytes = (<usize>(width * cin)) << 2
+  for (let b = 0; b < batch; b++) {
+    for (let iy = 0; iy < iyEnd; iy++) {
+      const to = sourcePixels + <usize>b * sourceImageBytes + <usize>(iy + padTop) * rowBytes + ((<usize>(padLeft * cin)) << 2)
+      copyFloats(to, x + (<usize>(b * h + iy)) * xRowBytes, ixEnd * cin)
+    }
+  }
+}
+
+/** Output rows of dy per chunk of dw = col^T . dy: ~16 KB of dy, reused from L1 by every 4-row block of dw. */
+// @ts-ignore: decorator
+@inline function chunkRows(ow: i32, cout: i32): i32 {
+  return max(1, 4096 / (ow * cout))
+}
+
 /**
  * y[batch, oh, ow, cout] = conv2d(x[batch, h, width, cin], w[kh, kw, cin, cout]) (+ bias[cout] if bias != 0).
- * col (batch*oh*ow*kh*kw*cin floats) receives the im2col matrix, which conv2dBackward reads back.
+ * col: scratch of batch*oh*ow*kh*kw*cin floats that conv2dBackward reads back.
  */
 export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, col: usize, batch: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32, cout: i32): void {
   const positions = batch * oh * ow
-  let a = x
-  if (!isPointwise(kh, kw, sh, sw, padTop, padLeft)) {
-    patches(true, col, x, batch, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
-    a = col
-  }
+  const depth = kh * kw * cin
   if (bias != 0) fillRows(y, bias, positions, cout)
-  matmul(y, a, w, positions, kh * kw * cin, cout, bias != 0)
+  if (isPointwise(kh, kw, sh, sw, padTop, padLeft)) {
+    matmul(y, x, w, positions, depth, cout, bias != 0)
+    return
+  }
+  locate(x, col, batch, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
+  if (sourcePixels == 0) {
+    patches(true, col, x, batch, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
+    matmul(y, col, w, positions, depth, cout, bias != 0)
+    return
+  }
+  if (sourcePadded) pad(x, batch, h, width, cin, padTop, padLeft)
+  // Rows of the block: 4 output positions; segments: the kernel rows of their fields.
+  const ld = (<usize>cout) << 2
+  const total = <usize>depth * ld
+  const stepBytes = (<usize>(sw * cin)) << 2
+  const lineBytes = <usize>sh * sourceRowBytes
+  const perImage = oh * ow
+  for (let q = 0; q < positions; q += 4) {
+    const rows = min(4, positions - q)
+    const a0 = field(q, perImage, ow, stepBytes, lineBytes)
+    const a1 = rows > 1 ? field(q + 1, perImage, ow, stepBytes, lineBytes) : a0
+    const a2 = rows > 2 ? field(q + 2, perImage, ow, stepBytes, lineBytes) : a0
+    const a3 = rows > 3 ? field(q + 3, perImage, ow, stepBytes, lineBytes) : a0
+    const cq = y + <usize>q * ld
+    for (let j = 0; j < cout; j += 8) {
+      const n = min(8, cout - j)
+      const bj = w + ((<usize>j) << 2)
+      block(cq + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, 0, kh, kw * cin, kh, sourceRowBytes, 0, wideSteps(w, total, bj, depth, ld, n), 4, ld, ld, bias != 0)
+    }
+  }
+}
+
+/** Address of output position q's receptive field (its top-left pixel) in the source. */
+// @ts-ignore: decorator
+@inline function field(q: i32, perImage: i32, ow: i32, stepBytes: usize, lineBytes: usize): usize {
+  const rest = q % perImage
+  return sourcePixels + <usize>(q / perImage) * sourceImageBytes + <usize>(rest / ow) * lineBytes + <usize>(rest % ow) * stepBytes
 }
 
 /**
@@ -102,6 +188,45 @@ export function conv2dBackward(dx: usize, dw: usize, db: usize, dy: usize, x: us
       patches(false, dcol, dx, batch, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
     }
   }
-  matmulTN(dw, pointwise ? x : col, dy, depth, positions, cout, false)
   if (db != 0) columnSums(db, dy, positions, cout)
+  if (pointwise) {
+    matmulTN(dw, x, dy, depth, positions, cout, false)
+    return
+  }
+  locate(x, col, batch, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
+  if (sourcePixels == 0) {
+    matmulTN(dw, col, dy, depth, positions, cout, false)
+    return
+  }
+  // dw = col^T . dy: rows of the block are 4 entries (ky, kx, ci) of the field; segments are output rows.
+  const ld = (<usize>cout) << 2
+  const total = <usize>positions * ld
+  const stepBytes = (<usize>(sw * cin)) << 2
+  const lineBytes = <usize>sh * sourceRowBytes
+  const lines = batch * oh
+  const chunk = chunkRows(ow, cout)
+  for (let s0 = 0; s0 < lines; s0 += chunk) {
+    const s1 = min(lines, s0 + chunk)
+    const dyChunk = dy + <usize>(s0 * ow) * ld
+    for (let i = 0; i < depth; i += 4) {
+      const rows = min(4, depth - i)
+      const a0 = sourcePixels + entry(i, kw, cin)
+      const a1 = rows > 1 ? sourcePixels + entry(i + 1, kw, cin) : a0
+      const a2 = rows > 2 ? sourcePixels + entry(i + 2, kw, cin) : a0
+      const a3 = rows > 3 ? sourcePixels + entry(i + 3, kw, cin) : a0
+      const ci = dw + <usize>i * ld
+      for (let j = 0; j < cout; j += 8) {
+        const n = min(8, cout - j)
+        const bj = dyChunk + ((<usize>j) << 2)
+        block(ci + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, s0, s1, ow, oh, lineBytes, sourceImageBytes, wideSteps(dy, total, bj, (s1 - s0) * ow, ld, n), stepBytes, ld, ld, s0 > 0)
+      }
+    }
+  }
+}
+
+/** Byte offset of field entry i = (ky, kx, ci) from the field's top-left pixel in the source. */
+// @ts-ignore: decorator
+@inline function entry(i: i32, kw: i32, cin: i32): usize {
+  const span = kw * cin
+  return <usize>(i / span) * sourceRowBytes + ((<usize>(i % span)) << 2)
 }

@@ -31,18 +31,16 @@ import { addInPlace } from './util'
 }
 
 /**
- * C[rows x w] (+)= A[rows x depth] . B[depth x w] for rows 1..4 and w 1..8 (missing rows re-read row 0
- * and are not stored). A's element (i, p) is at a + i*aRow + p*aCol; B and C have row strides ldb and ldc
- * bytes. The first `wide` steps load 8 floats of B whatever w (the caller checked they lie inside B; lanes
- * past w are never stored), the rest load only w.
+ * C[rows x w] (+)= A[rows x depth] . B[depth x w] for rows 1..4 and w 1..8: the micro-kernel. Row r of A
+ * starts at a<r> (the caller points missing rows at a0; they are not stored). The depth runs in segments
+ * s0..s1-1 of `seg` steps: segment s starts (s / per) * outer + (s % per) * inner bytes after a<r>, and each
+ * step moves aCol bytes (a plain matrix: one segment; a convolution: a kernel row, or an output row).
+ * B and C have row strides ldb and ldc bytes. The first `wide` steps load 8 floats of B whatever w (the
+ * caller checked they lie inside B; lanes past w are never stored), the rest load only w.
  */
-function block(c: usize, a: usize, b: usize, rows: i32, w: i32, depth: i32, wide: i32, aRow: usize, aCol: usize, ldb: usize, ldc: usize, add: bool): void {
+export function block(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, rows: i32, w: i32, s0: i32, s1: i32, seg: i32, per: i32, inner: usize, outer: usize, wide: i32, aCol: usize, ldb: usize, ldc: usize, add: bool): void {
   const w0 = min(w, 4)
   const w1 = max(w - 4, 0)
-  let a0 = a
-  let a1 = rows > 1 ? a + aRow : a
-  let a2 = rows > 2 ? a + 2 * aRow : a
-  let a3 = rows > 3 ? a + 3 * aRow : a
   const c1 = rows > 1 ? c + ldc : c
   const c2 = rows > 2 ? c + 2 * ldc : c
   const c3 = rows > 3 ? c + 3 * ldc : c
@@ -53,33 +51,39 @@ function block(c: usize, a: usize, b: usize, rows: i32, w: i32, depth: i32, wide
   }
   let bp = b
   let p = 0
-  for (; p < wide; p++) {
-    const b0 = v128.load(bp)
-    const b1 = v128.load(bp, 16)
-    let x = v128.load32_splat(a0)
+  for (let s = s0; s < s1; s++) {
+    const start = <usize>(s / per) * outer + <usize>(s % per) * inner
+    let x0 = a0 + start, x1 = a1 + start, x2 = a2 + start, x3 = a3 + start
+    const end = p + seg
+    const full = min(end, wide)
+    for (; p < full; p++) {
+      const b0 = v128.load(bp)
+      const b1 = v128.load(bp, 16)
+    let x = v128.load32_splat(x0)
     s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
-    x = v128.load32_splat(a1)
+    x = v128.load32_splat(x1)
     s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
-    x = v128.load32_splat(a2)
+    x = v128.load32_splat(x2)
     s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
-    x = v128.load32_splat(a3)
+    x = v128.load32_splat(x3)
     s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
-    a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol
+    x0 += aCol; x1 += aCol; x2 += aCol; x3 += aCol
     bp += ldb
-  }
-  for (; p < depth; p++) {
-    const b0 = loadCols(bp, w0)
-    const b1 = w1 > 0 ? loadCols(bp + 16, w1) : b0
-    let x = v128.load32_splat(a0)
+    }
+    for (; p < end; p++) {
+      const b0 = loadCols(bp, w0)
+      const b1 = w1 > 0 ? loadCols(bp + 16, w1) : b0
+    let x = v128.load32_splat(x0)
     s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
-    x = v128.load32_splat(a1)
+    x = v128.load32_splat(x1)
     s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
-    x = v128.load32_splat(a2)
+    x = v128.load32_splat(x2)
     s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
-    x = v128.load32_splat(a3)
+    x = v128.load32_splat(x3)
     s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
-    a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol
+    x0 += aCol; x1 += aCol; x2 += aCol; x3 += aCol
     bp += ldb
+    }
   }
   storeCols(c, s00, w0)
   if (rows > 1) storeCols(c1, s10, w0)
@@ -91,6 +95,16 @@ function block(c: usize, a: usize, b: usize, rows: i32, w: i32, depth: i32, wide
     if (rows > 2) storeCols(c2 + 16, s21, w1)
     if (rows > 3) storeCols(c3 + 16, s31, w1)
   }
+}
+
+/**
+ * Steps of a block whose 8-float loads of B, from bj on with row stride ld, stay inside B (b, bytes
+ * total): the block's `wide`, all `depth` of them when w is 8.
+ */
+export function wideSteps(b: usize, total: usize, bj: usize, depth: i32, ld: usize, w: i32): i32 {
+  if (w == 8) return depth
+  const room = <i64>total - <i64>(bj + 32 - b)
+  return room < 0 ? 0 : <i32>min<i64>(depth, room / <i64>ld + 1)
 }
 
 /**
@@ -114,17 +128,14 @@ export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow:
     for (let i = 0; i < m; i += 4) {
       const rows = min(4, m - i)
       const ci = c + <usize>i * ld
-      const ai = ap + <usize>i * aRow
+      const a0 = ap + <usize>i * aRow
+      const a1 = rows > 1 ? a0 + aRow : a0
+      const a2 = rows > 2 ? a0 + 2 * aRow : a0
+      const a3 = rows > 3 ? a0 + 3 * aRow : a0
       for (let j = 0; j < n; j += 8) {
         const w = min(8, n - j)
         const bj = bp + ((<usize>j) << 2)
-        // Steps whose 8-float load of B (bytes bj + p*ld .. + 32) stays inside B.
-        let wide = depth
-        if (w < 8) {
-          const room = <i64>total - <i64>(bj + 32 - b)
-          wide = room < 0 ? 0 : <i32>min<i64>(depth, room / <i64>ld + 1)
-        }
-        block(ci + ((<usize>j) << 2), ai, bj, rows, w, depth, wide, aRow, aCol, ld, ld, add)
+        block(ci + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, w, 0, 1, depth, 1, 0, 0, wideSteps(b, total, bj, depth, ld, w), aCol, ld, ld, add)
       }
     }
   }

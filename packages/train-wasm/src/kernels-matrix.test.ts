@@ -151,6 +151,10 @@ describe('conv2d kernels', () => {
     [3, 7, 7, 6, 1, 2, 'valid', 3],
     [1, 8, 8, 3, 3, 2, 'valid', 16],
     [2, 7, 7, 16, 3, 2, 'same', 5],
+    // dw over several chunks of output rows
+    [3, 16, 16, 3, 3, 1, 'same', 16],
+    // stride 3 with padding: the padded image would not fit in col, so col is written out (im2col)
+    [2, 7, 7, 3, 2, 3, 'same', 5],
   ]
   it.each(cases)('batch=%i %ix%ix%i kernel %i stride %i %s -> %i channels: forward, dx, dw, db', (batch, h, width, cin, k, stride, pad, cout) => {
     scoped(() => {
