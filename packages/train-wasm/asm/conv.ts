@@ -21,11 +21,12 @@ import { block, columnSums, copyFloats, fillRows, matmul, matmulTN, transpose, w
 }
 
 /**
- * Walks every output position's receptive field: gather (im2col) copies x into col, zero where the
- * field hangs over the padding; otherwise (col2im) adds col back into x, which the caller zeroed.
- * Loops run by kernel row, then output column, so the common case (a field inside the image) is one copy.
+ * Walks the receptive fields of output rows [r0, r1) (row r: image r / oh, output row r % oh): gather
+ * (im2col) copies x into col (row r0's first field at col), zero where a field hangs over the padding;
+ * otherwise (col2im) adds col back into x. Loops run by kernel row, then output column, so the common case
+ * (a field inside the image) is one copy.
  */
-function patches(gather: bool, col: usize, x: usize, batch: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32): void {
+function patches(gather: bool, col: usize, x: usize, r0: i32, r1: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32): void {
   const span = kw * cin
   const spanBytes = (<usize>span) << 2
   const fieldBytes = <usize>kh * spanBytes
@@ -36,35 +37,34 @@ function patches(gather: bool, col: usize, x: usize, batch: i32, h: i32, width: 
   const inLo = min(ow, (padLeft + sw - 1) / sw)
   const room = width - kw + padLeft
   const inHi = room < 0 ? inLo : max(inLo, min(ow, room / sw + 1))
-  for (let b = 0; b < batch; b++) {
-    const image = x + <usize>b * imageBytes
-    for (let oy = 0; oy < oh; oy++) {
-      const fields = col + <usize>((b * oh + oy) * ow) * fieldBytes
-      for (let ky = 0; ky < kh; ky++) {
-        const iy = oy * sh - padTop + ky
-        let field = fields + <usize>ky * spanBytes
-        if (iy < 0 || iy >= h) {
-          if (gather) for (let ox = 0; ox < ow; ox++, field += fieldBytes) zeroFloats(field, span)
+  for (let r = r0; r < r1; r++) {
+    const image = x + <usize>(r / oh) * imageBytes
+    const oy = r % oh
+    const fields = col + <usize>((r - r0) * ow) * fieldBytes
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * sh - padTop + ky
+      let field = fields + <usize>ky * spanBytes
+      if (iy < 0 || iy >= h) {
+        if (gather) for (let ox = 0; ox < ow; ox++, field += fieldBytes) zeroFloats(field, span)
+        continue
+      }
+      const pixels = image + <usize>iy * rowBytes - ((<usize>(padLeft * cin)) << 2)
+      for (let ox = 0; ox < ow; ox++, field += fieldBytes) {
+        const from = pixels + <usize>ox * stepBytes
+        if (ox >= inLo && ox < inHi) {
+          if (gather) copyFloats(field, from, span)
+          else addInPlace(from, field, span)
           continue
         }
-        const pixels = image + <usize>iy * rowBytes - ((<usize>(padLeft * cin)) << 2)
-        for (let ox = 0; ox < ow; ox++, field += fieldBytes) {
-          const from = pixels + <usize>ox * stepBytes
-          if (ox >= inLo && ox < inHi) {
-            if (gather) copyFloats(field, from, span)
-            else addInPlace(from, field, span)
-            continue
-          }
-          const ix0 = ox * sw - padLeft
-          const first = min(span, max(0, -ix0) * cin)
-          const end = max(first, min(kw, width - ix0) * cin)
-          const skip = (<usize>first) << 2
-          if (gather) {
-            zeroFloats(field, first)
-            copyFloats(field + skip, from + skip, end - first)
-            zeroFloats(field + ((<usize>end) << 2), span - end)
-          } else addInPlace(from + skip, field + skip, end - first)
-        }
+        const ix0 = ox * sw - padLeft
+        const first = min(span, max(0, -ix0) * cin)
+        const end = max(first, min(kw, width - ix0) * cin)
+        const skip = (<usize>first) << 2
+        if (gather) {
+          zeroFloats(field, first)
+          copyFloats(field + skip, from + skip, end - first)
+          zeroFloats(field + ((<usize>end) << 2), span - end)
+        } else addInPlace(from + skip, field + skip, end - first)
       }
     }
   }
@@ -137,7 +137,7 @@ export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, col: us
   }
   locate(x, col, batch, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
   if (sourcePixels == 0) {
-    patches(true, col, x, batch, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
+    patches(true, col, x, 0, batch * oh, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
     matmul(y, col, w, positions, depth, cout, bias != 0)
     return
   }
@@ -172,7 +172,8 @@ export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, col: us
 
 /**
  * Gradients of conv2dForward from dy[batch, oh, ow, cout], all overwritten: dw, db (if db != 0), dx (if
- * dx != 0). col is what the forward left there; dcol is scratch of the same size. dw serves as the
+ * dx != 0). col is what the forward left there; dcol is scratch of the same size (this version uses at most
+ * max(16k, ow*kh*kw*cin) floats of it). dw serves as the
  * scratch for w^T before it receives its own value.
  */
 export function conv2dBackward(dx: usize, dw: usize, db: usize, dy: usize, x: usize, w: usize, col: usize, dcol: usize, batch: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32, cout: i32): void {
@@ -183,9 +184,16 @@ export function conv2dBackward(dx: usize, dw: usize, db: usize, dy: usize, x: us
     transpose(dw, w, depth, cout)
     if (pointwise) matmul(dx, dy, dw, positions, cout, depth, false)
     else {
-      matmul(dcol, dy, dw, positions, cout, depth, false)
+      // dcol = dy . w^T a few output rows at a time (~16 KB, still in L1 when col2im adds it into dx)
       memory.fill(dx, 0, (<usize>(batch * h * width * cin)) << 2)
-      patches(false, dcol, dx, batch, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
+      const lines = batch * oh
+      const chunk = max(1, 4096 / (ow * depth))
+      const dyRowBytes = (<usize>(ow * cout)) << 2
+      for (let r0 = 0; r0 < lines; r0 += chunk) {
+        const r1 = min(lines, r0 + chunk)
+        matmul(dcol, dy + <usize>r0 * dyRowBytes, dw, (r1 - r0) * ow, cout, depth, false)
+        patches(false, dcol, dx, r0, r1, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
+      }
     }
   }
   if (db != 0) columnSums(db, dy, positions, cout)
