@@ -39,10 +39,3 @@ export function biasAdd(y: usize, bias: usize, rows: i32, channels: i32): void {
   const rowBytes = (<usize>channels) << 2
   for (let r = 0; r < rows; r++) addInPlace(y + <usize>r * rowBytes, bias, channels)
 }
-
-/** sums[c] = sum over rows of x[r, c] (a bias gradient). */
-export function columnSums(sums: usize, x: usize, rows: i32, channels: i32): void {
-  zero(sums, channels)
-  const rowBytes = (<usize>channels) << 2
-  for (let r = 0; r < rows; r++) addInPlace(sums, x + <usize>r * rowBytes, channels)
-}

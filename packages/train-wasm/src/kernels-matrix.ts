@@ -1,7 +1,36 @@
-/** Matrix products, convolutions and Dense layers (asm/matrix*.ts, asm/conv*.ts). */
+/**
+ * Matrix products, convolutions and Dense layers (asm/matrix.ts, asm/conv.ts). Pointers are byte offsets,
+ * arrays float32 row-major, images NHWC; every output is overwritten unless `accumulate` is 1.
+ */
 export interface MatrixKernels {
+  /** c[m x n] = a[m x k] . b[k x n]; accumulate 1: c += a . b. */
+  matmul(c: number, a: number, b: number, m: number, k: number, n: number, accumulate: number): void
+  /** c[m x n] = a^T . b with a stored [k x m]; accumulate 1: c += a^T . b. */
+  matmulTN(c: number, a: number, b: number, m: number, k: number, n: number, accumulate: number): void
+  /** c[m x n] = a . b^T with b stored [n x k]; accumulate 1: c += a . b^T. work: k*n floats of scratch (b^T). */
+  matmulNT(c: number, a: number, b: number, m: number, k: number, n: number, accumulate: number, work: number): void
+  /** dst[cols x rows] = src[rows x cols]^T. */
+  transpose(dst: number, src: number, rows: number, cols: number): void
+  /** sums[n] = the column sums of y[rows x n] (a bias gradient). */
+  columnSums(sums: number, y: number, rows: number, n: number): void
+  /** Dense layer: y[batch x units] = x[batch x inputs] . w[inputs x units] (+ bias[units] if bias is not 0). */
   denseForward(y: number, x: number, w: number, bias: number, batch: number, inputs: number, units: number): void
+  /**
+   * Dense gradients from dy[batch x units], all overwritten: dw = x^T . dy, db = column sums of dy (if db
+   * is not 0), dx = dy . w^T (if dx is not 0).
+   */
   denseBackward(dx: number, dw: number, db: number, dy: number, x: number, w: number, batch: number, inputs: number, units: number): void
+  /**
+   * y[batch, oh, ow, cout] = tfjs's conv2d (dilation 1) of x[batch, h, width, cin] with w[kh, kw, cin, cout],
+   * strides sh, sw, padding padTop, padLeft (tfjs's 'same' puts the odd extra pixel bottom/right), + bias[cout]
+   * if bias is not 0. col: scratch of batch*oh*ow*kh*kw*cin floats that receives the im2col matrix; pass it
+   * unchanged to conv2dBackward (unused by a 1x1 stride-1 unpadded conv).
+   */
   conv2dForward(y: number, x: number, w: number, bias: number, col: number, batch: number, h: number, width: number, cin: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number, oh: number, ow: number, cout: number): void
+  /**
+   * Gradients of conv2dForward from dy[batch, oh, ow, cout], all overwritten: dw[kh, kw, cin, cout], db[cout]
+   * (if db is not 0), dx[batch, h, width, cin] (if dx is not 0). col: as the forward left it; dcol: scratch
+   * of the same size.
+   */
   conv2dBackward(dx: number, dw: number, db: number, dy: number, x: number, w: number, col: number, dcol: number, batch: number, h: number, width: number, cin: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number, oh: number, ow: number, cout: number): void
 }

@@ -13,8 +13,6 @@ export interface UtilKernels {
   copy(dst: number, src: number, n: number): void
   /** y[r, c] += bias[c] over rows x channels. */
   biasAdd(y: number, bias: number, rows: number, channels: number): void
-  /** sums[c] = the sum over rows of x[r, c] (a bias gradient). */
-  columnSums(sums: number, x: number, rows: number, channels: number): void
 }
 
 /** The exports of the module compiled from asm/ (pointers are byte offsets into its memory). */

@@ -1,0 +1,240 @@
+import { addInPlace } from './util'
+import { block, columnSums, copyFloats, fillRows, matmul, matmulTN, transpose, wideSteps } from './matrix'
+
+// 2-D convolution (tfjs's conv2d, dilation 1) as matrix products: y = col . w, where a row of col is one output
+// position's receptive field (kh*kw*cin floats) and w [kh, kw, cin, cout] is [kh*kw*cin x cout].
+// - A 1x1 stride-1 unpadded conv: col is x itself.
+// - Otherwise col stays implicit: the matmul block reads each field straight from the image, one kernel row
+//   (kw*cin contiguous floats) per segment, and dw = col^T . dy reads it the same way, one output row per
+//   segment. A padded conv first copies x into a zero-bordered image in the col scratch (xpad, the forward
+//   leaves it there for the backward). Writing out col would cost more than the product for few channels.
+// - If xpad would not fit in col's size (large strides), col is written out (im2col) and used as a matrix.
+// dx = col2im(dy . w^T) in every case but the 1x1 one.
+
+/** dst[0..n) = 0 for a short run. */
+// @ts-ignore: decorator
+@inline function zeroFloats(dst: usize, n: i32): void {
+  const zero = f32x4.splat(0)
+  let j = 0
+  for (; j + 4 <= n; j += 4) v128.store(dst + ((<usize>j) << 2), zero)
+  for (; j < n; j++) store<f32>(dst + ((<usize>j) << 2), 0)
+}
+
+/**
+ * Walks the receptive fields of output rows [r0, r1) (row r: image r / oh, output row r % oh): gather
+ * (im2col) copies x into col (row r0's first field at col), zero where a field hangs over the padding;
+ * otherwise (col2im) adds col back into x. Loops run by kernel row, then output column, so the common case
+ * (a field inside the image) is one copy.
+ */
+function patches(gather: bool, col: usize, x: usize, r0: i32, r1: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32): void {
+  const span = kw * cin
+  const spanBytes = (<usize>span) << 2
+  const fieldBytes = <usize>kh * spanBytes
+  const rowBytes = (<usize>(width * cin)) << 2
+  const stepBytes = (<usize>(sw * cin)) << 2
+  const imageBytes = <usize>h * rowBytes
+  // Output columns whose field lies inside the image's width: [inLo, inHi).
+  const inLo = min(ow, (padLeft + sw - 1) / sw)
+  const room = width - kw + padLeft
+  const inHi = room < 0 ? inLo : max(inLo, min(ow, room / sw + 1))
+  for (let r = r0; r < r1; r++) {
+    const image = x + <usize>(r / oh) * imageBytes
+    const oy = r % oh
+    const fields = col + <usize>((r - r0) * ow) * fieldBytes
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * sh - padTop + ky
+      let field = fields + <usize>ky * spanBytes
+      if (iy < 0 || iy >= h) {
+        if (gather) for (let ox = 0; ox < ow; ox++, field += fieldBytes) zeroFloats(field, span)
+        continue
+      }
+      const pixels = image + <usize>iy * rowBytes - ((<usize>(padLeft * cin)) << 2)
+      for (let ox = 0; ox < ow; ox++, field += fieldBytes) {
+        const from = pixels + <usize>ox * stepBytes
+        if (ox >= inLo && ox < inHi) {
+          if (gather) copyFloats(field, from, span)
+          else addInPlace(from, field, span)
+          continue
+        }
+        const ix0 = ox * sw - padLeft
+        const first = min(span, max(0, -ix0) * cin)
+        const end = max(first, min(kw, width - ix0) * cin)
+        const skip = (<usize>first) << 2
+        if (gather) {
+          zeroFloats(field, first)
+          copyFloats(field + skip, from + skip, end - first)
+          zeroFloats(field + ((<usize>end) << 2), span - end)
+        } else addInPlace(from + skip, field + skip, end - first)
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function isPointwise(kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32): bool {
+  return kh == 1 && kw == 1 && sh == 1 && sw == 1 && padTop == 0 && padLeft == 0
+}
+
+// Where the implicit col reads the image (set by locate): its pixels (0: im2col instead), row pitch and
+// image pitch in bytes, and whether the pixels are a zero-bordered copy of x in col.
+let sourcePixels: usize = 0
+let sourceRowBytes: usize = 0
+let sourceImageBytes: usize = 0
+let sourcePadded = false
+
+/** Sets the source for this conv: x itself, xpad in col, or none (im2col). */
+function locate(x: usize, col: usize, batch: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32): void {
+  // Rows and columns the fields cover, counted from the first padding row and column.
+  const hp = (oh - 1) * sh + kh
+  const wp = (ow - 1) * sw + kw
+  if (padTop == 0 && padLeft == 0 && hp <= h && wp <= width) {
+    sourcePixels = x
+    sourceRowBytes = (<usize>(width * cin)) << 2
+    sourceImageBytes = <usize>h * sourceRowBytes
+    sourcePadded = false
+  } else if (<i64>hp * wp <= <i64>oh * ow * kh * kw) {
+    sourcePixels = col
+    sourceRowBytes = (<usize>(wp * cin)) << 2
+    sourceImageBytes = <usize>hp * sourceRowBytes
+    sourcePadded = true
+  } else sourcePixels = 0
+}
+
+/** Copies x into the zero-bordered image at sourcePixels (rows and columns past the fields are left out). */
+function pad(x: usize, batch: i32, h: i32, width: i32, cin: i32, padTop: i32, padLeft: i32): void {
+  const rowBytes = sourceRowBytes
+  const hp = <i32>(sourceImageBytes / rowBytes)
+  const wp = <i32>(rowBytes >> 2) / cin
+  memory.fill(sourcePixels, 0, <usize>batch * sourceImageBytes)
+  const ixEnd = min(width, wp - padLeft)
+  const iyEnd = min(h, hp - padTop)
+  const xRowBytes = (<usize>(width * cin)) << 2
+  for (let b = 0; b < batch; b++) {
+    for (let iy = 0; iy < iyEnd; iy++) {
+      const to = sourcePixels + <usize>b * sourceImageBytes + <usize>(iy + padTop) * rowBytes + ((<usize>(padLeft * cin)) << 2)
+      copyFloats(to, x + (<usize>(b * h + iy)) * xRowBytes, ixEnd * cin)
+    }
+  }
+}
+
+/** Output rows of dy per chunk of dw = col^T . dy: ~16 KB of dy, reused from L1 by every 4-row block of dw. */
+// @ts-ignore: decorator
+@inline function chunkRows(ow: i32, cout: i32): i32 {
+  return max(1, 4096 / (ow * cout))
+}
+
+/**
+ * y[batch, oh, ow, cout] = conv2d(x[batch, h, width, cin], w[kh, kw, cin, cout]) (+ bias[cout] if bias != 0).
+ * col: scratch of batch*oh*ow*kh*kw*cin floats that conv2dBackward reads back.
+ */
+export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, col: usize, batch: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32, cout: i32): void {
+  const positions = batch * oh * ow
+  const depth = kh * kw * cin
+  if (bias != 0) fillRows(y, bias, positions, cout)
+  if (isPointwise(kh, kw, sh, sw, padTop, padLeft)) {
+    matmul(y, x, w, positions, depth, cout, bias != 0)
+    return
+  }
+  locate(x, col, batch, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
+  if (sourcePixels == 0) {
+    patches(true, col, x, 0, batch * oh, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
+    matmul(y, col, w, positions, depth, cout, bias != 0)
+    return
+  }
+  if (sourcePadded) pad(x, batch, h, width, cin, padTop, padLeft)
+  // Rows of the block: 4 output positions; segments: the kernel rows of their fields.
+  const ld = (<usize>cout) << 2
+  const total = <usize>depth * ld
+  const stepBytes = (<usize>(sw * cin)) << 2
+  const lineBytes = <usize>sh * sourceRowBytes
+  const perImage = oh * ow
+  for (let q = 0; q < positions; q += 4) {
+    const rows = min(4, positions - q)
+    const a0 = field(q, perImage, ow, stepBytes, lineBytes)
+    const a1 = rows > 1 ? field(q + 1, perImage, ow, stepBytes, lineBytes) : a0
+    const a2 = rows > 2 ? field(q + 2, perImage, ow, stepBytes, lineBytes) : a0
+    const a3 = rows > 3 ? field(q + 3, perImage, ow, stepBytes, lineBytes) : a0
+    const cq = y + <usize>q * ld
+    for (let j = 0; j < cout; j += 8) {
+      const n = min(8, cout - j)
+      const bj = w + ((<usize>j) << 2)
+      block(cq + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, 0, kh, kw * cin, kh, sourceRowBytes, 0, wideSteps(w, total, bj, depth, ld, n), 4, ld, ld, bias != 0)
+    }
+  }
+}
+
+/** Address of output position q's receptive field (its top-left pixel) in the source. */
+// @ts-ignore: decorator
+@inline function field(q: i32, perImage: i32, ow: i32, stepBytes: usize, lineBytes: usize): usize {
+  const rest = q % perImage
+  return sourcePixels + <usize>(q / perImage) * sourceImageBytes + <usize>(rest / ow) * lineBytes + <usize>(rest % ow) * stepBytes
+}
+
+/**
+ * Gradients of conv2dForward from dy[batch, oh, ow, cout], all overwritten: dw, db (if db != 0), dx (if
+ * dx != 0). col is what the forward left there; dcol is scratch of the same size (this version uses at most
+ * max(16k, ow*kh*kw*cin) floats of it). dw serves as the
+ * scratch for w^T before it receives its own value.
+ */
+export function conv2dBackward(dx: usize, dw: usize, db: usize, dy: usize, x: usize, w: usize, col: usize, dcol: usize, batch: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32, cout: i32): void {
+  const positions = batch * oh * ow
+  const depth = kh * kw * cin
+  const pointwise = isPointwise(kh, kw, sh, sw, padTop, padLeft)
+  if (dx != 0) {
+    transpose(dw, w, depth, cout)
+    if (pointwise) matmul(dx, dy, dw, positions, cout, depth, false)
+    else {
+      // dcol = dy . w^T a few output rows at a time (~16 KB, still in L1 when col2im adds it into dx)
+      memory.fill(dx, 0, (<usize>(batch * h * width * cin)) << 2)
+      const lines = batch * oh
+      const chunk = max(1, 4096 / (ow * depth))
+      const dyRowBytes = (<usize>(ow * cout)) << 2
+      for (let r0 = 0; r0 < lines; r0 += chunk) {
+        const r1 = min(lines, r0 + chunk)
+        matmul(dcol, dy + <usize>r0 * dyRowBytes, dw, (r1 - r0) * ow, cout, depth, false)
+        patches(false, dcol, dx, r0, r1, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
+      }
+    }
+  }
+  if (db != 0) columnSums(db, dy, positions, cout)
+  if (pointwise) {
+    matmulTN(dw, x, dy, depth, positions, cout, false)
+    return
+  }
+  locate(x, col, batch, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
+  if (sourcePixels == 0) {
+    matmulTN(dw, col, dy, depth, positions, cout, false)
+    return
+  }
+  // dw = col^T . dy: rows of the block are 4 entries (ky, kx, ci) of the field; segments are output rows.
+  const ld = (<usize>cout) << 2
+  const total = <usize>positions * ld
+  const stepBytes = (<usize>(sw * cin)) << 2
+  const lineBytes = <usize>sh * sourceRowBytes
+  const lines = batch * oh
+  const chunk = chunkRows(ow, cout)
+  for (let s0 = 0; s0 < lines; s0 += chunk) {
+    const s1 = min(lines, s0 + chunk)
+    const dyChunk = dy + <usize>(s0 * ow) * ld
+    for (let i = 0; i < depth; i += 4) {
+      const rows = min(4, depth - i)
+      const a0 = sourcePixels + entry(i, kw, cin)
+      const a1 = rows > 1 ? sourcePixels + entry(i + 1, kw, cin) : a0
+      const a2 = rows > 2 ? sourcePixels + entry(i + 2, kw, cin) : a0
+      const a3 = rows > 3 ? sourcePixels + entry(i + 3, kw, cin) : a0
+      const ci = dw + <usize>i * ld
+      for (let j = 0; j < cout; j += 8) {
+        const n = min(8, cout - j)
+        const bj = dyChunk + ((<usize>j) << 2)
+        block(ci + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, s0, s1, ow, oh, lineBytes, sourceImageBytes, wideSteps(dy, total, bj, (s1 - s0) * ow, ld, n), stepBytes, ld, ld, s0 > 0)
+      }
+    }
+  }
+}
+
+/** Byte offset of field entry i = (ky, kx, ci) from the field's top-left pixel in the source. */
+// @ts-ignore: decorator
+@inline function entry(i: i32, kw: i32, cin: i32): usize {
+  const span = kw * cin
+  return <usize>(i / span) * sourceRowBytes + ((<usize>(i % span)) << 2)
+}

@@ -1,0 +1,217 @@
+import { addInPlace } from './util'
+
+// Matrix products: C (+)= A . B with A read through strides (so A or A^T), B and C row-major.
+// One register-blocked SIMD micro-kernel: 4 rows x 8 columns of C in eight f32x4 accumulators, A broadcast
+// one float at a time, B loaded as f32x4. Blocks at the edges read clamped rows and partial vectors, so
+// any m, k and n work without padding or reading past an array.
+
+/** Floats 0..w-1 (w in 1..4) at p as an f32x4, the other lanes zero; never reads past them. */
+// @ts-ignore: decorator
+@inline function loadCols(p: usize, w: i32): v128 {
+  if (w >= 4) return v128.load(p)
+  if (w == 1) return v128.load32_zero(p)
+  const low = v128.load64_zero(p)
+  return w == 2 ? low : v128.load32_lane(p, low, 2, 8)
+}
+
+/** Stores lanes 0..w-1 (w in 1..4) of v at p. */
+// @ts-ignore: decorator
+@inline function storeCols(p: usize, v: v128, w: i32): void {
+  if (w >= 4) v128.store(p, v)
+  else if (w == 1) v128.store32_lane(p, v, 0)
+  else {
+    v128.store64_lane(p, v, 0)
+    if (w == 3) v128.store32_lane(p, v, 2, 8)
+  }
+}
+
+// @ts-ignore: decorator
+@inline function madd(acc: v128, x: v128, y: v128): v128 {
+  return f32x4.add(acc, f32x4.mul(x, y))
+}
+
+/**
+ * C[rows x w] (+)= A[rows x depth] . B[depth x w] for rows 1..4 and w 1..8: the micro-kernel. Row r of A
+ * starts at a<r> (the caller points missing rows at a0; they are not stored). The depth runs in segments
+ * s0..s1-1 of `seg` steps: segment s starts (s / per) * outer + (s % per) * inner bytes after a<r>, and each
+ * step moves aCol bytes (a plain matrix: one segment; a convolution: a kernel row, or an output row).
+ * B and C have row strides ldb and ldc bytes. The first `wide` steps load 8 floats of B whatever w (the
+ * caller checked they lie inside B; lanes past w are never stored), the rest load only w.
+ */
+export function block(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, rows: i32, w: i32, s0: i32, s1: i32, seg: i32, per: i32, inner: usize, outer: usize, wide: i32, aCol: usize, ldb: usize, ldc: usize, add: bool): void {
+  const w0 = min(w, 4)
+  const w1 = max(w - 4, 0)
+  const c1 = rows > 1 ? c + ldc : c
+  const c2 = rows > 2 ? c + 2 * ldc : c
+  const c3 = rows > 3 ? c + 3 * ldc : c
+  let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00
+  if (add) {
+    s00 = loadCols(c, w0); s10 = loadCols(c1, w0); s20 = loadCols(c2, w0); s30 = loadCols(c3, w0)
+    if (w1 > 0) { s01 = loadCols(c + 16, w1); s11 = loadCols(c1 + 16, w1); s21 = loadCols(c2 + 16, w1); s31 = loadCols(c3 + 16, w1) }
+  }
+  let bp = b
+  let p = 0
+  for (let s = s0; s < s1; s++) {
+    const start = <usize>(s / per) * outer + <usize>(s % per) * inner
+    let x0 = a0 + start, x1 = a1 + start, x2 = a2 + start, x3 = a3 + start
+    const end = p + seg
+    const full = min(end, wide)
+    for (; p < full; p++) {
+      const b0 = v128.load(bp)
+      const b1 = v128.load(bp, 16)
+    let x = v128.load32_splat(x0)
+    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+    x = v128.load32_splat(x1)
+    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+    x = v128.load32_splat(x2)
+    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+    x = v128.load32_splat(x3)
+    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+    x0 += aCol; x1 += aCol; x2 += aCol; x3 += aCol
+    bp += ldb
+    }
+    for (; p < end; p++) {
+      const b0 = loadCols(bp, w0)
+      const b1 = w1 > 0 ? loadCols(bp + 16, w1) : b0
+    let x = v128.load32_splat(x0)
+    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+    x = v128.load32_splat(x1)
+    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+    x = v128.load32_splat(x2)
+    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+    x = v128.load32_splat(x3)
+    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+    x0 += aCol; x1 += aCol; x2 += aCol; x3 += aCol
+    bp += ldb
+    }
+  }
+  storeCols(c, s00, w0)
+  if (rows > 1) storeCols(c1, s10, w0)
+  if (rows > 2) storeCols(c2, s20, w0)
+  if (rows > 3) storeCols(c3, s30, w0)
+  if (w1 > 0) {
+    storeCols(c + 16, s01, w1)
+    if (rows > 1) storeCols(c1 + 16, s11, w1)
+    if (rows > 2) storeCols(c2 + 16, s21, w1)
+    if (rows > 3) storeCols(c3 + 16, s31, w1)
+  }
+}
+
+/**
+ * Steps of a block whose 8-float loads of B, from bj on with row stride ld, stay inside B (b, bytes
+ * total): the block's `wide`, all `depth` of them when w is 8.
+ */
+export function wideSteps(b: usize, total: usize, bj: usize, depth: i32, ld: usize, w: i32): i32 {
+  if (w == 8) return depth
+  const room = <i64>total - <i64>(bj + 32 - b)
+  return room < 0 ? 0 : <i32>min<i64>(depth, room / <i64>ld + 1)
+}
+
+/**
+ * C[m x n] (+)= A . B where A's element (i, p) is at a + i*aRow + p*aCol (bytes) and B is [k x n]
+ * row-major: the body of matmul (aRow = 4k, aCol = 4) and matmulTN (aRow = 4, aCol = 4m).
+ */
+export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow: usize, aCol: usize, accumulate: bool): void {
+  const ld = (<usize>n) << 2
+  if (k == 0) {
+    if (!accumulate) memory.fill(c, 0, <usize>m * ld)
+    return
+  }
+  // Depth chunks keep B's chunk (depth x n) within ~16 KB of L1 while 4-row blocks of A sweep over it.
+  const depthBlock = min(256, max(16, 4096 / n))
+  const total = <usize>k * ld
+  for (let p0 = 0; p0 < k; p0 += depthBlock) {
+    const depth = min(depthBlock, k - p0)
+    const add = accumulate || p0 > 0
+    const ap = a + <usize>p0 * aCol
+    const bp = b + <usize>p0 * ld
+    for (let i = 0; i < m; i += 4) {
+      const rows = min(4, m - i)
+      const ci = c + <usize>i * ld
+      const a0 = ap + <usize>i * aRow
+      const a1 = rows > 1 ? a0 + aRow : a0
+      const a2 = rows > 2 ? a0 + 2 * aRow : a0
+      const a3 = rows > 3 ? a0 + 3 * aRow : a0
+      for (let j = 0; j < n; j += 8) {
+        const w = min(8, n - j)
+        const bj = bp + ((<usize>j) << 2)
+        block(ci + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, w, 0, 1, depth, 1, 0, 0, wideSteps(b, total, bj, depth, ld, w), aCol, ld, ld, add)
+      }
+    }
+  }
+}
+
+/** dst[cols x rows] = src[rows x cols]^T. */
+export function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const s = src + (<usize>i * <usize>cols << 2)
+    const d = dst + ((<usize>i) << 2)
+    for (let j = 0; j < cols; j++) store<f32>(d + (<usize>j * <usize>rows << 2), load<f32>(s + ((<usize>j) << 2)))
+  }
+}
+
+/** C[m x n] = A[m x k] . B[k x n] (accumulate: C +=). */
+export function matmul(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+  gemm(c, a, b, m, k, n, (<usize>k) << 2, 4, accumulate)
+}
+
+/** C[m x n] = A^T . B with A stored [k x m] (accumulate: C +=). */
+export function matmulTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
+  gemm(c, a, b, m, k, n, 4, (<usize>m) << 2, accumulate)
+}
+
+/** C[m x n] = A . B^T with B stored [n x k] (accumulate: C +=); work holds k*n floats (B^T). */
+export function matmulNT(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, accumulate: bool, work: usize): void {
+  transpose(work, b, n, k)
+  matmul(c, a, work, m, k, n, accumulate)
+}
+
+/**
+ * dst[0..n) = src[0..n) for short runs (no call into the engine as memory.copy makes); a run of 4 or more
+ * ends with one vector that may overlap the previous one. dst and src must not overlap.
+ */
+// @ts-ignore: decorator
+@inline export function copyFloats(dst: usize, src: usize, n: i32): void {
+  if (n >= 4) {
+    const last = (<usize>(n - 4)) << 2
+    for (let o: usize = 0; o < last; o += 16) v128.store(dst + o, v128.load(src + o))
+    v128.store(dst + last, v128.load(src + last))
+  } else {
+    for (let j = 0; j < n; j++) {
+      const o = (<usize>j) << 2
+      store<f32>(dst + o, load<f32>(src + o))
+    }
+  }
+}
+
+/** Each of the rows of y[rows x n] = v[n]. */
+export function fillRows(y: usize, v: usize, rows: i32, n: i32): void {
+  const bytes = (<usize>n) << 2
+  for (let i = 0; i < rows; i++) copyFloats(y + <usize>i * bytes, v, n)
+}
+
+/** s[n] = the column sums of y[rows x n]. */
+export function columnSums(s: usize, y: usize, rows: i32, n: i32): void {
+  const bytes = (<usize>n) << 2
+  memory.fill(s, 0, bytes)
+  for (let i = 0; i < rows; i++) addInPlace(s, y + <usize>i * bytes, n)
+}
+
+/** Dense layer: y[batch x units] = x[batch x inputs] . w[inputs x units] (+ bias[units] if bias != 0). */
+export function denseForward(y: usize, x: usize, w: usize, bias: usize, batch: i32, inputs: i32, units: i32): void {
+  if (bias != 0) fillRows(y, bias, batch, units)
+  matmul(y, x, w, batch, inputs, units, bias != 0)
+}
+
+/**
+ * Dense gradients, all overwritten: dw = x^T . dy, db = column sums of dy (if db != 0), dx = dy . w^T
+ * (if dx != 0). dw serves as the scratch for w^T before it receives its own value.
+ */
+export function denseBackward(dx: usize, dw: usize, db: usize, dy: usize, x: usize, w: usize, batch: i32, inputs: i32, units: i32): void {
+  if (dx != 0) {
+    transpose(dw, w, inputs, units)
+    matmul(dx, dy, dw, batch, units, inputs, false)
+  }
+  matmulTN(dw, x, dy, inputs, batch, units, false)
+  if (db != 0) columnSums(db, dy, batch, units)
+}

@@ -1,0 +1,188 @@
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import '@tensorflow/tfjs-core/dist/register_all_gradients'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { Heap } from './module.js'
+
+// Every kernel against tfjs on the cpu backend (float32), on shapes that hit the edges of the 4x8 blocks.
+
+beforeAll(async () => {
+  await tf.setBackend('cpu')
+})
+
+/** Seeded values in [-1, 1). */
+function values(n: number, seed: number): Float32Array {
+  let s = seed >>> 0
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
+    return s / 2 ** 31 - 1
+  })
+}
+
+/** Copies data onto the heap; returns its pointer. */
+function put(heap: Heap, data: Float32Array): number {
+  const pointer = heap.alloc(data.length)
+  heap.f32(pointer, data.length).set(data)
+  return pointer
+}
+
+function expectClose(actual: Float32Array, expected: tf.Tensor): void {
+  const want = expected.dataSync()
+  expect(actual.length).toBe(want.length)
+  let worst = 0
+  let scale = 0
+  for (let i = 0; i < want.length; i++) {
+    worst = Math.max(worst, Math.abs(actual[i] - want[i]))
+    scale = Math.max(scale, Math.abs(want[i]))
+  }
+  expect(worst).toBeLessThanOrEqual(1e-5 * Math.max(1, scale))
+}
+
+/** Runs f with the tfjs tensors it makes disposed afterwards, checking none leaks. */
+function scoped(f: () => void): void {
+  const before = tf.memory().numTensors
+  tf.tidy(f)
+  expect(tf.memory().numTensors).toBe(before)
+}
+
+describe('matmul kernels', () => {
+  const shapes = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 8, 8],
+    [5, 3, 13],
+    [9, 17, 6],
+    [13, 300, 10],
+    [64, 400, 120],
+    [7, 2, 33],
+  ]
+  it.each(shapes)('m=%i k=%i n=%i: matmul, matmulTN, matmulNT, and accumulate', (m, k, n) => {
+    scoped(() => {
+      const heap = new Heap()
+      const a = values(m * k, m + 7 * k)
+      const b = values(k * n, n + 13 * k)
+      const c0 = values(m * n, 5)
+      const at = tf.tensor2d(a, [m, k])
+      const bt = tf.tensor2d(b, [k, n])
+      const expected = tf.matMul(at, bt)
+      const [pa, pb, pc] = [put(heap, a), put(heap, b), put(heap, c0)]
+      heap.kernels.matmul(pc, pa, pb, m, k, n, 0)
+      expectClose(heap.f32(pc, m * n), expected)
+      heap.f32(pc, m * n).set(c0)
+      heap.kernels.matmul(pc, pa, pb, m, k, n, 1)
+      expectClose(heap.f32(pc, m * n), tf.add(expected, tf.tensor2d(c0, [m, n])))
+
+      const aT = put(heap, tf.transpose(at).dataSync() as Float32Array)
+      heap.kernels.matmulTN(pc, aT, pb, m, k, n, 0)
+      expectClose(heap.f32(pc, m * n), expected)
+      heap.f32(pc, m * n).set(c0)
+      heap.kernels.matmulTN(pc, aT, pb, m, k, n, 1)
+      expectClose(heap.f32(pc, m * n), tf.add(expected, tf.tensor2d(c0, [m, n])))
+
+      const bT = put(heap, tf.transpose(bt).dataSync() as Float32Array)
+      const work = heap.alloc(k * n)
+      heap.kernels.matmulNT(pc, pa, bT, m, k, n, 0, work)
+      expectClose(heap.f32(pc, m * n), tf.matMul(at, tf.tensor2d(heap.f32(bT, k * n).slice(), [n, k]), false, true))
+    })
+  })
+
+  it('leaves the floats around its output untouched (partial edge vectors)', () => {
+    const heap = new Heap()
+    const [m, k, n] = [5, 3, 7]
+    const pa = put(heap, values(m * k, 1))
+    const pb = put(heap, values(k * n, 2))
+    const guard = heap.alloc(m * n + 8)
+    heap.f32(guard, m * n + 8).fill(42)
+    heap.kernels.matmul(guard + 16, pa, pb, m, k, n, 0)
+    const all = heap.f32(guard, m * n + 8)
+    expect([...all.slice(0, 4), ...all.slice(4 + m * n)]).toEqual(Array(8).fill(42))
+  })
+})
+
+describe('dense kernels', () => {
+  it.each([
+    [1, 3, 5, true],
+    [3, 7, 6, true],
+    [3, 400, 120, false],
+    [5, 84, 10, true],
+  ])('batch=%i inputs=%i units=%i bias=%s: forward and the gradients tf.grads gives', (batch, inputs, units, withBias) => {
+    scoped(() => {
+      const heap = new Heap()
+      const [x, w, b, dy] = [values(batch * inputs, 1), values(inputs * units, 2), values(units, 3), values(batch * units, 4)]
+      const [px, pw, pb, pdy] = [put(heap, x), put(heap, w), put(heap, b), put(heap, dy)]
+      const [py, pdx, pdw, pdb] = [heap.alloc(batch * units), heap.alloc(batch * inputs), heap.alloc(inputs * units), heap.alloc(units)]
+      const xt = tf.tensor2d(x, [batch, inputs])
+      const wt = tf.tensor2d(w, [inputs, units])
+      const bt = tf.tensor1d(b)
+      const f = (xi: tf.Tensor, wi: tf.Tensor, bi?: tf.Tensor): tf.Tensor => (bi ? tf.add(tf.matMul(xi, wi), bi) : tf.matMul(xi, wi))
+      const args = withBias ? [xt, wt, bt] : [xt, wt]
+      heap.kernels.denseForward(py, px, pw, withBias ? pb : 0, batch, inputs, units)
+      expectClose(heap.f32(py, batch * units), f(xt, wt, withBias ? bt : undefined))
+      const [gx, gw, gb] = tf.grads(f)(args, tf.tensor2d(dy, [batch, units]))
+      heap.kernels.denseBackward(pdx, pdw, withBias ? pdb : 0, pdy, px, pw, batch, inputs, units)
+      expectClose(heap.f32(pdx, batch * inputs), gx)
+      expectClose(heap.f32(pdw, inputs * units), gw)
+      if (withBias) expectClose(heap.f32(pdb, units), gb)
+      // Without dx and db: dw alone, the same
+      heap.f32(pdw, inputs * units).fill(7)
+      heap.kernels.denseBackward(0, pdw, 0, pdy, px, pw, batch, inputs, units)
+      expectClose(heap.f32(pdw, inputs * units), gw)
+    })
+  })
+})
+
+type ConvCase = [batch: number, h: number, width: number, cin: number, k: number, stride: number, pad: 'same' | 'valid', cout: number]
+
+/** tfjs's output size and leading padding for one axis (as conv_util.computeConv2DInfo). */
+function axis(size: number, k: number, stride: number, pad: 'same' | 'valid'): [out: number, before: number] {
+  if (pad === 'valid') return [Math.ceil((size - k + 1) / stride), 0]
+  const out = Math.ceil(size / stride)
+  const total = Math.max(0, (out - 1) * stride + k - size)
+  return [out, Math.floor(total / 2)]
+}
+
+describe('conv2d kernels', () => {
+  const cases: ConvCase[] = [
+    [1, 5, 5, 1, 3, 1, 'same', 1],
+    [3, 7, 6, 3, 3, 2, 'same', 6],
+    [2, 9, 8, 1, 5, 1, 'same', 6],
+    [3, 8, 7, 6, 5, 1, 'valid', 16],
+    [1, 6, 6, 16, 1, 1, 'same', 6],
+    [3, 7, 7, 6, 1, 2, 'valid', 3],
+    [1, 8, 8, 3, 3, 2, 'valid', 16],
+    [2, 7, 7, 16, 3, 2, 'same', 5],
+    // dw over several chunks of output rows
+    [3, 16, 16, 3, 3, 1, 'same', 16],
+    // stride 3 with padding: the padded image would not fit in col, so col is written out (im2col)
+    [2, 7, 7, 3, 2, 3, 'same', 5],
+  ]
+  it.each(cases)('batch=%i %ix%ix%i kernel %i stride %i %s -> %i channels: forward, dx, dw, db', (batch, h, width, cin, k, stride, pad, cout) => {
+    scoped(() => {
+      const heap = new Heap()
+      const [oh, padTop] = axis(h, k, stride, pad)
+      const [ow, padLeft] = axis(width, k, stride, pad)
+      const [x, w, b, dy] = [values(batch * h * width * cin, 1), values(k * k * cin * cout, 2), values(cout, 3), values(batch * oh * ow * cout, 4)]
+      const [px, pw, pb, pdy] = [put(heap, x), put(heap, w), put(heap, b), put(heap, dy)]
+      const colSize = batch * oh * ow * k * k * cin
+      const [py, col, dcol] = [heap.alloc(batch * oh * ow * cout), heap.alloc(colSize), heap.alloc(colSize)]
+      const [pdx, pdw, pdb] = [heap.alloc(x.length), heap.alloc(w.length), heap.alloc(cout)]
+      const xt = tf.tensor4d(x, [batch, h, width, cin])
+      const wt = tf.tensor4d(w, [k, k, cin, cout])
+      const f = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor): tf.Tensor => tf.add(tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, stride, pad), bi)
+      const geometry = [batch, h, width, cin, k, k, stride, stride, padTop, padLeft, oh, ow, cout] as const
+      heap.kernels.conv2dForward(py, px, pw, pb, col, ...geometry)
+      expectClose(heap.f32(py, batch * oh * ow * cout), f(xt, wt, tf.tensor1d(b)))
+      heap.kernels.conv2dForward(py, px, pw, 0, col, ...geometry)
+      expectClose(heap.f32(py, batch * oh * ow * cout), tf.conv2d(xt, wt, stride, pad))
+      const [gx, gw, gb] = tf.grads(f)([xt, wt, tf.tensor1d(b)], tf.tensor4d(dy, [batch, oh, ow, cout]))
+      heap.f32(pdx, x.length).fill(7)
+      heap.kernels.conv2dBackward(pdx, pdw, pdb, pdy, px, pw, col, dcol, ...geometry)
+      expectClose(heap.f32(pdx, x.length), gx)
+      expectClose(heap.f32(pdw, w.length), gw)
+      expectClose(heap.f32(pdb, cout), gb)
+      heap.f32(pdw, w.length).fill(7)
+      heap.kernels.conv2dBackward(0, pdw, 0, pdy, px, pw, col, dcol, ...geometry)
+      expectClose(heap.f32(pdw, w.length), gw)
+    })
+  })
+})
