@@ -1,0 +1,145 @@
+// BatchNormalization over the last axis as tfjs-layers trains it: batch statistics from tf.moments
+// (biased variance), rows = batch * h * w rows of c channels each.
+
+/**
+ * y = (x - mean) * invStd * gamma + beta with the batch's mean and invStd = 1 / sqrt(var + epsilon)
+ * written per channel; moving stats updated in place as tfjs-layers does:
+ * moving -= (moving - batch) * (1 - momentum), with the biased variance. gamma/beta are 0 when absent.
+ */
+export function batchNormTrainForward(
+  y: usize, x: usize, gamma: usize, beta: usize, mean: usize, invStd: usize,
+  movingMean: usize, movingVar: usize, rows: i32, c: i32, epsilon: f64, momentum: f64,
+): void {
+  const rowBytes = (<usize>c) << 2
+  const vectorEnd = (<usize>(c & ~3)) << 2
+  const end = x + <usize>rows * rowBytes
+  memory.fill(mean, 0, rowBytes)
+  memory.fill(invStd, 0, rowBytes)
+  for (let xr = x; xr < end; xr += rowBytes) {
+    let o: usize = 0
+    for (; o < vectorEnd; o += 16) v128.store(mean + o, f32x4.add(v128.load(mean + o), v128.load(xr + o)))
+    for (; o < rowBytes; o += 4) store<f32>(mean + o, load<f32>(mean + o) + load<f32>(xr + o))
+  }
+  const count = <f32>rows
+  for (let o: usize = 0; o < rowBytes; o += 4) store<f32>(mean + o, load<f32>(mean + o) / count)
+  // Two passes, as tf.moments: the variance is the mean of squared deviations (summed into invStd).
+  for (let xr = x; xr < end; xr += rowBytes) {
+    let o: usize = 0
+    for (; o < vectorEnd; o += 16) {
+      const d = f32x4.sub(v128.load(xr + o), v128.load(mean + o))
+      v128.store(invStd + o, f32x4.add(v128.load(invStd + o), f32x4.mul(d, d)))
+    }
+    for (; o < rowBytes; o += 4) {
+      const d = load<f32>(xr + o) - load<f32>(mean + o)
+      store<f32>(invStd + o, load<f32>(invStd + o) + d * d)
+    }
+  }
+  const decay = <f32>(1 - momentum)
+  for (let o: usize = 0; o < rowBytes; o += 4) {
+    const variance = load<f32>(invStd + o) / count
+    const movedMean = load<f32>(movingMean + o)
+    store<f32>(movingMean + o, movedMean - (movedMean - load<f32>(mean + o)) * decay)
+    const movedVar = load<f32>(movingVar + o)
+    store<f32>(movingVar + o, movedVar - (movedVar - variance) * decay)
+    store<f32>(invStd + o, <f32>(1 / Math.sqrt(<f64>variance + epsilon)))
+  }
+  const one = f32x4.splat(1)
+  const zero = f32x4.splat(0)
+  let yr = y
+  for (let xr = x; xr < end; xr += rowBytes, yr += rowBytes) {
+    let o: usize = 0
+    for (; o < vectorEnd; o += 16) {
+      const scale = f32x4.mul(v128.load(invStd + o), gamma != 0 ? v128.load(gamma + o) : one)
+      const shift = beta != 0 ? v128.load(beta + o) : zero
+      v128.store(yr + o, f32x4.add(f32x4.mul(f32x4.sub(v128.load(xr + o), v128.load(mean + o)), scale), shift))
+    }
+    for (; o < rowBytes; o += 4) {
+      const scale = load<f32>(invStd + o) * (gamma != 0 ? load<f32>(gamma + o) : 1)
+      const shift: f32 = beta != 0 ? load<f32>(beta + o) : 0
+      store<f32>(yr + o, (load<f32>(xr + o) - load<f32>(mean + o)) * scale + shift)
+    }
+  }
+}
+
+/**
+ * Gradient through batchNormTrainForward including the batch statistics (as tfjs's autodiff of the
+ * layer): dx = gamma * invStd * (dy - mean(dy) - xhat * mean(dy * xhat)), xhat = (x - mean) * invStd
+ * (dx overwritten); dbeta = sum(dy), dgamma = sum(dy * xhat) per channel when non-zero. gamma 0 = ones.
+ */
+export function batchNormBackward(
+  dx: usize, dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, gamma: usize, rows: i32, c: i32,
+): void {
+  if (dgamma == 0 || dbeta == 0) {
+    batchNormBackwardByChannel(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, rows, c)
+    return
+  }
+  const rowBytes = (<usize>c) << 2
+  const vectorEnd = (<usize>(c & ~3)) << 2
+  const end = x + <usize>rows * rowBytes
+  memory.fill(dgamma, 0, rowBytes)
+  memory.fill(dbeta, 0, rowBytes)
+  let dyr = dy
+  for (let xr = x; xr < end; xr += rowBytes, dyr += rowBytes) {
+    let o: usize = 0
+    for (; o < vectorEnd; o += 16) {
+      const g = v128.load(dyr + o)
+      const xhat = f32x4.mul(f32x4.sub(v128.load(xr + o), v128.load(mean + o)), v128.load(invStd + o))
+      v128.store(dbeta + o, f32x4.add(v128.load(dbeta + o), g))
+      v128.store(dgamma + o, f32x4.add(v128.load(dgamma + o), f32x4.mul(g, xhat)))
+    }
+    for (; o < rowBytes; o += 4) {
+      const g = load<f32>(dyr + o)
+      const xhat = (load<f32>(xr + o) - load<f32>(mean + o)) * load<f32>(invStd + o)
+      store<f32>(dbeta + o, load<f32>(dbeta + o) + g)
+      store<f32>(dgamma + o, load<f32>(dgamma + o) + g * xhat)
+    }
+  }
+  const inverseCount = f32x4.splat(<f32>1 / <f32>rows)
+  dyr = dy
+  let dxr = dx
+  for (let xr = x; xr < end; xr += rowBytes, dyr += rowBytes, dxr += rowBytes) {
+    let o: usize = 0
+    for (; o < vectorEnd; o += 16) {
+      const s = v128.load(invStd + o)
+      const scale = gamma != 0 ? f32x4.mul(v128.load(gamma + o), s) : s
+      const xhat = f32x4.mul(f32x4.sub(v128.load(xr + o), v128.load(mean + o)), s)
+      const centred = f32x4.sub(v128.load(dyr + o), f32x4.mul(v128.load(dbeta + o), inverseCount))
+      const projected = f32x4.mul(xhat, f32x4.mul(v128.load(dgamma + o), inverseCount))
+      v128.store(dxr + o, f32x4.mul(scale, f32x4.sub(centred, projected)))
+    }
+    for (; o < rowBytes; o += 4) {
+      const s = load<f32>(invStd + o)
+      const scale = gamma != 0 ? load<f32>(gamma + o) * s : s
+      const xhat = (load<f32>(xr + o) - load<f32>(mean + o)) * s
+      const count = <f32>rows
+      store<f32>(dxr + o, scale * (load<f32>(dyr + o) - load<f32>(dbeta + o) / count - xhat * (load<f32>(dgamma + o) / count)))
+    }
+  }
+}
+
+// The same gradient one channel at a time (strided, no scratch): for layers without scale or center.
+function batchNormBackwardByChannel(
+  dx: usize, dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, gamma: usize, rows: i32, c: i32,
+): void {
+  const rowBytes = (<usize>c) << 2
+  const bytes = <usize>rows * rowBytes
+  const count = <f32>rows
+  for (let o: usize = 0; o < rowBytes; o += 4) {
+    const m = load<f32>(mean + o)
+    const s = load<f32>(invStd + o)
+    let sumDy: f32 = 0
+    let sumDyXhat: f32 = 0
+    for (let r: usize = o; r < bytes; r += rowBytes) {
+      const g = load<f32>(dy + r)
+      sumDy += g
+      sumDyXhat += g * (load<f32>(x + r) - m) * s
+    }
+    if (dbeta != 0) store<f32>(dbeta + o, sumDy)
+    if (dgamma != 0) store<f32>(dgamma + o, sumDyXhat)
+    const scale = gamma != 0 ? load<f32>(gamma + o) * s : s
+    for (let r: usize = o; r < bytes; r += rowBytes) {
+      const xhat = (load<f32>(x + r) - m) * s
+      store<f32>(dx + r, scale * (load<f32>(dy + r) - sumDy / count - xhat * (sumDyXhat / count)))
+    }
+  }
+}
