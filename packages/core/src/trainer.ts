@@ -79,6 +79,8 @@ export interface FitResult {
   losses: number[]
   samples: number
   seconds: number
+  /** `wasm engine` when the fit trained in prunekit's WebAssembly engine, else why it trained through tfjs ops. */
+  engine: string
 }
 
 /** The variables a fit updates, and the masks it enforces on them. */
@@ -129,9 +131,6 @@ async function epochLoss(costs: tf.Scalar[], engineLosses: number[]): Promise<nu
  * and uploaded together, the loss is read back once per epoch, and masks are re-applied after every optimizer step so pruned weights stay exactly zero.
  */
 export class Trainer {
-  /** Why the last fit trained through tfjs ops rather than the WebAssembly engine (null: it used the engine). */
-  engineReason: string | null = null
-
   constructor(readonly options: FitOptions) {}
 
   /** Trains the model in place on the split, with a fresh optimizer. */
@@ -159,11 +158,14 @@ export class Trainer {
     const losses: number[] = []
     const began = performance.now()
     // The WebAssembly engine trains what it supports; hooks that need tfjs's tape keep the tfjs path.
-    const engineWanted = this.options.engine !== 'tfjs' && task === 'multiclass' && !distill && !onGradients
+    const notWanted =
+      this.options.engine === 'tfjs' ? 'engine: tfjs' : task !== 'multiclass' ? `the ${task} task` : distill ? 'distillation' : onGradients ? 'a strategy that watches gradients' : null
+    let engineUse = 'wasm engine'
     const openEngine = (): EngineFit | null => {
-      const opened = engineWanted ? EngineFit.open(bound.model, lease.optimizer, batchSize) : null
-      this.engineReason = opened === null ? 'not requested' : typeof opened === 'string' ? opened : null
-      return typeof opened === 'string' ? null : opened
+      const opened = notWanted ?? EngineFit.open(bound.model, lease.optimizer, batchSize)
+      if (typeof opened !== 'string') return opened
+      engineUse = `tfjs ops (${opened})`
+      return null
     }
     let engine = openEngine()
 
@@ -222,6 +224,6 @@ export class Trainer {
       engine?.push(lease.optimizer)
       lease.release()
     }
-    return { losses, samples: epochs * split.size, seconds: (performance.now() - began) / 1000 }
+    return { losses, samples: epochs * split.size, seconds: (performance.now() - began) / 1000, engine: engineUse }
   }
 }

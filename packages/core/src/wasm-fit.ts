@@ -96,12 +96,19 @@ export class EngineFit {
     }
   }
 
+  /** Loads the optimizer's state; state it has not created yet is created as zeros, as tfjs does at the first step. */
   private loadState(optimizer: tf.Optimizer): void {
     const held = optimizer as unknown as OptimizerInternals
-    for (const name of ['m', 'v', 'momentum'] as const) {
-      const slots = held[fields[name].field]
-      if (!this.hasField(name) || !slots?.length) continue
-      this.engine.state(name).forEach((view, i) => view.set(slots[i].variable.dataSync() as Float32Array))
+    const params = [...this.params.values()]
+    for (const name of this.fieldNames()) {
+      const { field, suffix } = fields[name]
+      const slots = (held[field] ??= [])
+      const views = this.engine.state(name)
+      params.forEach((param, i) => {
+        const view = views[this.engine.trainable.indexOf(param)]
+        if (slots[i]) view.set(slots[i].variable.dataSync() as Float32Array)
+        else slots[i] = { originalName: `${(param.variable.read() as tf.Variable).name}/${suffix}`, variable: tf.tidy(() => tf.zeros(param.variable.shape as number[]).variable(false)) }
+      })
     }
     if (held.accBeta1 && held.accBeta2) this.engine.betaPowers = [held.accBeta1.dataSync()[0], held.accBeta2.dataSync()[0]]
   }
@@ -109,15 +116,12 @@ export class EngineFit {
   private saveState(optimizer: tf.Optimizer): void {
     const held = optimizer as unknown as OptimizerInternals
     const params = [...this.params.values()]
-    for (const name of ['m', 'v', 'momentum'] as const) {
-      if (!this.hasField(name)) continue
-      const { field, suffix } = fields[name]
+    for (const name of this.fieldNames()) {
       const views = this.engine.state(name)
-      const slots = (held[field] ??= [])
+      const slots = held[fields[name].field]!
       params.forEach((param, i) => {
         const value = tf.tensor(views[this.engine.trainable.indexOf(param)].slice(), param.variable.shape as number[], 'float32')
-        if (slots[i]) slots[i].variable.assign(value)
-        else slots[i] = { originalName: `${(param.variable.read() as tf.Variable).name}/${suffix}`, variable: tf.keep(value.variable(false)) }
+        slots[i].variable.assign(value)
         value.dispose()
       })
     }
@@ -130,8 +134,8 @@ export class EngineFit {
     this.steps = 0
   }
 
-  private hasField(name: StateField): boolean {
+  private fieldNames(): StateField[] {
     const kind = this.engine.options.optimizer.kind
-    return kind === 'adam' ? name !== 'momentum' : kind === 'momentum' && name === 'momentum'
+    return kind === 'adam' ? ['m', 'v'] : kind === 'momentum' ? ['momentum'] : []
   }
 }

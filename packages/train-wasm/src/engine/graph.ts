@@ -34,8 +34,10 @@ const perSample = (shape: Array<number | null>, what: string): number[] => {
 
 /** tfjs's container of a model's nodes: a Sequential keeps them in its inner functional model. */
 function container(model: tfl.LayersModel): tfl.LayersModel & { containerNodes: Set<string> } {
-  const inner = (model as unknown as { model?: tfl.LayersModel }).model
-  return (model.getClassName() === 'Sequential' && inner ? inner : model) as tfl.LayersModel & { containerNodes: Set<string> }
+  const sequential = model as unknown as { model?: tfl.LayersModel; build(): void }
+  if (model.getClassName() !== 'Sequential') return model as tfl.LayersModel & { containerNodes: Set<string> }
+  if (!sequential.model) sequential.build() // tfjs builds a Sequential's inner model on first use
+  return sequential.model as tfl.LayersModel & { containerNodes: Set<string> }
 }
 
 /** Reads the model's layer calls from tfjs-layers' graph (one single-input model, one output). */
