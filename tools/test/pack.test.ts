@@ -27,6 +27,7 @@ const examples = [
   { readme: 'README.md', name: 'custom-strategy', prints: /^random: 50% of 48 kernel weights pruned$/m },
   { readme: 'packages/core/README.md', name: 'core-prune', prints: /^2 masks/m },
   { readme: 'packages/tfjs-wasm/README.md', name: 'train-conv-on-wasm', prints: /added: \[\s+'Conv2DBackpropFilter'[\s\S]*loss \[ [\d.]+, [\d.]+ \]/ },
+  { readme: 'packages/train-wasm/README.md', name: 'train-in-wasm', prints: /^loss 0\.\d+ -> 0\.0\d+$/m },
   { readme: 'packages/sparse-loader/README.md', name: 'sparse-in-node', prints: /^weights 44426$/m },
 ]
 
