@@ -147,13 +147,33 @@ export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, col: us
   const total = <usize>depth * ld
   const stepBytes = (<usize>(sw * cin)) << 2
   const lineBytes = <usize>sh * sourceRowBytes
-  const perImage = oh * ow
+  // The next output position (b, oy, ox) as the address of its receptive field, stepped without dividing.
+  let at = sourcePixels
+  let line = at
+  let ox = 0
+  let oy = 0
   for (let q = 0; q < positions; q += 4) {
     const rows = min(4, positions - q)
-    const a0 = field(q, perImage, ow, stepBytes, lineBytes)
-    const a1 = rows > 1 ? field(q + 1, perImage, ow, stepBytes, lineBytes) : a0
-    const a2 = rows > 2 ? field(q + 2, perImage, ow, stepBytes, lineBytes) : a0
-    const a3 = rows > 3 ? field(q + 3, perImage, ow, stepBytes, lineBytes) : a0
+    let a0: usize = 0, a1: usize = 0, a2: usize = 0, a3: usize = 0
+    for (let r = 0; r < rows; r++) {
+      if (r == 0) a0 = at
+      else if (r == 1) a1 = at
+      else if (r == 2) a2 = at
+      else a3 = at
+      at += stepBytes
+      if (++ox == ow) {
+        ox = 0
+        line += lineBytes
+        if (++oy == oh) {
+          oy = 0
+          line += sourceImageBytes - <usize>oh * lineBytes
+        }
+        at = line
+      }
+    }
+    if (rows < 2) a1 = a0
+    if (rows < 3) a2 = a0
+    if (rows < 4) a3 = a0
     const cq = y + <usize>q * ld
     for (let j = 0; j < cout; j += 8) {
       const n = min(8, cout - j)
@@ -161,13 +181,6 @@ export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, col: us
       block(cq + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, 0, kh, kw * cin, kh, sourceRowBytes, 0, wideSteps(w, total, bj, depth, ld, n), 4, ld, ld, bias != 0)
     }
   }
-}
-
-/** Address of output position q's receptive field (its top-left pixel) in the source. */
-// @ts-ignore: decorator
-@inline function field(q: i32, perImage: i32, ow: i32, stepBytes: usize, lineBytes: usize): usize {
-  const rest = q % perImage
-  return sourcePixels + <usize>(q / perImage) * sourceImageBytes + <usize>(rest / ow) * lineBytes + <usize>(rest % ow) * stepBytes
 }
 
 /**

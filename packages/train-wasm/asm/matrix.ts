@@ -51,9 +51,15 @@ export function block(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: u
   }
   let bp = b
   let p = 0
+  // Segment s starts at outer * (s / per) + inner * (s % per): stepped without dividing in the loop.
+  let within = s0 % per
+  let start = <usize>(s0 / per) * outer + <usize>within * inner
   for (let s = s0; s < s1; s++) {
-    const start = <usize>(s / per) * outer + <usize>(s % per) * inner
     let x0 = a0 + start, x1 = a1 + start, x2 = a2 + start, x3 = a3 + start
+    if (++within == per) {
+      within = 0
+      start += outer - <usize>(per - 1) * inner
+    } else start += inner
     const end = p + seg
     const full = min(end, wide)
     for (; p < full; p++) {
