@@ -1,5 +1,5 @@
 import { addInPlace } from './util'
-import { block, columnSums, copyFloats, fillRows, matmul, matmulTN, transpose, wideSteps } from './matrix'
+import { block, columnSums, copyFloats, gemm, matmul, matmulTN, transpose, wideSteps } from './matrix'
 
 // 2-D convolution (tfjs's conv2d, dilation 1) as matrix products: y = col . w, where a row of col is one output
 // position's receptive field (kh*kw*cin floats) and w [kh, kw, cin, cout] is [kh*kw*cin x cout].
@@ -130,15 +130,14 @@ function pad(x: usize, batch: i32, h: i32, width: i32, cin: i32, padTop: i32, pa
 export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, col: usize, batch: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32, cout: i32): void {
   const positions = batch * oh * ow
   const depth = kh * kw * cin
-  if (bias != 0) fillRows(y, bias, positions, cout)
   if (isPointwise(kh, kw, sh, sw, padTop, padLeft)) {
-    matmul(y, x, w, positions, depth, cout, bias != 0)
+    gemm(y, x, w, positions, depth, cout, (<usize>depth) << 2, 4, false, bias)
     return
   }
   locate(x, col, batch, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
   if (sourcePixels == 0) {
     patches(true, col, x, 0, batch * oh, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
-    matmul(y, col, w, positions, depth, cout, bias != 0)
+    gemm(y, col, w, positions, depth, cout, (<usize>depth) << 2, 4, false, bias)
     return
   }
   if (sourcePadded) pad(x, batch, h, width, cin, padTop, padLeft)
@@ -178,7 +177,7 @@ export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, col: us
     for (let j = 0; j < cout; j += 8) {
       const n = min(8, cout - j)
       const bj = w + ((<usize>j) << 2)
-      block(cq + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, 0, kh, kw * cin, kh, sourceRowBytes, 0, wideSteps(w, total, bj, depth, ld, n), 4, ld, ld, bias != 0)
+      block(cq + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, 0, kh, kw * cin, kh, sourceRowBytes, 0, wideSteps(w, total, bj, depth, ld, n), 4, ld, ld, false, bias == 0 ? 0 : bias + ((<usize>j) << 2))
     }
   }
 }
@@ -239,7 +238,7 @@ export function conv2dBackward(dx: usize, dw: usize, db: usize, dy: usize, x: us
       for (let j = 0; j < cout; j += 8) {
         const n = min(8, cout - j)
         const bj = dyChunk + ((<usize>j) << 2)
-        block(ci + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, s0, s1, ow, oh, lineBytes, sourceImageBytes, wideSteps(dy, total, bj, (s1 - s0) * ow, ld, n), stepBytes, ld, ld, s0 > 0)
+        block(ci + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, s0, s1, ow, oh, lineBytes, sourceImageBytes, wideSteps(dy, total, bj, (s1 - s0) * ow, ld, n), stepBytes, ld, ld, s0 > 0, 0)
       }
     }
   }

@@ -36,9 +36,10 @@ import { addInPlace } from './util'
  * s0..s1-1 of `seg` steps: segment s starts (s / per) * outer + (s % per) * inner bytes after a<r>, and each
  * step moves aCol bytes (a plain matrix: one segment; a convolution: a kernel row, or an output row).
  * B and C have row strides ldb and ldc bytes. The first `wide` steps load 8 floats of B whatever w (the
- * caller checked they lie inside B; lanes past w are never stored), the rest load only w.
+ * caller checked they lie inside B; lanes past w are never stored), the rest load only w. add: C +=;
+ * otherwise C = bias (w floats, added to every row; 0: none) + the product.
  */
-export function block(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, rows: i32, w: i32, s0: i32, s1: i32, seg: i32, per: i32, inner: usize, outer: usize, wide: i32, aCol: usize, ldb: usize, ldc: usize, add: bool): void {
+export function block(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, rows: i32, w: i32, s0: i32, s1: i32, seg: i32, per: i32, inner: usize, outer: usize, wide: i32, aCol: usize, ldb: usize, ldc: usize, add: bool, bias: usize): void {
   const w0 = min(w, 4)
   const w1 = max(w - 4, 0)
   const c1 = rows > 1 ? c + ldc : c
@@ -48,6 +49,9 @@ export function block(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: u
   if (add) {
     s00 = loadCols(c, w0); s10 = loadCols(c1, w0); s20 = loadCols(c2, w0); s30 = loadCols(c3, w0)
     if (w1 > 0) { s01 = loadCols(c + 16, w1); s11 = loadCols(c1 + 16, w1); s21 = loadCols(c2 + 16, w1); s31 = loadCols(c3 + 16, w1) }
+  } else if (bias != 0) {
+    s00 = loadCols(bias, w0); s10 = s00; s20 = s00; s30 = s00
+    if (w1 > 0) { s01 = loadCols(bias + 16, w1); s11 = s01; s21 = s01; s31 = s01 }
   }
   let bp = b
   let p = 0
@@ -115,12 +119,16 @@ export function wideSteps(b: usize, total: usize, bj: usize, depth: i32, ld: usi
 
 /**
  * C[m x n] (+)= A . B where A's element (i, p) is at a + i*aRow + p*aCol (bytes) and B is [k x n]
- * row-major: the body of matmul (aRow = 4k, aCol = 4) and matmulTN (aRow = 4, aCol = 4m).
+ * row-major: the body of matmul (aRow = 4k, aCol = 4) and matmulTN (aRow = 4, aCol = 4m). Unless
+ * accumulating, bias[n] (0: none) is added to every row.
  */
-export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow: usize, aCol: usize, accumulate: bool): void {
+export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow: usize, aCol: usize, accumulate: bool, bias: usize): void {
   const ld = (<usize>n) << 2
   if (k == 0) {
-    if (!accumulate) memory.fill(c, 0, <usize>m * ld)
+    if (!accumulate) {
+      if (bias != 0) fillRows(c, bias, m, n)
+      else memory.fill(c, 0, <usize>m * ld)
+    }
     return
   }
   // Depth chunks keep B's chunk (depth x n) within ~16 KB of L1 while 4-row blocks of A sweep over it.
@@ -141,7 +149,7 @@ export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow:
       for (let j = 0; j < n; j += 8) {
         const w = min(8, n - j)
         const bj = bp + ((<usize>j) << 2)
-        block(ci + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, w, 0, 1, depth, 1, 0, 0, wideSteps(b, total, bj, depth, ld, w), aCol, ld, ld, add)
+        block(ci + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, w, 0, 1, depth, 1, 0, 0, wideSteps(b, total, bj, depth, ld, w), aCol, ld, ld, add, add || bias == 0 ? 0 : bias + ((<usize>j) << 2))
       }
     }
   }
@@ -158,12 +166,12 @@ export function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
 
 /** C[m x n] = A[m x k] . B[k x n] (accumulate: C +=). */
 export function matmul(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
-  gemm(c, a, b, m, k, n, (<usize>k) << 2, 4, accumulate)
+  gemm(c, a, b, m, k, n, (<usize>k) << 2, 4, accumulate, 0)
 }
 
 /** C[m x n] = A^T . B with A stored [k x m] (accumulate: C +=). */
 export function matmulTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
-  gemm(c, a, b, m, k, n, 4, (<usize>m) << 2, accumulate)
+  gemm(c, a, b, m, k, n, 4, (<usize>m) << 2, accumulate, 0)
 }
 
 /** C[m x n] = A . B^T with B stored [n x k] (accumulate: C +=); work holds k*n floats (B^T). */
@@ -205,8 +213,7 @@ export function columnSums(s: usize, y: usize, rows: i32, n: i32): void {
 
 /** Dense layer: y[batch x units] = x[batch x inputs] . w[inputs x units] (+ bias[units] if bias != 0). */
 export function denseForward(y: usize, x: usize, w: usize, bias: usize, batch: i32, inputs: i32, units: i32): void {
-  if (bias != 0) fillRows(y, bias, batch, units)
-  matmul(y, x, w, batch, inputs, units, bias != 0)
+  gemm(y, x, w, batch, inputs, units, (<usize>inputs) << 2, 4, false, bias)
 }
 
 /**
