@@ -131,8 +131,9 @@ export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow:
     }
     return
   }
-  // Depth chunks keep B's chunk (depth x n) within ~16 KB of L1 while 4-row blocks of A sweep over it.
-  const depthBlock = min(256, max(16, 4096 / n))
+  // Depth chunks keep B's chunk (depth x n) within ~256 KB, in L2, while 4-row blocks of A sweep over it
+  // (smaller chunks reload C too often: measured slower on the models' shapes).
+  const depthBlock = max(16, 65536 / n)
   const total = <usize>k * ld
   for (let p0 = 0; p0 < k; p0 += depthBlock) {
     const depth = min(depthBlock, k - p0)
