@@ -55,6 +55,8 @@ describe('matmul kernels', () => {
     [13, 300, 10],
     [64, 400, 120],
     [7, 2, 33],
+    // several depth chunks (B beyond 256 KB)
+    [5, 300, 600],
   ]
   it.each(shapes)('m=%i k=%i n=%i: matmul, matmulTN, matmulNT, and accumulate', (m, k, n) => {
     scoped(() => {
@@ -82,7 +84,10 @@ describe('matmul kernels', () => {
       const bT = put(heap, tf.transpose(bt).dataSync() as Float32Array)
       const work = heap.alloc(k * n)
       heap.kernels.matmulNT(pc, pa, bT, m, k, n, 0, work)
-      expectClose(heap.f32(pc, m * n), tf.matMul(at, tf.tensor2d(heap.f32(bT, k * n).slice(), [n, k]), false, true))
+      expectClose(heap.f32(pc, m * n), expected)
+      heap.f32(pc, m * n).set(c0)
+      heap.kernels.matmulNT(pc, pa, bT, m, k, n, 1, work)
+      expectClose(heap.f32(pc, m * n), tf.add(expected, tf.tensor2d(c0, [m, n])))
     })
   })
 
@@ -105,6 +110,7 @@ describe('dense kernels', () => {
     [3, 7, 6, true],
     [3, 400, 120, false],
     [5, 84, 10, true],
+    [2, 300, 600, true],
   ])('batch=%i inputs=%i units=%i bias=%s: forward and the gradients tf.grads gives', (batch, inputs, units, withBias) => {
     scoped(() => {
       const heap = new Heap()
