@@ -125,7 +125,8 @@ function pad(x: usize, batch: i32, h: i32, width: i32, cin: i32, padTop: i32, pa
 
 /**
  * y[batch, oh, ow, cout] = conv2d(x[batch, h, width, cin], w[kh, kw, cin, cout]) (+ bias[cout] if bias != 0).
- * col: scratch of batch*oh*ow*kh*kw*cin floats that conv2dBackward reads back.
+ * col: scratch of batch*oh*ow*kh*kw*cin floats; what the forward leaves there (the zero-bordered image, or
+ * the im2col matrix) conv2dBackward reads back.
  */
 export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, col: usize, batch: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32, cout: i32): void {
   const positions = batch * oh * ow
@@ -184,9 +185,9 @@ export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, col: us
 
 /**
  * Gradients of conv2dForward from dy[batch, oh, ow, cout], all overwritten: dw, db (if db != 0), dx (if
- * dx != 0). col is what the forward left there; dcol is scratch of the same size (this version uses at most
- * max(16k, ow*kh*kw*cin) floats of it). dw serves as the
- * scratch for w^T before it receives its own value.
+ * dx != 0). col: as the forward of the same x left it. dcol: scratch of col's size (at most
+ * max(4096, ow*kh*kw*cin) floats of it are used). dw serves as the scratch for w^T before it receives its
+ * own value.
  */
 export function conv2dBackward(dx: usize, dw: usize, db: usize, dy: usize, x: usize, w: usize, col: usize, dcol: usize, batch: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32, cout: i32): void {
   const positions = batch * oh * ow

@@ -67,27 +67,23 @@ describe('matmul kernels', () => {
       const at = tf.tensor2d(a, [m, k])
       const bt = tf.tensor2d(b, [k, n])
       const expected = tf.matMul(at, bt)
+      const summed = tf.add(expected, tf.tensor2d(c0, [m, n]))
       const [pa, pb, pc] = [put(heap, a), put(heap, b), put(heap, c0)]
-      heap.kernels.matmul(pc, pa, pb, m, k, n, 0)
-      expectClose(heap.f32(pc, m * n), expected)
-      heap.f32(pc, m * n).set(c0)
-      heap.kernels.matmul(pc, pa, pb, m, k, n, 1)
-      expectClose(heap.f32(pc, m * n), tf.add(expected, tf.tensor2d(c0, [m, n])))
-
       const aT = put(heap, tf.transpose(at).dataSync() as Float32Array)
-      heap.kernels.matmulTN(pc, aT, pb, m, k, n, 0)
-      expectClose(heap.f32(pc, m * n), expected)
-      heap.f32(pc, m * n).set(c0)
-      heap.kernels.matmulTN(pc, aT, pb, m, k, n, 1)
-      expectClose(heap.f32(pc, m * n), tf.add(expected, tf.tensor2d(c0, [m, n])))
-
       const bT = put(heap, tf.transpose(bt).dataSync() as Float32Array)
       const work = heap.alloc(k * n)
-      heap.kernels.matmulNT(pc, pa, bT, m, k, n, 0, work)
-      expectClose(heap.f32(pc, m * n), expected)
-      heap.f32(pc, m * n).set(c0)
-      heap.kernels.matmulNT(pc, pa, bT, m, k, n, 1, work)
-      expectClose(heap.f32(pc, m * n), tf.add(expected, tf.tensor2d(c0, [m, n])))
+      const products = [
+        (accumulate: number) => heap.kernels.matmul(pc, pa, pb, m, k, n, accumulate),
+        (accumulate: number) => heap.kernels.matmulTN(pc, aT, pb, m, k, n, accumulate),
+        (accumulate: number) => heap.kernels.matmulNT(pc, pa, bT, m, k, n, accumulate, work),
+      ]
+      for (const product of products) {
+        product(0)
+        expectClose(heap.f32(pc, m * n), expected)
+        heap.f32(pc, m * n).set(c0)
+        product(1)
+        expectClose(heap.f32(pc, m * n), summed)
+      }
     })
   })
 
