@@ -157,6 +157,9 @@ describe('conv2d kernels', () => {
     [3, 16, 16, 3, 3, 1, 'same', 16],
     // stride 3 with padding: the padded image would not fit in col, so col is written out (im2col)
     [2, 7, 7, 3, 2, 3, 'same', 5],
+    // the real first layers: LeNet-5's conv_1, mobilenet-mini's stem (even size, stride 2: padding bottom/right only)
+    [2, 28, 28, 1, 5, 1, 'same', 6],
+    [2, 28, 28, 1, 3, 2, 'same', 16],
   ]
   it.each(cases)('batch=%i %ix%ix%i kernel %i stride %i %s -> %i channels: forward, dx, dw, db', (batch, h, width, cin, k, stride, pad, cout) => {
     scoped(() => {
