@@ -1,5 +1,5 @@
 import { addInPlace } from './util'
-import { block, columnSums, copyFloats, gemm, matmul, matmulTN, transpose, wideSteps } from './matrix'
+import { columnSums, copyFloats, gemm, matmul, matmulTN, product, transpose } from './matrix'
 
 // 2-D convolution (tfjs's conv2d, dilation 1) as matrix products: y = col . w, where a row of col is one output
 // position's receptive field (kh*kw*cin floats) and w [kh, kw, cin, cout] is [kh*kw*cin x cout].
@@ -144,7 +144,6 @@ export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, col: us
   if (sourcePadded) pad(x, batch, h, width, cin, padTop, padLeft)
   // Rows of the block: 4 output positions; segments: the kernel rows of their fields.
   const ld = (<usize>cout) << 2
-  const total = <usize>depth * ld
   const stepBytes = (<usize>(sw * cin)) << 2
   const lineBytes = <usize>sh * sourceRowBytes
   // The next output position (b, oy, ox) as the address of its receptive field, stepped without dividing.
@@ -178,7 +177,7 @@ export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, col: us
     for (let j = 0; j < cout; j += 8) {
       const n = min(8, cout - j)
       const bj = w + ((<usize>j) << 2)
-      block(cq + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, 0, kh, kw * cin, kh, sourceRowBytes, 0, wideSteps(w, total, bj, depth, ld, n), 4, ld, ld, false, bias == 0 ? 0 : bias + ((<usize>j) << 2))
+      product(cq + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, 0, kh, kw * cin, kh, sourceRowBytes, 0, 4, ld, ld, false, bias == 0 ? 0 : bias + ((<usize>j) << 2))
     }
   }
 }
@@ -221,7 +220,6 @@ export function conv2dBackward(dx: usize, dw: usize, db: usize, dy: usize, x: us
   }
   // dw = col^T . dy: rows of the block are 4 entries (ky, kx, ci) of the field; segments are output rows.
   const ld = (<usize>cout) << 2
-  const total = <usize>positions * ld
   const stepBytes = (<usize>(sw * cin)) << 2
   const lineBytes = <usize>sh * sourceRowBytes
   const lines = batch * oh
@@ -239,7 +237,7 @@ export function conv2dBackward(dx: usize, dw: usize, db: usize, dy: usize, x: us
       for (let j = 0; j < cout; j += 8) {
         const n = min(8, cout - j)
         const bj = dyChunk + ((<usize>j) << 2)
-        block(ci + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, s0, s1, ow, oh, lineBytes, sourceImageBytes, wideSteps(dy, total, bj, (s1 - s0) * ow, ld, n), stepBytes, ld, ld, s0 > 0, 0)
+        product(ci + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, s0, s1, ow, oh, lineBytes, sourceImageBytes, stepBytes, ld, ld, s0 > 0, 0)
       }
     }
   }

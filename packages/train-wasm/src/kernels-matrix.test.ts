@@ -26,6 +26,17 @@ function put(heap: Heap, data: Float32Array): number {
   return pointer
 }
 
+/** Copies data (a multiple of 4 floats) onto the heap so that it ends exactly where memory ends. */
+function putLast(heap: Heap, data: Float32Array): number {
+  const memoryEnd = (): number => heap.f32(0, 0).buffer.byteLength
+  if (memoryEnd() - heap.size < data.length * 4) heap.alloc((memoryEnd() - heap.size) / 4 + 4)
+  const filler = memoryEnd() - heap.size - data.length * 4
+  if (filler > 0) heap.alloc(filler / 4)
+  const pointer = put(heap, data)
+  expect(pointer + data.length * 4).toBe(memoryEnd())
+  return pointer
+}
+
 function expectClose(actual: Float32Array, expected: tf.Tensor): void {
   const want = expected.dataSync()
   expect(actual.length).toBe(want.length)
@@ -87,6 +98,20 @@ describe('matmul kernels', () => {
     })
   })
 
+  it('reads no float past the end of memory when B is the last array (a narrow block, computed exactly)', () => {
+    scoped(() => {
+      const heap = new Heap()
+      const [m, k, n] = [5, 8, 6]
+      const a = values(m * k, 1)
+      const b = values(k * n, 2)
+      const pa = put(heap, a)
+      const pc = heap.alloc(m * n)
+      const pb = putLast(heap, b)
+      heap.kernels.matmul(pc, pa, pb, m, k, n, 0)
+      expectClose(heap.f32(pc, m * n), tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])))
+    })
+  })
+
   it('leaves the floats around its output untouched (partial edge vectors)', () => {
     const heap = new Heap()
     const [m, k, n] = [5, 3, 7]
@@ -144,6 +169,29 @@ function axis(size: number, k: number, stride: number, pad: 'same' | 'valid'): [
 }
 
 describe('conv2d kernels', () => {
+  it('reads no float past the end of memory when w (forward) or dy (dw) is the last array', () => {
+    scoped(() => {
+      // 1 x 6 x 6 x 2 image, 3x3 kernel 'same', 6 channels: w has 108 floats, dy 216
+      const [h, cin, cout] = [6, 2, 6]
+      const x = values(h * h * cin, 1)
+      const w = values(9 * cin * cout, 2)
+      const dy = values(h * h * cout, 3)
+      const geometry = [1, h, h, cin, 3, 3, 1, 1, 1, 1, h, h, cout] as const
+      const xt = tf.tensor4d(x, [1, h, h, cin])
+      const wt = tf.tensor4d(w, [3, 3, cin, cout])
+      const first = new Heap()
+      const [px, py, col] = [put(first, x), first.alloc(dy.length), first.alloc(h * h * 9 * cin)]
+      first.kernels.conv2dForward(py, px, putLast(first, w), 0, col, ...geometry)
+      expectClose(first.f32(py, dy.length), tf.conv2d(xt, wt, 1, 'same'))
+      const second = new Heap()
+      const [qx, qw, qdw, qcol] = [put(second, x), put(second, w), second.alloc(w.length), second.alloc(h * h * 9 * cin)]
+      second.kernels.conv2dForward(second.alloc(dy.length), qx, qw, 0, qcol, ...geometry)
+      second.kernels.conv2dBackward(0, qdw, 0, putLast(second, dy), qx, qw, qcol, 0, ...geometry)
+      const [, gw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, 1, 'same'))([xt, wt], tf.tensor4d(dy, [1, h, h, cout]))
+      expectClose(second.f32(qdw, w.length), gw)
+    })
+  })
+
   const cases: ConvCase[] = [
     [1, 5, 5, 1, 3, 1, 'same', 1],
     [3, 7, 6, 3, 3, 2, 'same', 6],
