@@ -236,6 +236,14 @@ describe('conv2d kernels', () => {
       heap.f32(pdw, w.length).fill(7)
       heap.kernels.conv2dBackward(0, pdw, 0, pdy, px, pw, col, dcol, ...geometry)
       expectClose(heap.f32(pdw, w.length), gw)
+      if (k === 1 && stride === 1) {
+        // 1x1: no col, no dcol
+        heap.kernels.conv2dForward(py, px, pw, 0, 0, ...geometry)
+        expectClose(heap.f32(py, batch * oh * ow * cout), tf.conv2d(xt, wt, stride, pad))
+        heap.kernels.conv2dBackward(pdx, pdw, 0, pdy, px, pw, 0, 0, ...geometry)
+        expectClose(heap.f32(pdx, x.length), gx)
+        expectClose(heap.f32(pdw, w.length), gw)
+      }
     })
   })
 })
