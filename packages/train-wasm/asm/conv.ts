@@ -1,5 +1,5 @@
 import { addInPlace } from './util'
-import { block, columnSums, copyFloats, fillRows, matmul, matmulTN, transpose, wideSteps } from './matrix'
+import { columnSums, copyFloats, gemm, matmul, matmulTN, product, transpose } from './matrix'
 
 // 2-D convolution (tfjs's conv2d, dilation 1) as matrix products: y = col . w, where a row of col is one output
 // position's receptive field (kh*kw*cin floats) and w [kh, kw, cin, cout] is [kh*kw*cin x cout].
@@ -125,56 +125,68 @@ function pad(x: usize, batch: i32, h: i32, width: i32, cin: i32, padTop: i32, pa
 
 /**
  * y[batch, oh, ow, cout] = conv2d(x[batch, h, width, cin], w[kh, kw, cin, cout]) (+ bias[cout] if bias != 0).
- * col: scratch of batch*oh*ow*kh*kw*cin floats that conv2dBackward reads back.
+ * col: scratch of batch*oh*ow*kh*kw*cin floats; what the forward leaves there (the zero-bordered image, or
+ * the im2col matrix) conv2dBackward reads back.
  */
 export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, col: usize, batch: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32, cout: i32): void {
   const positions = batch * oh * ow
   const depth = kh * kw * cin
-  if (bias != 0) fillRows(y, bias, positions, cout)
   if (isPointwise(kh, kw, sh, sw, padTop, padLeft)) {
-    matmul(y, x, w, positions, depth, cout, bias != 0)
+    gemm(y, x, w, positions, depth, cout, (<usize>depth) << 2, 4, false, bias)
     return
   }
   locate(x, col, batch, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
   if (sourcePixels == 0) {
     patches(true, col, x, 0, batch * oh, h, width, cin, kh, kw, sh, sw, padTop, padLeft, oh, ow)
-    matmul(y, col, w, positions, depth, cout, bias != 0)
+    gemm(y, col, w, positions, depth, cout, (<usize>depth) << 2, 4, false, bias)
     return
   }
   if (sourcePadded) pad(x, batch, h, width, cin, padTop, padLeft)
   // Rows of the block: 4 output positions; segments: the kernel rows of their fields.
   const ld = (<usize>cout) << 2
-  const total = <usize>depth * ld
   const stepBytes = (<usize>(sw * cin)) << 2
   const lineBytes = <usize>sh * sourceRowBytes
-  const perImage = oh * ow
+  // The next output position (b, oy, ox) as the address of its receptive field, stepped without dividing.
+  let at = sourcePixels
+  let line = at
+  let ox = 0
+  let oy = 0
   for (let q = 0; q < positions; q += 4) {
     const rows = min(4, positions - q)
-    const a0 = field(q, perImage, ow, stepBytes, lineBytes)
-    const a1 = rows > 1 ? field(q + 1, perImage, ow, stepBytes, lineBytes) : a0
-    const a2 = rows > 2 ? field(q + 2, perImage, ow, stepBytes, lineBytes) : a0
-    const a3 = rows > 3 ? field(q + 3, perImage, ow, stepBytes, lineBytes) : a0
+    let a0: usize = 0, a1: usize = 0, a2: usize = 0, a3: usize = 0
+    for (let r = 0; r < rows; r++) {
+      if (r == 0) a0 = at
+      else if (r == 1) a1 = at
+      else if (r == 2) a2 = at
+      else a3 = at
+      at += stepBytes
+      if (++ox == ow) {
+        ox = 0
+        line += lineBytes
+        if (++oy == oh) {
+          oy = 0
+          line += sourceImageBytes - <usize>oh * lineBytes
+        }
+        at = line
+      }
+    }
+    if (rows < 2) a1 = a0
+    if (rows < 3) a2 = a0
+    if (rows < 4) a3 = a0
     const cq = y + <usize>q * ld
     for (let j = 0; j < cout; j += 8) {
       const n = min(8, cout - j)
       const bj = w + ((<usize>j) << 2)
-      block(cq + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, 0, kh, kw * cin, kh, sourceRowBytes, 0, wideSteps(w, total, bj, depth, ld, n), 4, ld, ld, bias != 0)
+      product(cq + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, 0, kh, kw * cin, kh, sourceRowBytes, 0, 4, ld, ld, false, bias == 0 ? 0 : bias + ((<usize>j) << 2))
     }
   }
 }
 
-/** Address of output position q's receptive field (its top-left pixel) in the source. */
-// @ts-ignore: decorator
-@inline function field(q: i32, perImage: i32, ow: i32, stepBytes: usize, lineBytes: usize): usize {
-  const rest = q % perImage
-  return sourcePixels + <usize>(q / perImage) * sourceImageBytes + <usize>(rest / ow) * lineBytes + <usize>(rest % ow) * stepBytes
-}
-
 /**
  * Gradients of conv2dForward from dy[batch, oh, ow, cout], all overwritten: dw, db (if db != 0), dx (if
- * dx != 0). col is what the forward left there; dcol is scratch of the same size (this version uses at most
- * max(16k, ow*kh*kw*cin) floats of it). dw serves as the
- * scratch for w^T before it receives its own value.
+ * dx != 0). col: as the forward of the same x left it. dcol: scratch of col's size (at most
+ * max(4096, ow*kh*kw*cin) floats of it are used). dw serves as the scratch for w^T before it receives its
+ * own value.
  */
 export function conv2dBackward(dx: usize, dw: usize, db: usize, dy: usize, x: usize, w: usize, col: usize, dcol: usize, batch: i32, h: i32, width: i32, cin: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32, cout: i32): void {
   const positions = batch * oh * ow
@@ -208,7 +220,6 @@ export function conv2dBackward(dx: usize, dw: usize, db: usize, dy: usize, x: us
   }
   // dw = col^T . dy: rows of the block are 4 entries (ky, kx, ci) of the field; segments are output rows.
   const ld = (<usize>cout) << 2
-  const total = <usize>positions * ld
   const stepBytes = (<usize>(sw * cin)) << 2
   const lineBytes = <usize>sh * sourceRowBytes
   const lines = batch * oh
@@ -226,7 +237,7 @@ export function conv2dBackward(dx: usize, dw: usize, db: usize, dy: usize, x: us
       for (let j = 0; j < cout; j += 8) {
         const n = min(8, cout - j)
         const bj = dyChunk + ((<usize>j) << 2)
-        block(ci + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, s0, s1, ow, oh, lineBytes, sourceImageBytes, wideSteps(dy, total, bj, (s1 - s0) * ow, ld, n), stepBytes, ld, ld, s0 > 0)
+        product(ci + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, n, s0, s1, ow, oh, lineBytes, sourceImageBytes, stepBytes, ld, ld, s0 > 0, 0)
       }
     }
   }

@@ -2,8 +2,12 @@ import { addInPlace } from './util'
 
 // Matrix products: C (+)= A . B with A read through strides (so A or A^T), B and C row-major.
 // One register-blocked SIMD micro-kernel: 4 rows x 8 columns of C in eight f32x4 accumulators, A broadcast
-// one float at a time, B loaded as f32x4. Blocks at the edges read clamped rows and partial vectors, so
-// any m, k and n work without padding or reading past an array.
+// one float at a time, B loaded as f32x4. Blocks at the edges re-read a valid row of A and store only the
+// rows and columns that exist, so any m, k and n work without padding. A block narrower than 8 columns
+// still loads 8 floats of each B row (reading a little of the next row; those lanes are never stored);
+// where that would pass the end of memory, a scalar block runs instead. The loop body is kept small so
+// that V8 holds the accumulators in registers (a second loop over them made it spill them to the stack),
+// and full 4x8 blocks of a plain product take a leaner copy of it (1.1-1.4x on the models' shapes).
 
 /** Floats 0..w-1 (w in 1..4) at p as an f32x4, the other lanes zero; never reads past them. */
 // @ts-ignore: decorator
@@ -35,10 +39,11 @@ import { addInPlace } from './util'
  * starts at a<r> (the caller points missing rows at a0; they are not stored). The depth runs in segments
  * s0..s1-1 of `seg` steps: segment s starts (s / per) * outer + (s % per) * inner bytes after a<r>, and each
  * step moves aCol bytes (a plain matrix: one segment; a convolution: a kernel row, or an output row).
- * B and C have row strides ldb and ldc bytes. The first `wide` steps load 8 floats of B whatever w (the
- * caller checked they lie inside B; lanes past w are never stored), the rest load only w.
+ * B and C have row strides ldb and ldc bytes. Each step loads 8 floats of B whatever w: lanes past w are
+ * never stored, but the caller checks with {@link readable} that those loads stay inside memory.
+ * add: C +=; otherwise C = bias (w floats, added to every row; 0: none) + the product.
  */
-export function block(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, rows: i32, w: i32, s0: i32, s1: i32, seg: i32, per: i32, inner: usize, outer: usize, wide: i32, aCol: usize, ldb: usize, ldc: usize, add: bool): void {
+function block(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, rows: i32, w: i32, s0: i32, s1: i32, seg: i32, per: i32, inner: usize, outer: usize, aCol: usize, ldb: usize, ldc: usize, add: bool, bias: usize): void {
   const w0 = min(w, 4)
   const w1 = max(w - 4, 0)
   const c1 = rows > 1 ? c + ldc : c
@@ -48,42 +53,34 @@ export function block(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: u
   if (add) {
     s00 = loadCols(c, w0); s10 = loadCols(c1, w0); s20 = loadCols(c2, w0); s30 = loadCols(c3, w0)
     if (w1 > 0) { s01 = loadCols(c + 16, w1); s11 = loadCols(c1 + 16, w1); s21 = loadCols(c2 + 16, w1); s31 = loadCols(c3 + 16, w1) }
+  } else if (bias != 0) {
+    s00 = loadCols(bias, w0); s10 = s00; s20 = s00; s30 = s00
+    if (w1 > 0) { s01 = loadCols(bias + 16, w1); s11 = s01; s21 = s01; s31 = s01 }
   }
   let bp = b
-  let p = 0
+  // Segment s starts at outer * (s / per) + inner * (s % per): stepped without dividing in the loop.
+  let within = s0 % per
+  let start = <usize>(s0 / per) * outer + <usize>within * inner
   for (let s = s0; s < s1; s++) {
-    const start = <usize>(s / per) * outer + <usize>(s % per) * inner
     let x0 = a0 + start, x1 = a1 + start, x2 = a2 + start, x3 = a3 + start
-    const end = p + seg
-    const full = min(end, wide)
-    for (; p < full; p++) {
+    for (let t = 0; t < seg; t++) {
       const b0 = v128.load(bp)
       const b1 = v128.load(bp, 16)
-    let x = v128.load32_splat(x0)
-    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
-    x = v128.load32_splat(x1)
-    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
-    x = v128.load32_splat(x2)
-    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
-    x = v128.load32_splat(x3)
-    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
-    x0 += aCol; x1 += aCol; x2 += aCol; x3 += aCol
-    bp += ldb
+      let x = v128.load32_splat(x0)
+      s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+      x = v128.load32_splat(x1)
+      s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+      x = v128.load32_splat(x2)
+      s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+      x = v128.load32_splat(x3)
+      s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+      x0 += aCol; x1 += aCol; x2 += aCol; x3 += aCol
+      bp += ldb
     }
-    for (; p < end; p++) {
-      const b0 = loadCols(bp, w0)
-      const b1 = w1 > 0 ? loadCols(bp + 16, w1) : b0
-    let x = v128.load32_splat(x0)
-    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
-    x = v128.load32_splat(x1)
-    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
-    x = v128.load32_splat(x2)
-    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
-    x = v128.load32_splat(x3)
-    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
-    x0 += aCol; x1 += aCol; x2 += aCol; x3 += aCol
-    bp += ldb
-    }
+    if (++within == per) {
+      within = 0
+      start += outer - <usize>(per - 1) * inner
+    } else start += inner
   }
   storeCols(c, s00, w0)
   if (rows > 1) storeCols(c1, s10, w0)
@@ -98,28 +95,89 @@ export function block(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: u
 }
 
 /**
- * Steps of a block whose 8-float loads of B, from bj on with row stride ld, stay inside B (b, bytes
- * total): the block's `wide`, all `depth` of them when w is 8.
+ * The common case of {@link block}, kept lean (few arguments, no edge branches): 4 full rows of A (aRow
+ * bytes apart) by 8 columns, one segment of depth steps.
  */
-export function wideSteps(b: usize, total: usize, bj: usize, depth: i32, ld: usize, w: i32): i32 {
-  if (w == 8) return depth
-  const room = <i64>total - <i64>(bj + 32 - b)
-  return room < 0 ? 0 : <i32>min<i64>(depth, room / <i64>ld + 1)
+function block8(c: usize, a: usize, b: usize, depth: i32, aRow: usize, aCol: usize, ldb: usize, ldc: usize, add: bool, bias: usize): void {
+  let x0 = a, x1 = a + aRow, x2 = a + 2 * aRow, x3 = a + 3 * aRow
+  let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00
+  if (add) {
+    s00 = v128.load(c); s01 = v128.load(c, 16); s10 = v128.load(c + ldc); s11 = v128.load(c + ldc, 16)
+    s20 = v128.load(c + 2 * ldc); s21 = v128.load(c + 2 * ldc, 16); s30 = v128.load(c + 3 * ldc); s31 = v128.load(c + 3 * ldc, 16)
+  } else if (bias != 0) {
+    s00 = v128.load(bias); s01 = v128.load(bias, 16); s10 = s00; s11 = s01; s20 = s00; s21 = s01; s30 = s00; s31 = s01
+  }
+  let bp = b
+  for (let p = 0; p < depth; p++) {
+    const b0 = v128.load(bp)
+    const b1 = v128.load(bp, 16)
+    let x = v128.load32_splat(x0)
+    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+    x = v128.load32_splat(x1)
+    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+    x = v128.load32_splat(x2)
+    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+    x = v128.load32_splat(x3)
+    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+    x0 += aCol; x1 += aCol; x2 += aCol; x3 += aCol
+    bp += ldb
+  }
+  v128.store(c, s00); v128.store(c, s01, 16)
+  v128.store(c + ldc, s10); v128.store(c + ldc, s11, 16)
+  v128.store(c + 2 * ldc, s20); v128.store(c + 2 * ldc, s21, 16)
+  v128.store(c + 3 * ldc, s30); v128.store(c + 3 * ldc, s31, 16)
+}
+
+/**
+ * {@link block} one float at a time, reading B only where w says: for the rare block whose 8-float loads
+ * of B would pass the end of memory (B is the last array and w < 8).
+ */
+function blockExact(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, rows: i32, w: i32, s0: i32, s1: i32, seg: i32, per: i32, inner: usize, outer: usize, aCol: usize, ldb: usize, ldc: usize, add: bool, bias: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const a = r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3
+    const cr = c + <usize>r * ldc
+    for (let t = 0; t < w; t++) {
+      const o = (<usize>t) << 2
+      let sum: f32 = add ? load<f32>(cr + o) : bias != 0 ? load<f32>(bias + o) : 0
+      let bp = b + o
+      for (let s = s0; s < s1; s++) {
+        let x = a + <usize>(s / per) * outer + <usize>(s % per) * inner
+        for (let step = 0; step < seg; step++, x += aCol, bp += ldb) sum += load<f32>(x) * load<f32>(bp)
+      }
+      store<f32>(cr + o, sum)
+    }
+  }
+}
+
+/** Whether `steps` rows of 8 floats from b on, ldb bytes apart, lie inside memory (see {@link block}). */
+// @ts-ignore: decorator
+@inline function readable(b: usize, steps: i32, ldb: usize): bool {
+  return <u64>b + <u64>max(steps - 1, 0) * <u64>ldb + 32 <= <u64>memory.size() << 16
+}
+
+/** {@link block}, or {@link blockExact} where block's loads of B would pass the end of memory. */
+export function product(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, rows: i32, w: i32, s0: i32, s1: i32, seg: i32, per: i32, inner: usize, outer: usize, aCol: usize, ldb: usize, ldc: usize, add: bool, bias: usize): void {
+  if (w == 8 || readable(b, (s1 - s0) * seg, ldb)) block(c, a0, a1, a2, a3, b, rows, w, s0, s1, seg, per, inner, outer, aCol, ldb, ldc, add, bias)
+  else blockExact(c, a0, a1, a2, a3, b, rows, w, s0, s1, seg, per, inner, outer, aCol, ldb, ldc, add, bias)
 }
 
 /**
  * C[m x n] (+)= A . B where A's element (i, p) is at a + i*aRow + p*aCol (bytes) and B is [k x n]
- * row-major: the body of matmul (aRow = 4k, aCol = 4) and matmulTN (aRow = 4, aCol = 4m).
+ * row-major: the body of matmul (aRow = 4k, aCol = 4) and matmulTN (aRow = 4, aCol = 4m). Unless
+ * accumulating, bias[n] (0: none) is added to every row.
  */
-export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow: usize, aCol: usize, accumulate: bool): void {
+export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow: usize, aCol: usize, accumulate: bool, bias: usize): void {
   const ld = (<usize>n) << 2
   if (k == 0) {
-    if (!accumulate) memory.fill(c, 0, <usize>m * ld)
+    if (!accumulate) {
+      if (bias != 0) fillRows(c, bias, m, n)
+      else memory.fill(c, 0, <usize>m * ld)
+    }
     return
   }
-  // Depth chunks keep B's chunk (depth x n) within ~16 KB of L1 while 4-row blocks of A sweep over it.
-  const depthBlock = min(256, max(16, 4096 / n))
-  const total = <usize>k * ld
+  // Depth chunks keep B's chunk (depth x n) within ~256 KB, in L2, while 4-row blocks of A sweep over it
+  // (smaller chunks reload C too often: measured slower on the models' shapes).
+  const depthBlock = max(16, 65536 / n)
   for (let p0 = 0; p0 < k; p0 += depthBlock) {
     const depth = min(depthBlock, k - p0)
     const add = accumulate || p0 > 0
@@ -135,7 +193,10 @@ export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow:
       for (let j = 0; j < n; j += 8) {
         const w = min(8, n - j)
         const bj = bp + ((<usize>j) << 2)
-        block(ci + ((<usize>j) << 2), a0, a1, a2, a3, bj, rows, w, 0, 1, depth, 1, 0, 0, wideSteps(b, total, bj, depth, ld, w), aCol, ld, ld, add)
+        const cj = ci + ((<usize>j) << 2)
+        const bias0 = add || bias == 0 ? 0 : bias + ((<usize>j) << 2)
+        if (rows == 4 && w == 8) block8(cj, a0, bj, depth, aRow, aCol, ld, ld, add, bias0)
+        else product(cj, a0, a1, a2, a3, bj, rows, w, 0, 1, depth, 1, 0, 0, aCol, ld, ld, add, bias0)
       }
     }
   }
@@ -152,12 +213,12 @@ export function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
 
 /** C[m x n] = A[m x k] . B[k x n] (accumulate: C +=). */
 export function matmul(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
-  gemm(c, a, b, m, k, n, (<usize>k) << 2, 4, accumulate)
+  gemm(c, a, b, m, k, n, (<usize>k) << 2, 4, accumulate, 0)
 }
 
 /** C[m x n] = A^T . B with A stored [k x m] (accumulate: C +=). */
 export function matmulTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, accumulate: bool): void {
-  gemm(c, a, b, m, k, n, 4, (<usize>m) << 2, accumulate)
+  gemm(c, a, b, m, k, n, 4, (<usize>m) << 2, accumulate, 0)
 }
 
 /** C[m x n] = A . B^T with B stored [n x k] (accumulate: C +=); work holds k*n floats (B^T). */
@@ -199,8 +260,7 @@ export function columnSums(s: usize, y: usize, rows: i32, n: i32): void {
 
 /** Dense layer: y[batch x units] = x[batch x inputs] . w[inputs x units] (+ bias[units] if bias != 0). */
 export function denseForward(y: usize, x: usize, w: usize, bias: usize, batch: i32, inputs: i32, units: i32): void {
-  if (bias != 0) fillRows(y, bias, batch, units)
-  matmul(y, x, w, batch, inputs, units, bias != 0)
+  gemm(y, x, w, batch, inputs, units, (<usize>inputs) << 2, 4, false, bias)
 }
 
 /**

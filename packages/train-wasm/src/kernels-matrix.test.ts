@@ -26,6 +26,17 @@ function put(heap: Heap, data: Float32Array): number {
   return pointer
 }
 
+/** Copies data (a multiple of 4 floats) onto the heap so that it ends exactly where memory ends. */
+function putLast(heap: Heap, data: Float32Array): number {
+  const memoryEnd = (): number => heap.f32(0, 0).buffer.byteLength
+  if (memoryEnd() - heap.size < data.length * 4) heap.alloc((memoryEnd() - heap.size) / 4 + 4)
+  const filler = memoryEnd() - heap.size - data.length * 4
+  if (filler > 0) heap.alloc(filler / 4)
+  const pointer = put(heap, data)
+  expect(pointer + data.length * 4).toBe(memoryEnd())
+  return pointer
+}
+
 function expectClose(actual: Float32Array, expected: tf.Tensor): void {
   const want = expected.dataSync()
   expect(actual.length).toBe(want.length)
@@ -55,6 +66,8 @@ describe('matmul kernels', () => {
     [13, 300, 10],
     [64, 400, 120],
     [7, 2, 33],
+    // several depth chunks (B beyond 256 KB)
+    [5, 300, 600],
   ]
   it.each(shapes)('m=%i k=%i n=%i: matmul, matmulTN, matmulNT, and accumulate', (m, k, n) => {
     scoped(() => {
@@ -65,24 +78,37 @@ describe('matmul kernels', () => {
       const at = tf.tensor2d(a, [m, k])
       const bt = tf.tensor2d(b, [k, n])
       const expected = tf.matMul(at, bt)
+      const summed = tf.add(expected, tf.tensor2d(c0, [m, n]))
       const [pa, pb, pc] = [put(heap, a), put(heap, b), put(heap, c0)]
-      heap.kernels.matmul(pc, pa, pb, m, k, n, 0)
-      expectClose(heap.f32(pc, m * n), expected)
-      heap.f32(pc, m * n).set(c0)
-      heap.kernels.matmul(pc, pa, pb, m, k, n, 1)
-      expectClose(heap.f32(pc, m * n), tf.add(expected, tf.tensor2d(c0, [m, n])))
-
       const aT = put(heap, tf.transpose(at).dataSync() as Float32Array)
-      heap.kernels.matmulTN(pc, aT, pb, m, k, n, 0)
-      expectClose(heap.f32(pc, m * n), expected)
-      heap.f32(pc, m * n).set(c0)
-      heap.kernels.matmulTN(pc, aT, pb, m, k, n, 1)
-      expectClose(heap.f32(pc, m * n), tf.add(expected, tf.tensor2d(c0, [m, n])))
-
       const bT = put(heap, tf.transpose(bt).dataSync() as Float32Array)
       const work = heap.alloc(k * n)
-      heap.kernels.matmulNT(pc, pa, bT, m, k, n, 0, work)
-      expectClose(heap.f32(pc, m * n), tf.matMul(at, tf.tensor2d(heap.f32(bT, k * n).slice(), [n, k]), false, true))
+      const products = [
+        (accumulate: number) => heap.kernels.matmul(pc, pa, pb, m, k, n, accumulate),
+        (accumulate: number) => heap.kernels.matmulTN(pc, aT, pb, m, k, n, accumulate),
+        (accumulate: number) => heap.kernels.matmulNT(pc, pa, bT, m, k, n, accumulate, work),
+      ]
+      for (const product of products) {
+        product(0)
+        expectClose(heap.f32(pc, m * n), expected)
+        heap.f32(pc, m * n).set(c0)
+        product(1)
+        expectClose(heap.f32(pc, m * n), summed)
+      }
+    })
+  })
+
+  it('reads no float past the end of memory when B is the last array (a narrow block, computed exactly)', () => {
+    scoped(() => {
+      const heap = new Heap()
+      const [m, k, n] = [5, 8, 6]
+      const a = values(m * k, 1)
+      const b = values(k * n, 2)
+      const pa = put(heap, a)
+      const pc = heap.alloc(m * n)
+      const pb = putLast(heap, b)
+      heap.kernels.matmul(pc, pa, pb, m, k, n, 0)
+      expectClose(heap.f32(pc, m * n), tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])))
     })
   })
 
@@ -105,6 +131,7 @@ describe('dense kernels', () => {
     [3, 7, 6, true],
     [3, 400, 120, false],
     [5, 84, 10, true],
+    [2, 300, 600, true],
   ])('batch=%i inputs=%i units=%i bias=%s: forward and the gradients tf.grads gives', (batch, inputs, units, withBias) => {
     scoped(() => {
       const heap = new Heap()
@@ -142,6 +169,29 @@ function axis(size: number, k: number, stride: number, pad: 'same' | 'valid'): [
 }
 
 describe('conv2d kernels', () => {
+  it('reads no float past the end of memory when w (forward) or dy (dw) is the last array', () => {
+    scoped(() => {
+      // 1 x 6 x 6 x 2 image, 3x3 kernel 'same', 6 channels: w has 108 floats, dy 216
+      const [h, cin, cout] = [6, 2, 6]
+      const x = values(h * h * cin, 1)
+      const w = values(9 * cin * cout, 2)
+      const dy = values(h * h * cout, 3)
+      const geometry = [1, h, h, cin, 3, 3, 1, 1, 1, 1, h, h, cout] as const
+      const xt = tf.tensor4d(x, [1, h, h, cin])
+      const wt = tf.tensor4d(w, [3, 3, cin, cout])
+      const first = new Heap()
+      const [px, py, col] = [put(first, x), first.alloc(dy.length), first.alloc(h * h * 9 * cin)]
+      first.kernels.conv2dForward(py, px, putLast(first, w), 0, col, ...geometry)
+      expectClose(first.f32(py, dy.length), tf.conv2d(xt, wt, 1, 'same'))
+      const second = new Heap()
+      const [qx, qw, qdw, qcol] = [put(second, x), put(second, w), second.alloc(w.length), second.alloc(h * h * 9 * cin)]
+      second.kernels.conv2dForward(second.alloc(dy.length), qx, qw, 0, qcol, ...geometry)
+      second.kernels.conv2dBackward(0, qdw, 0, putLast(second, dy), qx, qw, qcol, 0, ...geometry)
+      const [, gw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, 1, 'same'))([xt, wt], tf.tensor4d(dy, [1, h, h, cout]))
+      expectClose(second.f32(qdw, w.length), gw)
+    })
+  })
+
   const cases: ConvCase[] = [
     [1, 5, 5, 1, 3, 1, 'same', 1],
     [3, 7, 6, 3, 3, 2, 'same', 6],
@@ -155,6 +205,9 @@ describe('conv2d kernels', () => {
     [3, 16, 16, 3, 3, 1, 'same', 16],
     // stride 3 with padding: the padded image would not fit in col, so col is written out (im2col)
     [2, 7, 7, 3, 2, 3, 'same', 5],
+    // the real first layers: LeNet-5's conv_1, mobilenet-mini's stem (even size, stride 2: padding bottom/right only)
+    [2, 28, 28, 1, 5, 1, 'same', 6],
+    [2, 28, 28, 1, 3, 2, 'same', 16],
   ]
   it.each(cases)('batch=%i %ix%ix%i kernel %i stride %i %s -> %i channels: forward, dx, dw, db', (batch, h, width, cin, k, stride, pad, cout) => {
     scoped(() => {
@@ -183,6 +236,14 @@ describe('conv2d kernels', () => {
       heap.f32(pdw, w.length).fill(7)
       heap.kernels.conv2dBackward(0, pdw, 0, pdy, px, pw, col, dcol, ...geometry)
       expectClose(heap.f32(pdw, w.length), gw)
+      if (k === 1 && stride === 1) {
+        // 1x1: no col, no dcol
+        heap.kernels.conv2dForward(py, px, pw, 0, 0, ...geometry)
+        expectClose(heap.f32(py, batch * oh * ow * cout), tf.conv2d(xt, wt, stride, pad))
+        heap.kernels.conv2dBackward(pdx, pdw, 0, pdy, px, pw, 0, 0, ...geometry)
+        expectClose(heap.f32(pdx, x.length), gx)
+        expectClose(heap.f32(pdw, w.length), gw)
+      }
     })
   })
 })

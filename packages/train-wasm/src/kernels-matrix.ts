@@ -17,20 +17,24 @@ export interface MatrixKernels {
   denseForward(y: number, x: number, w: number, bias: number, batch: number, inputs: number, units: number): void
   /**
    * Dense gradients from dy[batch x units], all overwritten: dw = x^T . dy, db = column sums of dy (if db
-   * is not 0), dx = dy . w^T (if dx is not 0).
+   * is not 0), dx = dy . w^T (if dx is not 0; dw serves as scratch for w^T first).
    */
   denseBackward(dx: number, dw: number, db: number, dy: number, x: number, w: number, batch: number, inputs: number, units: number): void
   /**
    * y[batch, oh, ow, cout] = tfjs's conv2d (dilation 1) of x[batch, h, width, cin] with w[kh, kw, cin, cout],
    * strides sh, sw, padding padTop, padLeft (tfjs's 'same' puts the odd extra pixel bottom/right), + bias[cout]
-   * if bias is not 0. col: scratch of batch*oh*ow*kh*kw*cin floats that receives the im2col matrix; pass it
-   * unchanged to conv2dBackward (unused by a 1x1 stride-1 unpadded conv).
+   * if bias is not 0. col: scratch of batch*oh*ow*kh*kw*cin floats; pass it unchanged to conv2dBackward
+   * with the same x. The product reads receptive fields straight from x; a padded conv leaves a
+   * zero-bordered copy of x in col, and only where that copy would not fit (large strides) does col
+   * receive the im2col matrix. A 1x1 stride-1 unpadded conv never touches col (it may be 0).
    */
   conv2dForward(y: number, x: number, w: number, bias: number, col: number, batch: number, h: number, width: number, cin: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number, oh: number, ow: number, cout: number): void
   /**
    * Gradients of conv2dForward from dy[batch, oh, ow, cout], all overwritten: dw[kh, kw, cin, cout], db[cout]
-   * (if db is not 0), dx[batch, h, width, cin] (if dx is not 0). col: as the forward left it; dcol: scratch
-   * of the same size.
+   * (if db is not 0), dx[batch, h, width, cin] (if dx is not 0). col: as the forward of the same x left it;
+   * dcol: scratch of col's size (at most max(4096, ow*kh*kw*cin) floats of it are used; a 1x1 stride-1
+   * unpadded conv touches neither, so both may be 0). dw serves as scratch for w^T before it receives its
+   * own value.
    */
   conv2dBackward(dx: number, dw: number, db: number, dy: number, x: number, w: number, col: number, dcol: number, batch: number, h: number, width: number, cin: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number, oh: number, ow: number, cout: number): void
 }
