@@ -46,8 +46,7 @@ export class Heap {
   alloc(floats: number): number {
     const pointer = this.top
     this.top += Math.ceil((Math.max(floats, 1) * 4) / 16) * 16
-    // 32 bytes stay free above the last array: the matrix kernels read whole 8-float rows past a narrow one's end.
-    const missing = this.top + 32 - this.memory.buffer.byteLength
+    const missing = this.top - this.memory.buffer.byteLength
     if (missing > 0) this.memory.grow(Math.ceil(missing / pageBytes))
     return pointer
   }
