@@ -42,6 +42,12 @@ export class Heap {
     this.memory = instance.exports.memory as WebAssembly.Memory
   }
 
+  /** Grows the memory once to hold `floats` more values (so that a run of {@link Heap.alloc} calls copies nothing). */
+  reserve(floats: number): void {
+    const missing = this.top + floats * 4 + 16 * 1024 - this.memory.buffer.byteLength
+    if (missing > 0) this.memory.grow(Math.ceil(missing / pageBytes))
+  }
+
   /** Room for `floats` float32 (or int32) values, 16-byte aligned, zero-filled when first allocated. */
   alloc(floats: number): number {
     const pointer = this.top

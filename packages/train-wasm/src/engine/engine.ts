@@ -145,6 +145,7 @@ export class WasmTrainer {
     this.io = { x: request(batch * input.size), labels: request(batch * classes), probs: request(batch * classes), inputSize: input.size, classes }
     for (const slot of [0, 1] as const) pending.push({ place: scratch[slot], floats: scratchFloats[slot] })
 
+    heap.reserve(pending.reduce((sum, p) => sum + Math.ceil(p.floats / 4) * 4 + 4, 0))
     for (const { place, floats: n } of pending) place.ptr = heap.alloc(n)
     input.data.ptr = this.io.x.ptr
     let offset = this.block.params.ptr

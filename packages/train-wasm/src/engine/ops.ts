@@ -146,8 +146,11 @@ function conv2d(b: Build, call: LayerCall): Op[] {
   const kernel = b.param(layer, 'kernel')
   const bias = config.useBias ? b.param(layer, 'bias') : null
   const x = b.value(call.inputs[0])
-  const col = b.buffer(g.oh * g.ow * g.kh * g.kw * g.c, true)
-  const dcol = b.buffer(x.grad ? g.oh * g.ow * g.kh * g.kw * g.c : 0, true)
+  // A 1x1 stride-1 unpadded conv is a plain matrix product: no patch matrix. The forward's patches stay
+  // for the backward (per layer); the backward's own scratch is shared by all layers.
+  const patches = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 ? 0 : g.oh * g.ow * g.kh * g.kw * g.c
+  const col = patches ? b.buffer(patches, true) : { ptr: 0 }
+  const dcol = patches && x.grad ? b.scratch(1, patches) : { ptr: 0 }
   const { k } = b
   return withActivation(b, call, (y) => ({
     layer: layer.name,
