@@ -1,5 +1,7 @@
 // Depthwise 2-D convolution (depth multiplier 1, no bias), NHWC: SIMD across the contiguous channels of
 // a pixel. x [batch, h, width, c], w [kh, kw, c, 1], y and dy [batch, oh, ow, c]. Padding cells add nothing.
+// Loops run one channel vector at a time over an image (which stays in cache), so that a 3x3 filter's
+// nine weight vectors sit in registers for every pixel whose window lies inside the image.
 
 /** y = depthwiseConv2d(x, w) with the given strides and top/left padding (y overwritten). */
 export function depthwiseForward(
@@ -9,46 +11,49 @@ export function depthwiseForward(
   const pixel = (<usize>c) << 2
   const xRow = pixel * <usize>width
   const wRow = pixel * <usize>kw
-  const vectorEnd = c & ~3
-  let yp = y
+  const vectorBytes = (<usize>(c & ~3)) << 2
+  const three = kh == 3 && kw == 3
   for (let b = 0; b < batch; b++) {
     const image = x + <usize>b * <usize>h * xRow
-    for (let oy = 0; oy < oh; oy++) {
-      const top = oy * sh - padTop
-      const ky0 = max(0, -top)
-      const ky1 = min(kh, h - top)
-      for (let ox = 0; ox < ow; ox++, yp += pixel) {
-        const left = ox * sw - padLeft
-        const kx0 = max(0, -left)
-        const kx1 = min(kw, width - left)
-        const xFirst = image + <usize>(top + ky0) * xRow + <usize>(left + kx0) * pixel
-        const wFirst = w + <usize>ky0 * wRow + <usize>kx0 * pixel
-        let ch = 0
-        for (; ch < vectorEnd; ch += 4) {
-          const o = (<usize>ch) << 2
-          let sum = f32x4.splat(0)
-          let xr = xFirst + o
-          let wr = wFirst + o
-          for (let ky = ky0; ky < ky1; ky++, xr += xRow, wr += wRow) {
-            let xp = xr
-            let wp = wr
-            for (let kx = kx0; kx < kx1; kx++, xp += pixel, wp += pixel) {
-              sum = f32x4.add(sum, f32x4.mul(v128.load(xp), v128.load(wp)))
-            }
+    const out = y + <usize>b * <usize>(oh * ow) * pixel
+    for (let o: usize = 0; o < pixel; o += o < vectorBytes ? 16 : 4) {
+      const vector = o < vectorBytes
+      const wv = w + o
+      let w0 = f32x4.splat(0), w1 = w0, w2 = w0, w3 = w0, w4 = w0, w5 = w0, w6 = w0, w7 = w0, w8 = w0
+      if (three && vector) {
+        w0 = v128.load(wv); w1 = v128.load(wv + pixel); w2 = v128.load(wv + 2 * pixel)
+        w3 = v128.load(wv + wRow); w4 = v128.load(wv + wRow + pixel); w5 = v128.load(wv + wRow + 2 * pixel)
+        w6 = v128.load(wv + 2 * wRow); w7 = v128.load(wv + 2 * wRow + pixel); w8 = v128.load(wv + 2 * wRow + 2 * pixel)
+      }
+      let yp = out + o
+      for (let oy = 0; oy < oh; oy++) {
+        const top = oy * sh - padTop
+        const ky0 = max(0, -top)
+        const ky1 = min(kh, h - top)
+        const rowInside = ky0 == 0 && ky1 == kh
+        for (let ox = 0; ox < ow; ox++, yp += pixel) {
+          const left = ox * sw - padLeft
+          const kx0 = max(0, -left)
+          const kx1 = min(kw, width - left)
+          const xp = image + o + <usize>(top + ky0) * xRow + <usize>(left + kx0) * pixel
+          const wp = wv + <usize>ky0 * wRow + <usize>kx0 * pixel
+          if (!vector) {
+            store<f32>(yp, tapSumScalar(xp, wp, ky1 - ky0, kx1 - kx0, xRow, wRow, pixel))
+          } else if (three && rowInside && kx0 == 0 && kx1 == 3) {
+            const r1 = xp + xRow
+            const r2 = r1 + xRow
+            let s = f32x4.mul(v128.load(xp), w0)
+            s = f32x4.add(s, f32x4.mul(v128.load(xp + pixel), w1))
+            s = f32x4.add(s, f32x4.mul(v128.load(xp + 2 * pixel), w2))
+            s = f32x4.add(s, f32x4.mul(v128.load(r1), w3))
+            s = f32x4.add(s, f32x4.mul(v128.load(r1 + pixel), w4))
+            s = f32x4.add(s, f32x4.mul(v128.load(r1 + 2 * pixel), w5))
+            s = f32x4.add(s, f32x4.mul(v128.load(r2), w6))
+            s = f32x4.add(s, f32x4.mul(v128.load(r2 + pixel), w7))
+            v128.store(yp, f32x4.add(s, f32x4.mul(v128.load(r2 + 2 * pixel), w8)))
+          } else {
+            v128.store(yp, tapSum(xp, wp, ky1 - ky0, kx1 - kx0, xRow, wRow, pixel))
           }
-          v128.store(yp + o, sum)
-        }
-        for (; ch < c; ch++) {
-          const o = (<usize>ch) << 2
-          let sum: f32 = 0
-          let xr = xFirst + o
-          let wr = wFirst + o
-          for (let ky = ky0; ky < ky1; ky++, xr += xRow, wr += wRow) {
-            let xp = xr
-            let wp = wr
-            for (let kx = kx0; kx < kx1; kx++, xp += pixel, wp += pixel) sum += load<f32>(xp) * load<f32>(wp)
-          }
-          store<f32>(yp + o, sum)
         }
       }
     }
@@ -56,8 +61,9 @@ export function depthwiseForward(
 }
 
 /**
- * Gradients of depthwiseForward: dw (overwritten) and, when dx != 0, dx (overwritten). Scatters each
- * output pixel's dy into the input pixels and filter taps its window touched.
+ * Gradients of depthwiseForward: dw (overwritten) and, when dx != 0, dx (overwritten). Each output
+ * pixel's dy is scattered into the input pixels its window read (dx) and summed against them (dw).
+ * For 3x3 filters, inside pixels run two register passes: dx with the weights held, dw with the sums held.
  */
 export function depthwiseBackward(
   dx: usize, dw: usize, dy: usize, x: usize, w: usize, batch: i32, h: i32, width: i32, c: i32,
@@ -66,54 +72,152 @@ export function depthwiseBackward(
   const pixel = (<usize>c) << 2
   const xRow = pixel * <usize>width
   const wRow = pixel * <usize>kw
-  const vectorEnd = c & ~3
+  const vectorBytes = (<usize>(c & ~3)) << 2
+  const three = kh == 3 && kw == 3
   if (dx != 0) memory.fill(dx, 0, <usize>batch * <usize>h * xRow)
   memory.fill(dw, 0, <usize>kh * wRow)
   // dx and x share a layout, so one offset from x addresses both.
   const dxShift = dx - x
-  let dyp = dy
   for (let b = 0; b < batch; b++) {
     const image = x + <usize>b * <usize>h * xRow
-    for (let oy = 0; oy < oh; oy++) {
-      const top = oy * sh - padTop
-      const ky0 = max(0, -top)
-      const ky1 = min(kh, h - top)
-      for (let ox = 0; ox < ow; ox++, dyp += pixel) {
-        const left = ox * sw - padLeft
-        const kx0 = max(0, -left)
-        const kx1 = min(kw, width - left)
-        const xFirst = image + <usize>(top + ky0) * xRow + <usize>(left + kx0) * pixel
-        const tapFirst = <usize>ky0 * wRow + <usize>kx0 * pixel
-        let ch = 0
-        for (; ch < vectorEnd; ch += 4) {
-          const o = (<usize>ch) << 2
-          const g = v128.load(dyp + o)
-          let xr = xFirst + o
-          let tr = tapFirst + o
-          for (let ky = ky0; ky < ky1; ky++, xr += xRow, tr += wRow) {
-            let xp = xr
-            let tp = tr
-            for (let kx = kx0; kx < kx1; kx++, xp += pixel, tp += pixel) {
-              v128.store(dw + tp, f32x4.add(v128.load(dw + tp), f32x4.mul(g, v128.load(xp))))
-              if (dx != 0) v128.store(xp + dxShift, f32x4.add(v128.load(xp + dxShift), f32x4.mul(g, v128.load(w + tp))))
-            }
-          }
-        }
-        for (; ch < c; ch++) {
-          const o = (<usize>ch) << 2
-          const g = load<f32>(dyp + o)
-          let xr = xFirst + o
-          let tr = tapFirst + o
-          for (let ky = ky0; ky < ky1; ky++, xr += xRow, tr += wRow) {
-            let xp = xr
-            let tp = tr
-            for (let kx = kx0; kx < kx1; kx++, xp += pixel, tp += pixel) {
-              store<f32>(dw + tp, load<f32>(dw + tp) + g * load<f32>(xp))
-              if (dx != 0) store<f32>(xp + dxShift, load<f32>(xp + dxShift) + g * load<f32>(w + tp))
-            }
+    const grads = dy + <usize>b * <usize>(oh * ow) * pixel
+    for (let o: usize = 0; o < pixel; o += o < vectorBytes ? 16 : 4) {
+      const vector = o < vectorBytes
+      const wv = w + o
+      const fast = three && vector
+      // Pass 1: dx += dy * w (and, off the fast path, dw as well).
+      let w0 = f32x4.splat(0), w1 = w0, w2 = w0, w3 = w0, w4 = w0, w5 = w0, w6 = w0, w7 = w0, w8 = w0
+      if (fast) {
+        w0 = v128.load(wv); w1 = v128.load(wv + pixel); w2 = v128.load(wv + 2 * pixel)
+        w3 = v128.load(wv + wRow); w4 = v128.load(wv + wRow + pixel); w5 = v128.load(wv + wRow + 2 * pixel)
+        w6 = v128.load(wv + 2 * wRow); w7 = v128.load(wv + 2 * wRow + pixel); w8 = v128.load(wv + 2 * wRow + 2 * pixel)
+      }
+      let dyp = grads + o
+      for (let oy = 0; oy < oh; oy++) {
+        const top = oy * sh - padTop
+        const ky0 = max(0, -top)
+        const ky1 = min(kh, h - top)
+        const rowInside = ky0 == 0 && ky1 == kh
+        for (let ox = 0; ox < ow; ox++, dyp += pixel) {
+          const left = ox * sw - padLeft
+          const kx0 = max(0, -left)
+          const kx1 = min(kw, width - left)
+          const xp = image + o + <usize>(top + ky0) * xRow + <usize>(left + kx0) * pixel
+          const tp = o + <usize>ky0 * wRow + <usize>kx0 * pixel
+          if (!vector) {
+            scatterScalar(dw, dx != 0 ? dxShift : 0, w, load<f32>(dyp), xp, tp, ky1 - ky0, kx1 - kx0, xRow, wRow, pixel)
+          } else if (fast && rowInside && kx0 == 0 && kx1 == 3) {
+            if (dx == 0) continue
+            const g = v128.load(dyp)
+            const d0 = xp + dxShift
+            const d1 = d0 + xRow
+            const d2 = d1 + xRow
+            v128.store(d0, f32x4.add(v128.load(d0), f32x4.mul(g, w0)))
+            v128.store(d0 + pixel, f32x4.add(v128.load(d0 + pixel), f32x4.mul(g, w1)))
+            v128.store(d0 + 2 * pixel, f32x4.add(v128.load(d0 + 2 * pixel), f32x4.mul(g, w2)))
+            v128.store(d1, f32x4.add(v128.load(d1), f32x4.mul(g, w3)))
+            v128.store(d1 + pixel, f32x4.add(v128.load(d1 + pixel), f32x4.mul(g, w4)))
+            v128.store(d1 + 2 * pixel, f32x4.add(v128.load(d1 + 2 * pixel), f32x4.mul(g, w5)))
+            v128.store(d2, f32x4.add(v128.load(d2), f32x4.mul(g, w6)))
+            v128.store(d2 + pixel, f32x4.add(v128.load(d2 + pixel), f32x4.mul(g, w7)))
+            v128.store(d2 + 2 * pixel, f32x4.add(v128.load(d2 + 2 * pixel), f32x4.mul(g, w8)))
+          } else {
+            scatter(dw, dx != 0 ? dxShift : 0, w, v128.load(dyp), xp, tp, ky1 - ky0, kx1 - kx0, xRow, wRow, pixel)
           }
         }
       }
+      if (!fast) continue
+      // Pass 2 (fast path): dw += dy * x over the inside pixels, summed in registers.
+      let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0
+      dyp = grads + o
+      for (let oy = 0; oy < oh; oy++) {
+        const top = oy * sh - padTop
+        const rowInside = top >= 0 && top + 3 <= h
+        for (let ox = 0; ox < ow; ox++, dyp += pixel) {
+          const left = ox * sw - padLeft
+          if (!rowInside || left < 0 || left + 3 > width) continue
+          const g = v128.load(dyp)
+          const r0 = image + o + <usize>top * xRow + <usize>left * pixel
+          const r1 = r0 + xRow
+          const r2 = r1 + xRow
+          a0 = f32x4.add(a0, f32x4.mul(g, v128.load(r0)))
+          a1 = f32x4.add(a1, f32x4.mul(g, v128.load(r0 + pixel)))
+          a2 = f32x4.add(a2, f32x4.mul(g, v128.load(r0 + 2 * pixel)))
+          a3 = f32x4.add(a3, f32x4.mul(g, v128.load(r1)))
+          a4 = f32x4.add(a4, f32x4.mul(g, v128.load(r1 + pixel)))
+          a5 = f32x4.add(a5, f32x4.mul(g, v128.load(r1 + 2 * pixel)))
+          a6 = f32x4.add(a6, f32x4.mul(g, v128.load(r2)))
+          a7 = f32x4.add(a7, f32x4.mul(g, v128.load(r2 + pixel)))
+          a8 = f32x4.add(a8, f32x4.mul(g, v128.load(r2 + 2 * pixel)))
+        }
+      }
+      const dv = dw + o
+      v128.store(dv, f32x4.add(v128.load(dv), a0))
+      v128.store(dv + pixel, f32x4.add(v128.load(dv + pixel), a1))
+      v128.store(dv + 2 * pixel, f32x4.add(v128.load(dv + 2 * pixel), a2))
+      v128.store(dv + wRow, f32x4.add(v128.load(dv + wRow), a3))
+      v128.store(dv + wRow + pixel, f32x4.add(v128.load(dv + wRow + pixel), a4))
+      v128.store(dv + wRow + 2 * pixel, f32x4.add(v128.load(dv + wRow + 2 * pixel), a5))
+      v128.store(dv + 2 * wRow, f32x4.add(v128.load(dv + 2 * wRow), a6))
+      v128.store(dv + 2 * wRow + pixel, f32x4.add(v128.load(dv + 2 * wRow + pixel), a7))
+      v128.store(dv + 2 * wRow + 2 * pixel, f32x4.add(v128.load(dv + 2 * wRow + 2 * pixel), a8))
     }
   }
+}
+
+// One output pixel's gradient g over its window (one channel vector): dw[tap] += g * x, and when
+// dxShift != 0, dx[pixel] += g * w[tap] (dx sits dxShift bytes after x).
+@inline
+function scatter(dw: usize, dxShift: usize, w: usize, g: v128, xFirst: usize, tapFirst: usize, rows: i32, cols: i32, xRow: usize, wRow: usize, pixel: usize): void {
+  let xr = xFirst
+  let tr = tapFirst
+  for (let r = 0; r < rows; r++, xr += xRow, tr += wRow) {
+    let xp = xr
+    let tp = tr
+    for (let col = 0; col < cols; col++, xp += pixel, tp += pixel) {
+      v128.store(dw + tp, f32x4.add(v128.load(dw + tp), f32x4.mul(g, v128.load(xp))))
+      if (dxShift != 0) v128.store(xp + dxShift, f32x4.add(v128.load(xp + dxShift), f32x4.mul(g, v128.load(w + tp))))
+    }
+  }
+}
+
+@inline
+function scatterScalar(dw: usize, dxShift: usize, w: usize, g: f32, xFirst: usize, tapFirst: usize, rows: i32, cols: i32, xRow: usize, wRow: usize, pixel: usize): void {
+  let xr = xFirst
+  let tr = tapFirst
+  for (let r = 0; r < rows; r++, xr += xRow, tr += wRow) {
+    let xp = xr
+    let tp = tr
+    for (let col = 0; col < cols; col++, xp += pixel, tp += pixel) {
+      store<f32>(dw + tp, load<f32>(dw + tp) + g * load<f32>(xp))
+      if (dxShift != 0) store<f32>(xp + dxShift, load<f32>(xp + dxShift) + g * load<f32>(w + tp))
+    }
+  }
+}
+
+// Sum over a rows x cols window of x times w for one channel vector (rows of x xRow apart, of w wRow).
+@inline
+function tapSum(xFirst: usize, wFirst: usize, rows: i32, cols: i32, xRow: usize, wRow: usize, pixel: usize): v128 {
+  let sum = f32x4.splat(0)
+  let xr = xFirst
+  let wr = wFirst
+  for (let r = 0; r < rows; r++, xr += xRow, wr += wRow) {
+    let xp = xr
+    let wp = wr
+    for (let col = 0; col < cols; col++, xp += pixel, wp += pixel) sum = f32x4.add(sum, f32x4.mul(v128.load(xp), v128.load(wp)))
+  }
+  return sum
+}
+
+@inline
+function tapSumScalar(xFirst: usize, wFirst: usize, rows: i32, cols: i32, xRow: usize, wRow: usize, pixel: usize): f32 {
+  let sum: f32 = 0
+  let xr = xFirst
+  let wr = wFirst
+  for (let r = 0; r < rows; r++, xr += xRow, wr += wRow) {
+    let xp = xr
+    let wp = wr
+    for (let col = 0; col < cols; col++, xp += pixel, wp += pixel) sum += load<f32>(xp) * load<f32>(wp)
+  }
+  return sum
 }

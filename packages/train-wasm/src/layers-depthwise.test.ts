@@ -14,6 +14,7 @@ const cases: [number, number, number, number, number, number, 'same' | 'valid'][
   [3, 9, 9, 4, 5, 2, 'valid'],
   [2, 4, 4, 7, 1, 1, 'valid'],
   [1, 14, 14, 16, 3, 2, 'same'],
+  [3, 6, 5, 8, 3, 1, 'same'],
 ]
 
 describe('depthwise convolution', () => {
