@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu'
-import '@tensorflow/tfjs-core/dist/register_all_gradients'
+// Importing tfjs-layers registers every op's gradient (tfjs-core registers them only on request).
+import '@tensorflow/tfjs-layers'
 import * as tf from '@tensorflow/tfjs-core'
 import { expect } from 'vitest'
 import { Heap } from '../src/module.js'
