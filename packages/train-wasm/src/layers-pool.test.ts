@@ -13,6 +13,7 @@ const cases: [number, number, number, number, number, number, 'same' | 'valid'][
   [3, 7, 5, 5, 3, 2, 'same'],
   [1, 6, 6, 8, 3, 1, 'same'],
   [2, 5, 7, 3, 3, 1, 'valid'],
+  [1, 5, 6, 7, 3, 1, 'same'],
 ]
 
 describe('max pooling', () => {
