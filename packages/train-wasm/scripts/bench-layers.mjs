@@ -23,7 +23,9 @@ function time(fn, reps) {
 }
 
 /** Runs both sides warm, alternating, and prints one row. */
-function row(name, flops, ours, theirs, reps = 20) {
+function row(name, flops, ours, tfjsOp, reps = 20) {
+  // Whatever tfjs returns is disposed, so that no run leaks tensors into the next.
+  const theirs = () => tf.dispose(tf.tidy(tfjsOp))
   ours()
   theirs()
   const a = time(ours, reps)
@@ -64,7 +66,7 @@ for (const [h, c, s] of [[14, 16, 1], [14, 64, 2], [7, 96, 1], [7, 96, 2], [4, 1
   const flops = 2 * batch * o * o * c * 9
   add(row(`depthwise ${h}x${h}x${c} s${s} forward`, flops, () => k.depthwiseForward(y, x, w, ...geometry), () => tf.tidy(() => tf.depthwiseConv2d(xt, wt, s, 'same'))))
   const grads = tf.grads((a, b) => tf.mul(tf.depthwiseConv2d(a, b, s, 'same'), dyt))
-  add(row(`depthwise ${h}x${h}x${c} s${s} backward (dx, dw)`, 2 * flops, () => k.depthwiseBackward(dx, dw, dy, x, w, ...geometry), () => tf.tidy(() => grads([xt, wt]).forEach((g) => g))))
+  add(row(`depthwise ${h}x${h}x${c} s${s} backward (dx, dw)`, 2 * flops, () => k.depthwiseBackward(dx, dw, dy, x, w, ...geometry), () => tf.tidy(() => grads([xt, wt]))))
   tf.dispose([xt, wt, dyt])
 }
 
@@ -80,10 +82,7 @@ for (const [pixels, c, count] of [[196, 16, 3], [196, 64, 1], [49, 64, 1], [49, 
   layer.build(shape)
   const xt = tf.randomUniform(shape, -1, 1, 'float32', 30)
   const dyt = tf.randomUniform(shape, -1, 1, 'float32', 31)
-  add(
-    row(`batchNorm ${shape.slice(1).join('x')} train forward`, 0, () => k.batchNormTrainForward(y, x, gamma, beta, mean, invStd, mm, mv, rows, c, 1e-3, 0.99), () => tf.tidy(() => layer.apply(xt, { training: true })), 10),
-    count,
-  )
+  row(`batchNorm ${shape.slice(1).join('x')} train forward`, 0, () => k.batchNormTrainForward(y, x, gamma, beta, mean, invStd, mm, mv, rows, c, 1e-3, 0.99), () => tf.tidy(() => layer.apply(xt, { training: true })), 10)
   const grads = () => tf.tidy(() => {
     tf.variableGrads(() => tf.sum(tf.mul(relu.apply(layer.apply(xt, { training: true })), dyt)))
   })
@@ -102,7 +101,7 @@ for (const [pixels, c, count] of [[196, 16, 3], [196, 64, 1], [49, 64, 1], [49, 
   const n = batch * 196 * 16
   const [a, b, y] = [0, 1, 2].map((i) => randomOnHeap(n, 40 + i))
   const [at, bt] = [tf.randomUniform([n], -1, 1, 'float32', 1), tf.randomUniform([n], -1, 1, 'float32', 2)]
-  add(row('add 14x14x16', 0, () => k.addForward(y, a, b, n), () => tf.tidy(() => tf.add(at, bt))))
+  add(row('add 14x14x16 (x3 in the sum)', 0, () => k.addForward(y, a, b, n), () => tf.tidy(() => tf.add(at, bt))), 3)
   const g = batch * 16 * 64
   const [gx, gy, gdy, gdx] = [g, batch * 64, batch * 64, g].map((m, i) => randomOnHeap(m, 50 + i))
   const gxt = tf.randomUniform([batch, 4, 4, 64], -1, 1, 'float32', 3)
@@ -128,7 +127,7 @@ for (const [pixels, c, count] of [[196, 16, 3], [196, 64, 1], [49, 64, 1], [49, 
     row(`adam, ${sizes.length} tensors, ${total} weights`, 0, () => { for (const [n, w, g, m, v] of buffers) k.adamUpdate(w, g, m, v, n, 0.001, 0.9, 0.999, 1e-7, 0.9, 0.999) }, () => optimizer.applyGradients(gradients), 10),
   )
 }
-console.log(`\nsum per mobilenet-mini batch of these layer ops: ours ${totals.mine.toFixed(2)} ms, tfjs-wasm ${totals.tfjs.toFixed(2)} ms (${(totals.tfjs / totals.mine).toFixed(1)}x); depthwise fwd+bwd and BN+ReLU6 fwd+bwd counted per layer`)
+console.log(`\nsum per mobilenet-mini batch of these layer ops: ours ${totals.mine.toFixed(2)} ms, tfjs-wasm ${totals.tfjs.toFixed(2)} ms (${(totals.tfjs / totals.mine).toFixed(1)}x); each depthwise and BN+ReLU6 fwd+bwd row once per layer of that shape`)
 
 {
   // LeNet-5's max pools: 28x28x6 and 10x10x16, 2x2 stride 2
