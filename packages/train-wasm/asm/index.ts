@@ -2,6 +2,7 @@
 // float32 (int32 where named), row-major, images channels-last (NHWC). Kernels allocate nothing.
 export * from './util'
 export * from './layers-depthwise'
+export * from './layers-depthwise-backward'
 export * from './layers-batchnorm'
 export * from './layers-activation'
 export * from './layers-pool'
