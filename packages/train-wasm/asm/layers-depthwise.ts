@@ -1,7 +1,7 @@
 // Depthwise 2-D convolution (depth multiplier 1, no bias), NHWC: SIMD across the contiguous channels of
 // a pixel. x [batch, h, width, c], w [kh, kw, c, 1], y and dy [batch, oh, ow, c]. Padding cells add nothing.
-// Loops run one channel vector at a time over an image (which stays in cache), so that a 3x3 filter's
-// nine weight vectors sit in registers for every pixel whose window lies inside the image.
+// Each output pixel's window bounds are found once, then every channel vector of it is summed
+// (a 3x3 window inside the image unrolled).
 
 /** y = depthwiseConv2d(x, w) with the given strides and top/left padding (y overwritten). */
 export function depthwiseForward(
@@ -12,52 +12,46 @@ export function depthwiseForward(
   const xRow = pixel * <usize>width
   const wRow = pixel * <usize>kw
   const vectorBytes = (<usize>(c & ~3)) << 2
+  // Channels past the last whole vector: one vector overlapping the previous (same values written twice).
+  const lastVector = c >= 4 && vectorBytes < pixel ? pixel - 16 : vectorBytes
   const three = kh == 3 && kw == 3
+  let yp = y
   for (let b = 0; b < batch; b++) {
     const image = x + <usize>b * <usize>h * xRow
-    const out = y + <usize>b * <usize>(oh * ow) * pixel
-    for (let o: usize = 0; o < pixel; o += o < vectorBytes ? 16 : 4) {
-      const vector = o < vectorBytes
-      const wv = w + o
-      let w0 = f32x4.splat(0), w1 = w0, w2 = w0, w3 = w0, w4 = w0, w5 = w0, w6 = w0, w7 = w0, w8 = w0
-      if (three && vector) {
-        w0 = v128.load(wv); w1 = v128.load(wv + pixel); w2 = v128.load(wv + 2 * pixel)
-        w3 = v128.load(wv + wRow); w4 = v128.load(wv + wRow + pixel); w5 = v128.load(wv + wRow + 2 * pixel)
-        w6 = v128.load(wv + 2 * wRow); w7 = v128.load(wv + 2 * wRow + pixel); w8 = v128.load(wv + 2 * wRow + 2 * pixel)
-      }
-      let yp = out + o
-      for (let oy = 0; oy < oh; oy++) {
-        const top = oy * sh - padTop
-        const ky0 = max(0, -top)
-        const ky1 = min(kh, h - top)
-        const rowInside = ky0 == 0 && ky1 == kh
-        for (let ox = 0; ox < ow; ox++, yp += pixel) {
-          const left = ox * sw - padLeft
-          const kx0 = max(0, -left)
-          const kx1 = min(kw, width - left)
-          const xp = image + o + <usize>(top + ky0) * xRow + <usize>(left + kx0) * pixel
-          const wp = wv + <usize>ky0 * wRow + <usize>kx0 * pixel
-          if (!vector) {
-            store<f32>(yp, tapSumScalar(xp, wp, ky1 - ky0, kx1 - kx0, xRow, wRow, pixel))
-          } else if (three && rowInside && kx0 == 0 && kx1 == 3) {
-            const r1 = xp + xRow
-            const r2 = r1 + xRow
-            let s = f32x4.mul(v128.load(xp), w0)
-            s = f32x4.add(s, f32x4.mul(v128.load(xp + pixel), w1))
-            s = f32x4.add(s, f32x4.mul(v128.load(xp + 2 * pixel), w2))
-            s = f32x4.add(s, f32x4.mul(v128.load(r1), w3))
-            s = f32x4.add(s, f32x4.mul(v128.load(r1 + pixel), w4))
-            s = f32x4.add(s, f32x4.mul(v128.load(r1 + 2 * pixel), w5))
-            s = f32x4.add(s, f32x4.mul(v128.load(r2), w6))
-            s = f32x4.add(s, f32x4.mul(v128.load(r2 + pixel), w7))
-            v128.store(yp, f32x4.add(s, f32x4.mul(v128.load(r2 + 2 * pixel), w8)))
-          } else {
-            v128.store(yp, tapSum(xp, wp, ky1 - ky0, kx1 - kx0, xRow, wRow, pixel))
-          }
+    for (let oy = 0; oy < oh; oy++) {
+      const top = oy * sh - padTop
+      const ky0 = max(0, -top)
+      const ky1 = min(kh, h - top)
+      for (let ox = 0; ox < ow; ox++, yp += pixel) {
+        const left = ox * sw - padLeft
+        const kx0 = max(0, -left)
+        const kx1 = min(kw, width - left)
+        const xFirst = image + <usize>(top + ky0) * xRow + <usize>(left + kx0) * pixel
+        const wFirst = w + <usize>ky0 * wRow + <usize>kx0 * pixel
+        if (three && ky0 == 0 && ky1 == 3 && kx0 == 0 && kx1 == 3) {
+          for (let o: usize = 0; o < vectorBytes; o += 16) v128.store(yp + o, window3x3(xFirst + o, wFirst + o, xRow, wRow, pixel))
+          if (lastVector != vectorBytes) v128.store(yp + lastVector, window3x3(xFirst + lastVector, wFirst + lastVector, xRow, wRow, pixel))
+        } else {
+          for (let o: usize = 0; o < vectorBytes; o += 16) v128.store(yp + o, tapSum(xFirst + o, wFirst + o, ky1 - ky0, kx1 - kx0, xRow, wRow, pixel))
+          if (lastVector != vectorBytes) v128.store(yp + lastVector, tapSum(xFirst + lastVector, wFirst + lastVector, ky1 - ky0, kx1 - kx0, xRow, wRow, pixel))
         }
+        if (c < 4) for (let o: usize = 0; o < pixel; o += 4) store<f32>(yp + o, tapSumScalar(xFirst + o, wFirst + o, ky1 - ky0, kx1 - kx0, xRow, wRow, pixel))
       }
     }
   }
+}
+
+// A whole 3x3 window for one channel vector, as three independent row sums.
+@inline
+function window3x3(xp: usize, wp: usize, xRow: usize, wRow: usize, pixel: usize): v128 {
+  const x1 = xp + xRow
+  const x2 = x1 + xRow
+  const w1 = wp + wRow
+  const w2 = w1 + wRow
+  const s0 = f32x4.add(f32x4.add(f32x4.mul(v128.load(xp), v128.load(wp)), f32x4.mul(v128.load(xp + pixel), v128.load(wp + pixel))), f32x4.mul(v128.load(xp + 2 * pixel), v128.load(wp + 2 * pixel)))
+  const s1 = f32x4.add(f32x4.add(f32x4.mul(v128.load(x1), v128.load(w1)), f32x4.mul(v128.load(x1 + pixel), v128.load(w1 + pixel))), f32x4.mul(v128.load(x1 + 2 * pixel), v128.load(w1 + 2 * pixel)))
+  const s2 = f32x4.add(f32x4.add(f32x4.mul(v128.load(x2), v128.load(w2)), f32x4.mul(v128.load(x2 + pixel), v128.load(w2 + pixel))), f32x4.mul(v128.load(x2 + 2 * pixel), v128.load(w2 + 2 * pixel)))
+  return f32x4.add(f32x4.add(s0, s1), s2)
 }
 
 // Sum over a rows x cols window of x times w for one channel vector (rows of x xRow apart, of w wRow).
