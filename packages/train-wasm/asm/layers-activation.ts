@@ -2,7 +2,7 @@
 
 /** kind 0: relu; 1: tfjs-layers' ReLU layer with maxValue (relu, then clipByValue(0, maxValue)); 2: tf.relu6. */
 export function activationForward(y: usize, x: usize, n: i32, kind: i32, maxValue: f32): void {
-  const top = kind == 2 ? <f32>6 : kind == 1 ? maxValue : Infinity
+  const top = upperBound(kind, maxValue)
   const zero = f32x4.splat(0)
   const topV = f32x4.splat(top)
   const bytes = (<usize>n) << 2
@@ -19,7 +19,7 @@ export function activationForward(y: usize, x: usize, n: i32, kind: i32, maxValu
  * So every kind passes for 0 < x <= top (top: Infinity, maxValue or 6).
  */
 export function activationBackward(dx: usize, dy: usize, x: usize, n: i32, kind: i32, maxValue: f32): void {
-  const top = kind == 2 ? <f32>6 : kind == 1 ? maxValue : Infinity
+  const top = upperBound(kind, maxValue)
   const zero = f32x4.splat(0)
   const topV = f32x4.splat(top)
   const bytes = (<usize>n) << 2
@@ -34,6 +34,12 @@ export function activationBackward(dx: usize, dy: usize, x: usize, n: i32, kind:
     const v = load<f32>(x + o)
     store<f32>(dx + o, v > 0 && v <= top ? load<f32>(dy + o) : 0)
   }
+}
+
+// The activation's clip: none for relu, maxValue for the ReLU layer, 6 for relu6.
+@inline
+function upperBound(kind: i32, maxValue: f32): f32 {
+  return kind == 2 ? <f32>6 : kind == 1 ? maxValue : Infinity
 }
 
 /** y = a + b for n floats (y may be a or b). */

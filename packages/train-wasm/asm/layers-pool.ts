@@ -23,7 +23,9 @@ export function maxPoolForward(
         const xFirst = image + <usize>(top + ky0) * xRow + <usize>(left + kx0) * pixel
         let o: usize = 0
         for (; o < vectorEnd; o += 16) v128.store(yp + o, windowMax(xFirst + o, ky1 - ky0, kx1 - kx0, xRow, pixel))
-        for (; o < pixel; o += 4) store<f32>(yp + o, windowMaxScalar(xFirst + o, ky1 - ky0, kx1 - kx0, xRow, pixel))
+        // The last channels as one vector overlapping the previous one (writing the same values again).
+        if (o < pixel && c >= 4) v128.store(yp + pixel - 16, windowMax(xFirst + pixel - 16, ky1 - ky0, kx1 - kx0, xRow, pixel))
+        else for (; o < pixel; o += 4) store<f32>(yp + o, windowMaxScalar(xFirst + o, ky1 - ky0, kx1 - kx0, xRow, pixel))
       }
     }
   }
@@ -43,7 +45,8 @@ export function maxPoolBackward(
   const vectorEnd = (<usize>(c & ~3)) << 2
   memory.fill(dx, 0, <usize>batch * <usize>h * xRow)
   const dxShift = dx - x
-  const minusInfinity = f32x4.splat(-Infinity)
+  const allLanes = i32x4.splat(-1)
+  const tailLanes = i32x4.gt_s(i32x4(0, 1, 2, 3), i32x4.splat(3 - (c & 3)))
   let dyp = dy
   for (let b = 0; b < batch; b++) {
     const image = x + <usize>b * <usize>h * xRow
@@ -57,20 +60,11 @@ export function maxPoolBackward(
         const kx1 = min(kw, width - left)
         const xFirst = image + <usize>(top + ky0) * xRow + <usize>(left + kx0) * pixel
         let o: usize = 0
-        for (; o < vectorEnd; o += 16) {
-          const best = windowMax(xFirst + o, ky1 - ky0, kx1 - kx0, xRow, pixel)
-          const g = v128.load(dyp + o)
-          // Lanes still looking for their first max.
-          let open = f32x4.gt(best, minusInfinity)
-          let xr = xFirst + o
-          for (let ky = ky0; ky < ky1; ky++, xr += xRow) {
-            let xp = xr
-            for (let kx = kx0; kx < kx1; kx++, xp += pixel) {
-              const hit = v128.and(f32x4.eq(v128.load(xp), best), open)
-              v128.store(xp + dxShift, f32x4.add(v128.load(xp + dxShift), v128.and(g, hit)))
-              open = v128.andnot(open, hit)
-            }
-          }
+        for (; o < vectorEnd; o += 16) routeToMax(xFirst + o, dxShift, v128.load(dyp + o), allLanes, ky1 - ky0, kx1 - kx0, xRow, pixel)
+        // The last channels as one vector overlapping the previous one, its already-done lanes masked off.
+        if (o < pixel && c >= 4) {
+          routeToMax(xFirst + pixel - 16, dxShift, v128.load(dyp + pixel - 16), tailLanes, ky1 - ky0, kx1 - kx0, xRow, pixel)
+          continue
         }
         for (; o < pixel; o += 4) {
           let bestValue: f32 = -Infinity
@@ -89,6 +83,23 @@ export function maxPoolBackward(
           if (bestAt != 0) store<f32>(bestAt + dxShift, load<f32>(bestAt + dxShift) + load<f32>(dyp + o))
         }
       }
+    }
+  }
+}
+
+// Adds g to dx at each lane's first max over the window (lanes in `lanes` only).
+@inline
+function routeToMax(xFirst: usize, dxShift: usize, g: v128, lanes: v128, rows: i32, cols: i32, xRow: usize, pixel: usize): void {
+  const best = windowMax(xFirst, rows, cols, xRow, pixel)
+  // Lanes still looking for their first max.
+  let open = v128.and(f32x4.gt(best, f32x4.splat(-Infinity)), lanes)
+  let xr = xFirst
+  for (let r = 0; r < rows; r++, xr += xRow) {
+    let xp = xr
+    for (let col = 0; col < cols; col++, xp += pixel) {
+      const hit = v128.and(f32x4.eq(v128.load(xp), best), open)
+      v128.store(xp + dxShift, f32x4.add(v128.load(xp + dxShift), v128.and(g, hit)))
+      open = v128.andnot(open, hit)
     }
   }
 }

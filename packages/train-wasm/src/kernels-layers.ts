@@ -11,16 +11,11 @@ export interface LayerKernels {
   depthwiseBackward(dx: number, dw: number, dy: number, x: number, w: number, batch: number, h: number, width: number, c: number, kh: number, kw: number, sh: number, sw: number, padTop: number, padLeft: number, oh: number, ow: number): void
 
   /**
-   * BatchNormalization (last axis) in training, x and y [rows, c]: y = (x - mean) * invStd * gamma + beta
-   * with the batch's mean and invStd = 1 / sqrt(var + epsilon) (biased variance, as tf.moments) written
-   * to mean and invStd [c] for the backward. movingMean/movingVar [c] updated in place as tfjs-layers:
-   * moving -= (moving - batch stat) * (1 - momentum). gamma/beta are 0 when the layer has no scale/center.
+   * BatchNormalization training step on x, y [rows, c]: y = (x - mean) * invStd * gamma + beta (gamma/beta 0 when off); mean, invStd [c] overwritten
+   * (biased variance, as tf.moments); movingMean/movingVar updated in place as tfjs-layers: moving -= (moving - batch) * (1 - momentum).
    */
   batchNormTrainForward(y: number, x: number, gamma: number, beta: number, mean: number, invStd: number, movingMean: number, movingVar: number, rows: number, c: number, epsilon: number, momentum: number): void
-  /**
-   * Gradient of batchNormTrainForward through the batch statistics: dx [rows, c] overwritten; dgamma =
-   * sum(dy * xhat) and dbeta = sum(dy) [c] overwritten when non-zero (faster with both given). gamma 0 means ones.
-   */
+  /** Gradient through the batch statistics: dx [rows, c] overwritten; dgamma = sum(dy * xhat), dbeta = sum(dy) [c] overwritten when non-zero (faster with both). gamma 0 = ones. */
   batchNormBackward(dx: number, dgamma: number, dbeta: number, dy: number, x: number, mean: number, invStd: number, gamma: number, rows: number, c: number): void
 
   /** y = activation(x) for n floats, y overwritten: kind 0 relu, 1 tfjs-layers' ReLU layer with maxValue (relu then clip to [0, maxValue]), 2 tf.relu6. */
@@ -40,16 +35,14 @@ export interface LayerKernels {
   globalAvgPoolBackward(dx: number, dy: number, batch: number, hw: number, c: number): void
 
   /**
-   * Returns core's multiclass loss, -mean over rows of sum(labels * log(clip(softmax(logits), 1e-7, 1 - 1e-7))),
-   * for logits and one-hot labels [batch, classes]; probs (the softmax) and dlogits (the loss's gradient:
-   * zero through the clip outside its inclusive bounds, then softmax backward) overwritten.
+   * Returns core's multiclass loss -mean(sum(labels * log(clip(softmax(logits), 1e-7, 1 - 1e-7)))) for [batch, classes] rows; probs = softmax
+   * and dlogits = its gradient (zero through the clip outside its inclusive bounds, then softmax backward) overwritten.
    */
   softmaxCrossEntropy(probs: number, dlogits: number, logits: number, labels: number, batch: number, classes: number): number
 
   /**
-   * One tf.train.adam step on w, m, v [n] in place for gradient g. beta1Power and beta2Power are beta^t
-   * for this 1-based step t (tfjs's accBeta1/accBeta2 before the step, which it keeps as float32:
-   * acc = fround(acc * fround(beta))). epsilon: tfjs's default is the backend's 1e-7.
+   * One tf.train.adam step on w, m, v [n] in place. beta1Power/beta2Power = beta^t for this 1-based step t: tfjs's accBeta before the step,
+   * kept as float32 (acc = fround(acc * fround(beta)) after each step). epsilon: pass 1e-7, the backend's, where tfjs's default is used.
    */
   adamUpdate(w: number, g: number, m: number, v: number, n: number, learningRate: number, beta1: number, beta2: number, epsilon: number, beta1Power: number, beta2Power: number): void
   /** One tf.train.momentum step (no Nesterov) in place: accum = accum * momentum + g; w -= learningRate * accum. */

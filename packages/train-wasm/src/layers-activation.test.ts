@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { expectClose, output, random, upload, uploadTensor, useCpu } from '../test/fixtures.js'
+import { checkTensorLeaks, expectClose, output, random, upload, uploadTensor, useCpu } from '../test/tfjs-reference.js'
 import { Heap } from './module.js'
 
 beforeAll(useCpu)
+checkTensorLeaks()
 
 // Both bounds of every kind, values between and beyond them, and an odd length (a scalar tail).
 const x = [-2, -0, 0, 1e-8, 0.5, 1.5, 2, 5.999, 6, 6.001, 9, -7, 3]
@@ -17,7 +18,7 @@ const activations: [string, number, number, (t: tf.Tensor) => tf.Tensor][] = [
 ]
 
 describe('activations', () => {
-  it.each(activations)('%s: output and gradient match tfjs at its boundaries', (_, kind, maxValue, activation) => {
+  it.each(activations)('%s: output and gradient match tfjs at its boundaries', (_, kind, maxValue, activation) => tf.tidy(() => {
     const input = tf.tensor(x)
     const dy = tf.add(tf.range(0, x.length), 1)
     const [dxWant] = tf.grads((t: tf.Tensor) => tf.mul(activation(t), dy))([input])
@@ -29,11 +30,11 @@ describe('activations', () => {
     heap.kernels.activationBackward(dxp, dyp, xp, x.length, kind, maxValue)
     expect([...heap.f32(dxp, x.length)]).toEqual([...dxWant.dataSync()])
     tf.dispose([input, dy, dxWant])
-  })
+  }))
 })
 
 describe('the residual Add and global average pooling', () => {
-  it.each([[1, 1, 3], [3, 4, 16], [2, 49, 6]])('batch %i, %i pixels, %i channels: match tf.add and tf.mean with its gradient', (batch, hw, c) => {
+  it.each([[1, 1, 3], [3, 4, 16], [2, 49, 6]])('batch %i, %i pixels, %i channels: match tf.add and tf.mean with its gradient', (batch, hw, c) => tf.tidy(() => {
     const a = random([batch, hw, c], 21)
     const b = random([batch, hw, c], 22)
     const dy = random([batch, c], 23)
@@ -48,5 +49,5 @@ describe('the residual Add and global average pooling', () => {
     heap.kernels.globalAvgPoolBackward(dx, dyp, batch, hw, c)
     expectClose(heap, dx, dxWant)
     tf.dispose([a, b, dy, dxWant])
-  })
+  }))
 })

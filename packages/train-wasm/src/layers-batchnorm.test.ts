@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { beforeAll, describe, it } from 'vitest'
-import { expectClose, output, random, upload, uploadTensor, useCpu } from '../test/fixtures.js'
+import { checkTensorLeaks, expectClose, output, random, upload, uploadTensor, useCpu } from '../test/tfjs-reference.js'
 import { Heap } from './module.js'
 
 beforeAll(useCpu)
+checkTensorLeaks()
 
 const shapes: [number[]][] = [[[3, 3, 3, 5]], [[2, 4, 4, 16]], [[1, 2, 2, 6]], [[4, 7]]]
 
@@ -23,7 +24,7 @@ function setUp(shape: number[]) {
 }
 
 describe('BatchNormalization in training', () => {
-  it.each(shapes)('%j: output, moving stats and gradients match tfjs-layers with training=true', (shape) => {
+  it.each(shapes)('%j: output, moving stats and gradients match tfjs-layers with training=true', (shape) => tf.tidy(() => {
     const { c, rows, x, dy, weights, heap, xp, dyp, gamma, beta, movingMean, movingVar, mean, invStd, yp, dxp, dgamma, dbeta } = setUp(shape)
     const [epsilon, momentum] = [0.01, 0.9]
     const layer = tfl.layers.batchNormalization({ axis: -1, epsilon, momentum })
@@ -57,9 +58,9 @@ describe('BatchNormalization in training', () => {
     expectClose(heap, dbeta, grads[betaName], 1e-4)
     tf.dispose([x, dy, xVariable, y, ...weights, ...moved, ...Object.values(grads), moments.mean, moments.variance])
     for (const weight of layer.weights) weight.dispose()
-  })
+  }))
 
-  it.each(shapes)('%j without scale and center: matches tf.moments + tf.batchNorm and its autodiff', (shape) => {
+  it.each(shapes)('%j without scale and center: matches tf.moments + tf.batchNorm and its autodiff', (shape) => tf.tidy(() => {
     const { c, rows, x, dy, heap, xp, dyp, movingMean, movingVar, mean, invStd, yp, dxp } = setUp(shape)
     const axes = shape.slice(0, -1).map((_, i) => i)
     const normalize = (input: tf.Tensor) => {
@@ -73,9 +74,9 @@ describe('BatchNormalization in training', () => {
     heap.kernels.batchNormBackward(dxp, 0, 0, dyp, xp, mean, invStd, 0, rows, c)
     expectClose(heap, dxp, dxWant, 1e-4)
     tf.dispose([x, dy, y, dxWant])
-  })
+  }))
 
-  it('a single row normalizes to beta and passes no gradient to x', () => {
+  it('a single row normalizes to beta and passes no gradient to x', () => tf.tidy(() => {
     const heap = new Heap()
     const [x, gamma, beta, mm, mv, dy] = upload(heap, [2, -1, 5], [1, 2, 3], [0.5, 0, -1], [0, 0, 0], [1, 1, 1], [1, 2, 3])
     const [y, mean, invStd, dx, dgamma, dbeta] = [3, 3, 3, 3, 3, 3].map((n) => output(heap, [n]))
@@ -85,5 +86,5 @@ describe('BatchNormalization in training', () => {
     expectClose(heap, dx, [0, 0, 0])
     expectClose(heap, dbeta, [1, 2, 3])
     expectClose(heap, dgamma, [0, 0, 0])
-  })
+  }))
 })

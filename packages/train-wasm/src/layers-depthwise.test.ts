@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { expectClose, output, random, uploadTensor, useCpu, window1d } from '../test/fixtures.js'
+import { checkTensorLeaks, expectClose, output, random, uploadTensor, useCpu, window1d } from '../test/tfjs-reference.js'
 import { Heap } from './module.js'
 
 beforeAll(useCpu)
+checkTensorLeaks()
 
 // [batch, h, width, c, kernel, stride, padding]
 const cases: [number, number, number, number, number, number, 'same' | 'valid'][] = [
@@ -14,10 +15,11 @@ const cases: [number, number, number, number, number, number, 'same' | 'valid'][
   [3, 9, 9, 4, 5, 2, 'valid'],
   [2, 4, 4, 7, 1, 1, 'valid'],
   [1, 14, 14, 16, 3, 2, 'same'],
+  [3, 6, 5, 8, 3, 1, 'same'],
 ]
 
 describe('depthwise convolution', () => {
-  it.each(cases)('batch %i, %ix%ix%i, kernel %i, stride %i, %s: forward and both gradients match tfjs', (batch, h, width, c, k, s, padding) => {
+  it.each(cases)('batch %i, %ix%ix%i, kernel %i, stride %i, %s: forward and both gradients match tfjs', (batch, h, width, c, k, s, padding) => tf.tidy(() => {
     const x = random([batch, h, width, c], 1)
     const w = random([k, k, c, 1], 2)
     const forward = (xs: tf.Tensor, ws: tf.Tensor) => tf.depthwiseConv2d(xs as tf.Tensor4D, ws as tf.Tensor4D, s, padding)
@@ -42,5 +44,5 @@ describe('depthwise convolution', () => {
     heap.kernels.depthwiseBackward(0, dwp, dyp, xp, wp, ...geometry)
     expectClose(heap, dwp, dwWant)
     tf.dispose([x, w, y, dy, dxWant, dwWant])
-  })
+  }))
 })

@@ -1,13 +1,25 @@
 import '@tensorflow/tfjs-backend-cpu'
-import '@tensorflow/tfjs-core/dist/register_all_gradients'
+// Importing tfjs-layers registers every op's gradient (tfjs-core registers them only on request).
+import '@tensorflow/tfjs-layers'
 import * as tf from '@tensorflow/tfjs-core'
-import { expect } from 'vitest'
+import { afterEach, beforeEach, expect } from 'vitest'
 import { Heap } from '../src/module.js'
 
 /** tfjs on its cpu backend: the reference every kernel is compared with. */
 export async function useCpu(): Promise<void> {
   await tf.setBackend('cpu')
   await tf.ready()
+}
+
+/** Fails a test that leaves tfjs tensors behind (call at the top of a test file). */
+export function checkTensorLeaks(): void {
+  let before = 0
+  beforeEach(() => {
+    before = tf.memory().numTensors
+  })
+  afterEach(() => {
+    expect(tf.memory().numTensors, 'tensors left by the test').toBe(before)
+  })
 }
 
 /** A seeded uniform tensor in [-1, 1). */
