@@ -33,7 +33,7 @@ export const trainDefaultsSchema = z
 export type TrainDefaults = z.output<typeof trainDefaultsSchema>
 
 export interface FitOptions extends Omit<TrainDefaults, 'engine'> {
-  /** Default 'auto' (see {@link trainDefaultsSchema}). */
+  /** Default 'auto': the WebAssembly engine where it can train the model (see the `engine` key of the train defaults). */
   engine?: TrainDefaults['engine']
   epochs: number
 }
