@@ -18,6 +18,7 @@ export function fitSettingsShape(defaultEpochs: number) {
     learningRate: z.number().positive().optional().describe('Overrides train.learningRate'),
     batchSize: z.number().int().positive().optional().describe('Overrides train.batchSize'),
     shuffle: z.boolean().optional().describe('Overrides train.shuffle'),
+    engine: z.enum(['auto', 'tfjs']).optional().describe('Overrides train.engine'),
     resetOptimizer: z.boolean().default(false).describe('Start from fresh optimizer state instead of continuing the run\'s'),
   }
 }
