@@ -61,7 +61,7 @@ const samples: Record<string, number> = { 'lenet-5': 8000, 'mobilenet-mini': 204
 
 export const peerConvSuite: Suite = {
   name: 'peer-conv',
-  description: 'Conv training against PyTorch on this machine (Debian python3-torch, 2 threads): the same LeNet-5 and mobilenet-mini, batch 64, adam, same MNIST digits; prunekit on wasm',
+  description: 'Conv training against PyTorch on this machine (Debian python3-torch, 2 threads): the same LeNet-5 and mobilenet-mini, batch 64, adam, same MNIST digits; prunekit on wasm, in its WebAssembly engine and through tfjs ops',
   async run(log) {
     const python = findTorchPython()
     if (!python) {
@@ -92,9 +92,10 @@ export const peerConvSuite: Suite = {
         built.dispose()
         if (params !== Number(peer[1])) throw new Error(`${model}: the PyTorch model has ${peer[1]} parameters, prunekit's ${params}: they must be the same architecture (fix the script in tools/src/bench/peer-conv.ts).`)
         const ours = await throughput(model, data, samples[model])
+        const viaTfjs = await throughput(model, data, samples[model], 'tfjs')
         const theirs = Number(peer[2])
-        rows.push({ model, params, samples: samples[model], pytorch: Math.round(theirs), prunekit: Math.round(ours), ratio: round(ours / theirs, 2) })
-        log(`${model} (${params} params): pytorch ${Math.round(theirs)} samples/s, prunekit ${Math.round(ours)} (x${round(ours / theirs, 2)})`)
+        rows.push({ model, params, samples: samples[model], pytorch: Math.round(theirs), prunekit: Math.round(ours), ratio: round(ours / theirs, 2), tfjsOps: Math.round(viaTfjs), tfjsOpsRatio: round(viaTfjs / theirs, 2) })
+        log(`${model} (${params} params): pytorch ${Math.round(theirs)} samples/s, prunekit ${Math.round(ours)} (x${round(ours / theirs, 2)}) in the wasm engine, ${Math.round(viaTfjs)} (x${round(viaTfjs / theirs, 2)}) through tfjs ops`)
       }
     } finally {
       data.dispose()

@@ -32,10 +32,10 @@ export async function buildZooModel(name: string, data: Dataset): Promise<Prunab
 }
 
 /** Median samples/s of one training epoch (batch 64, adam) over the first `samples` of the train split. */
-export async function throughput(model: string, data: Dataset, samples: number): Promise<number> {
+export async function throughput(model: string, data: Dataset, samples: number, engine: 'auto' | 'tfjs' = 'auto'): Promise<number> {
   const pm = await buildZooModel(model, data)
   const split = { x: tf.slice(data.train.x, 0, samples), y: tf.slice(data.train.y, 0, samples), size: samples }
-  const trainer = new Trainer({ optimizer: 'adam', learningRate: 0.001, batchSize: 64, shuffle: true, epochs: 1 })
+  const trainer = new Trainer({ optimizer: 'adam', learningRate: 0.001, batchSize: 64, shuffle: true, epochs: 1, engine })
   const seconds = await medianSeconds(() => trainer.fit(pm, split, { task: 'multiclass', rng: createRng(2) }), 3, 1)
   tf.dispose([split.x, split.y])
   pm.dispose()
