@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { countForSparsity, selectBelow, selectLowest } from './selection.js'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { countForSparsity, jsRadixPasses, selectBelow, selectLowest, selectLowestWith, type RadixPasses } from './selection.js'
+import { wasmRadixPasses } from './selection-wasm.js'
 import { createRng } from './rng.js'
 
 /** Reference: sort indices by (score, position), prune the first k. NaN first. */
@@ -62,6 +65,51 @@ describe('selectLowest', () => {
     const [mask] = selectLowest([reversed], 10)
     expect([...mask].slice(90)).toEqual(new Array(10).fill(0))
     expect(mask.slice(0, 90).every((m) => m === 1)).toBe(true)
+  })
+})
+
+describe('selectLowest passes', () => {
+  const wasm = wasmRadixPasses() as RadixPasses
+  // Chunks of 40 and 16 entries put chunk boundaries inside every group (and a scalar tail in 40's).
+  const passes: Array<[string, RadixPasses]> = [
+    ['JavaScript', jsRadixPasses],
+    ['WebAssembly SIMD', wasm],
+    ['WebAssembly SIMD, chunks of 40', wasmRadixPasses(40) as RadixPasses],
+    ['WebAssembly SIMD, chunks of 16', wasmRadixPasses(16) as RadixPasses],
+  ]
+
+  it('runs the WebAssembly module here (Node.js has SIMD), so selectLowest takes it', () => {
+    expect(wasm).not.toBeNull()
+  })
+
+  it('is the compile of wasm/selection.wat (run npm run build:wasm -w @prunekit/core after editing it)', async () => {
+    const { compileSelection } = (await import(fileURLToPath(new URL('../scripts/compile-selection.mjs', import.meta.url)))) as { compileSelection(): Uint8Array }
+    const committed = readFileSync(new URL('./selection-wasm-module.ts', import.meta.url), 'utf8')
+    expect(committed).toContain(`'${Buffer.from(compileSelection()).toString('base64')}'`)
+  })
+
+  it.each(passes)('with %s, prune the reference k smallest across groups, ties by position and NaN first, in both orders', (_name, p) => {
+    const pool = [NaN, -Infinity, Infinity, 0, -0, 1.5, -1.5, 2, -2, 2 ** -140, -(2 ** -140)]
+    const cases = [randomGroups(3, [70, 130, 33, 1], pool), randomGroups(5, [97, 64, 200])]
+    const nanBits = Float32Array.from([1, NaN, 3, -0.5])
+    new Uint32Array(nanBits.buffer)[2] = 0xffc00001 // a negative NaN with a payload
+    cases.push([nanBits, randomGroups(9, [45])[0]])
+    for (const groups of cases) {
+      const total = groups.reduce((n, g) => n + g.length, 0)
+      for (const order of ['value', 'magnitude'] as const) {
+        const reference = order === 'magnitude' ? groups.map((g) => g.map(Math.abs)) : groups
+        for (const k of [0, 1, 2, 17, Math.floor(total / 2), total - 1, total]) {
+          expect(selectLowestWith(p, groups, k, order)).toEqual(referenceLowest(reference, k))
+        }
+      }
+    }
+  })
+
+  it('give identical masks on 300,000 weights with few distinct values (large cut bucket)', () => {
+    const groups = randomGroups(13, [150_000, 100_000, 50_000], [0.25, -0.25, 0.5, 1, -1, 0.125])
+    const [js, simd] = [jsRadixPasses, wasm].map((p) => Buffer.concat(selectLowestWith(p, groups, 123_457, 'magnitude')))
+    expect(simd.equals(js)).toBe(true) // toEqual walks 300,000 bytes one by one
+    expect(simd.length - simd.reduce((a, b) => a + b, 0)).toBe(123_457)
   })
 })
 

@@ -1,7 +1,11 @@
+import { wasmRadixPasses } from './selection-wasm.js'
+
 /**
  * Exact, linear-time selection of the lowest scores across many arrays, without concatenating them.
  * Scores are mapped to order-preserving 32-bit keys and the k-th smallest key is found by a
  * two-pass 16-bit radix select. NaN scores count as the smallest (a NaN weight is pruned first).
+ * The two passes over every score run in WebAssembly SIMD (selection-wasm.ts) where the engine has it,
+ * else in JavaScript, with identical results.
  */
 
 const counts = new Uint32Array(65536)
@@ -37,58 +41,89 @@ function findBucket(k: number, below: number): { bucket: number; below: number }
   throw new Error('radix select: k exceeds the element count')
 }
 
+/** The cut's high 16-bit bucket as a key range, and its entries in position order (each array's own indices). */
+export interface CutBucket {
+  min: number
+  max: number
+  positions: Int32Array
+  lows: Uint16Array
+  listed: number
+}
+
+/** The select's two passes over every weight; the rest works on the cut's bucket alone. */
+export interface RadixPasses {
+  /** Adds each key's bucket (its high 16 bits, 0 to 65535 in key order) to `counts`. */
+  countHigh(bits: Int32Array, signMask: number, counts: Uint32Array): void
+  /** Sets the mask to 1 where the key is above the cut's bucket and lists the entries inside it (position, low 16 bits). */
+  split(bits: Int32Array, signMask: number, mask: Uint8Array, cut: CutBucket): void
+}
+
+/** The passes in plain JavaScript, where WebAssembly SIMD cannot run. */
+export const jsRadixPasses: RadixPasses = {
+  countHigh(bits, signMask, counts) {
+    for (let i = 0; i < bits.length; i++) counts[highOf(keyOf(bits[i], signMask))]++
+  },
+  split(bits, signMask, mask, cut) {
+    const { min, max, positions, lows } = cut
+    let n = cut.listed
+    for (let i = 0; i < bits.length; i++) {
+      const key = keyOf(bits[i], signMask)
+      if (key > max) mask[i] = 1
+      else if (key >= min) {
+        positions[n] = i
+        lows[n++] = key & 0xffff
+      }
+    }
+    cut.listed = n
+  },
+}
+
+let fastest: RadixPasses | undefined
+
 /**
  * Returns keep-masks (1 keeps, 0 prunes) that prune exactly `k` entries: the k smallest scores
  * (with order 'magnitude', the k smallest |score|, read straight from the weights without a copy).
  * Ties at the cut are broken by position (earlier arrays and indices are pruned first).
  */
 export function selectLowest(groups: readonly Float32Array[], k: number, order: 'value' | 'magnitude' = 'value'): Uint8Array[] {
+  fastest ??= wasmRadixPasses() ?? jsRadixPasses
+  return selectLowestWith(fastest, groups, k, order)
+}
+
+/** {@link selectLowest} with the given passes (tests run both; the results are identical). */
+export function selectLowestWith(passes: RadixPasses, groups: readonly Float32Array[], k: number, order: 'value' | 'magnitude'): Uint8Array[] {
   const signMask = signMasks[order]
   const total = groups.reduce((n, g) => n + g.length, 0)
-  const keep = groups.map((g) => new Uint8Array(g.length)) // all pruned: the last pass writes only what it keeps
+  const keep = groups.map((g) => new Uint8Array(g.length)) // all pruned: the passes write only what they keep
   if (k <= 0) return keep.map((m) => m.fill(1))
   if (k >= total) return keep
 
   counts.fill(0)
-  for (const g of groups) {
-    const bits = bitsOf(g)
-    for (let i = 0; i < bits.length; i++) counts[highOf(keyOf(bits[i], signMask))]++
-  }
+  for (const g of groups) passes.countHigh(bitsOf(g), signMask, counts)
   const high = findBucket(k, 0)
 
   // One pass sets every mask outside the cut's high bucket and lists the entries inside it, in
   // position order; the low 16 bits then choose among those alone.
-  const inBucket = new Int32Array(counts[high.bucket])
+  const min = (high.bucket - 0x8000) << 16
+  const size = counts[high.bucket]
+  const cut: CutBucket = { min, max: min | 0xffff, positions: new Int32Array(size), lows: new Uint16Array(size), listed: 0 }
   const starts = [0]
   for (const [gi, g] of groups.entries()) {
-    const bits = bitsOf(g)
-    const mask = keep[gi]
-    let n = starts[gi]
-    for (let i = 0; i < bits.length; i++) {
-      const h = highOf(keyOf(bits[i], signMask))
-      if (h > high.bucket) mask[i] = 1
-      else if (h === high.bucket) inBucket[n++] = i
-    }
-    starts.push(n)
+    passes.split(bitsOf(g), signMask, keep[gi], cut)
+    starts.push(cut.listed)
   }
 
   counts.fill(0)
-  for (const [gi, g] of groups.entries()) {
-    const bits = bitsOf(g)
-    for (let j = starts[gi]; j < starts[gi + 1]; j++) counts[keyOf(bits[inBucket[j]], signMask) & 0xffff]++
-  }
+  for (let j = 0; j < cut.listed; j++) counts[cut.lows[j]]++
   const low = findBucket(k, high.below)
   let tiesToPrune = k - low.below
-  for (const [gi, g] of groups.entries()) {
-    const bits = bitsOf(g)
-    const mask = keep[gi]
+  for (const [gi, mask] of keep.entries()) {
     for (let j = starts[gi]; j < starts[gi + 1]; j++) {
-      const i = inBucket[j]
-      const lowBits = keyOf(bits[i], signMask) & 0xffff
-      if (lowBits > low.bucket) mask[i] = 1
+      const lowBits = cut.lows[j]
+      if (lowBits > low.bucket) mask[cut.positions[j]] = 1
       else if (lowBits === low.bucket) {
         if (tiesToPrune > 0) tiesToPrune--
-        else mask[i] = 1
+        else mask[cut.positions[j]] = 1
       }
     }
   }
