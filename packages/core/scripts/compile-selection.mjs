@@ -7,7 +7,7 @@ const source = new URL('../wasm/selection.wat', import.meta.url)
 export function compileSelection() {
   const module = binaryen.parseText(readFileSync(source, 'utf8'))
   try {
-    module.setFeatures(binaryen.Features.MVP | binaryen.Features.SIMD128)
+    module.setFeatures(binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.MutableGlobals)
     if (!module.validate()) throw new Error('wasm/selection.wat is not a valid module (see the messages above)')
     binaryen.setOptimizeLevel(3)
     binaryen.setShrinkLevel(0)

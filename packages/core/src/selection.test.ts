@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { countForSparsity, jsRadixPasses, selectBelow, selectLowest, selectLowestWith, type RadixPasses } from './selection.js'
+import { countForSparsity, selectBelow, selectLowest, selectLowestWith } from './selection.js'
+import { jsRadixPasses, type RadixPasses } from './selection-passes.js'
 import { wasmRadixPasses } from './selection-wasm.js'
 import { createRng } from './rng.js'
 
@@ -77,6 +78,17 @@ describe('selectLowest passes', () => {
     ['WebAssembly SIMD, chunks of 40', wasmRadixPasses(40) as RadixPasses],
     ['WebAssembly SIMD, chunks of 16', wasmRadixPasses(16) as RadixPasses],
   ]
+  const paths = passes.flatMap(([name, p]) => [[`${name}, two passes`, p, Infinity] as const, [`${name}, from a sample`, p, 0] as const])
+
+  /** The passes, counting the entries that went through a histogram (the two-pass path's first pass). */
+  function counting(p: RadixPasses): RadixPasses & { histogrammed: number } {
+    const wrapped = {
+      histogrammed: 0,
+      countHigh: (...args: Parameters<RadixPasses['countHigh']>) => ((wrapped.histogrammed += args[0].length), p.countHigh(...args)),
+      split: p.split,
+    }
+    return wrapped
+  }
 
   it('runs the WebAssembly module here (Node.js has SIMD), so selectLowest takes it', () => {
     expect(wasm).not.toBeNull()
@@ -88,7 +100,7 @@ describe('selectLowest passes', () => {
     expect(committed).toContain(`'${Buffer.from(compileSelection()).toString('base64')}'`)
   })
 
-  it.each(passes)('with %s, prune the reference k smallest across groups, ties by position and NaN first, in both orders', (_name, p) => {
+  it.each(paths)('with %s, prune the reference k smallest across groups, ties by position and NaN first, in both orders', (_name, p, sampleAbove) => {
     const pool = [NaN, -Infinity, Infinity, 0, -0, 1.5, -1.5, 2, -2, 2 ** -140, -(2 ** -140)]
     const cases = [randomGroups(3, [70, 130, 33, 1], pool), randomGroups(5, [97, 64, 200])]
     const nanBits = Float32Array.from([1, NaN, 3, -0.5])
@@ -99,10 +111,28 @@ describe('selectLowest passes', () => {
       for (const order of ['value', 'magnitude'] as const) {
         const reference = order === 'magnitude' ? groups.map((g) => g.map(Math.abs)) : groups
         for (const k of [0, 1, 2, 17, Math.floor(total / 2), total - 1, total]) {
-          expect(selectLowestWith(p, groups, k, order)).toEqual(referenceLowest(reference, k))
+          expect(selectLowestWith(p, groups, k, order, sampleAbove)).toEqual(referenceLowest(reference, k))
         }
       }
     }
+  })
+
+  it.each(passes)('with %s, a sample that bounds the cut replaces the histogram pass; ties at the cut fall back to it', (_name, p) => {
+    const distinct = randomGroups(21, [3000, 5000])
+    const sampled = counting(p)
+    expect(selectLowestWith(sampled, distinct, 6000, 'magnitude', 0)).toEqual(referenceLowest(distinct.map((g) => g.map(Math.abs)), 6000))
+    expect(sampled.histogrammed).toBeLessThan(800) // the listed entries only, for the exact choice among them
+    // Half the weights are 0 and the cut falls among them: the sample's bounds leave the zeros out, so they miss it.
+    const zeros = randomGroups(22, [3000, 5000]).map((g) => g.map((w, i) => (i % 2 ? w : 0)))
+    const fallback = counting(p)
+    expect(selectLowestWith(fallback, zeros, 3000, 'value', 0)).toEqual(referenceLowest(zeros, 3000))
+    expect(fallback.histogrammed).toBe(8000)
+  })
+
+  it.each(passes)('with %s, a split reports a list that overflows', (_name, p) => {
+    const bits = new Int32Array(Float32Array.from({ length: 100 }, (_, i) => i).buffer)
+    const cut = { min: 0, max: 0x7fffffff, positions: new Int32Array(10), bits: new Int32Array(10), listed: 0, above: 0 }
+    expect(p.split(bits, -1, new Uint8Array(100), cut)).toBe(false)
   })
 
   it('give identical masks on 300,000 weights with few distinct values (large cut bucket)', () => {

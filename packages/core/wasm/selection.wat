@@ -1,10 +1,12 @@
 ;; The two full passes of selectLowest's radix select (src/selection.ts), in WebAssembly SIMD.
 ;; The caller copies an array's float bits in, one chunk at a time; the keys are selection.ts's keyOf.
-;; Memory (15 pages): counts, 65536 u32 at 0; the chunk's bits, 65536 i32 at 262144; its keep-mask,
-;; 65536 u8 at 524288; the listed positions, 65536 i32 at 589824, and low key bits, 65536 u16 at 851968.
+;; Memory (17 pages): counts, 65536 u32 at 0; the chunk's bits, 65536 i32 at 262144; its keep-mask,
+;; 65536 u8 at 524288; the listed entries' positions, 65536 i32 at 589824, and bits, 65536 i32 at 851968.
+;; `above` counts the entries split kept.
 ;; Compiled by scripts/build-selection-wasm.mjs (binaryen inlines the helpers: V8 does not).
 (module
-  (memory (export "memory") 15)
+  (memory (export "memory") 17)
+  (global $above (export "above") (mut i32) (i32.const 0))
 
   ;; keyOf for four floats' bits: NaN is the lowest int32; the others' magnitude bits flip when negative
   (func $key4 (param $bits v128) (param $signMask v128) (result v128)
@@ -51,24 +53,25 @@
       (local.set $at (i32.add (local.get $at) (i32.const 4)))
       (br $next))))
 
-  ;; Lists entry i (its position base + i and its key's low 16 bits) if its key is in [min, max]; returns the new count.
+  ;; Lists entry i (its position base + i and its bits) if its key is in [min, max]; returns the new count.
   (func $list (param $i i32) (param $signMask i32) (param $min i32) (param $max i32) (param $base i32) (param $listed i32) (result i32)
-    (local $key i32)
-    (local.set $key (call $key (i32.load offset=262144 (i32.shl (local.get $i) (i32.const 2))) (local.get $signMask)))
+    (local $bits i32) (local $key i32)
+    (local.set $bits (i32.load offset=262144 (i32.shl (local.get $i) (i32.const 2))))
+    (local.set $key (call $key (local.get $bits) (local.get $signMask)))
     (if (result i32) (i32.and (i32.ge_s (local.get $key) (local.get $min)) (i32.le_s (local.get $key) (local.get $max)))
       (then
         (i32.store offset=589824 (i32.shl (local.get $listed) (i32.const 2)) (i32.add (local.get $base) (local.get $i)))
-        (i32.store16 offset=851968 (i32.shl (local.get $listed) (i32.const 1)) (local.get $key))
+        (i32.store offset=851968 (i32.shl (local.get $listed) (i32.const 2)) (local.get $bits))
         (i32.add (local.get $listed) (i32.const 1)))
       (else (local.get $listed))))
 
   ;; For the n bits at 262144: the keep-mask at 524288 (1 where the key is above max, else 0), and the
-  ;; entries whose keys are in [min, max] listed in position order. Returns how many were listed.
+  ;; entries whose keys are in [min, max] listed in position order. Returns how many were listed; `above` is set.
   (func (export "split") (param $n i32) (param $signMask i32) (param $min i32) (param $max i32) (param $base i32) (result i32)
     (local $i i32) (local $end i32) (local $listed i32) (local $j i32) (local $at i32)
     (local $signMaskV v128) (local $minV v128) (local $maxV v128)
     (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128)
-    (local $above0 v128) (local $above1 v128) (local $above2 v128) (local $above3 v128)
+    (local $above0 v128) (local $above1 v128) (local $above2 v128) (local $above3 v128) (local $kept v128) (local $keptTail i32) (local $keepOne i32)
     (local.set $signMaskV (i32x4.splat (local.get $signMask)))
     (local.set $minV (i32x4.splat (local.get $min)))
     (local.set $maxV (i32x4.splat (local.get $max)))
@@ -85,6 +88,7 @@
       (local.set $above1 (i32x4.gt_s (local.get $k1) (local.get $maxV)))
       (local.set $above2 (i32x4.gt_s (local.get $k2) (local.get $maxV)))
       (local.set $above3 (i32x4.gt_s (local.get $k3) (local.get $maxV)))
+      (local.set $kept (i32x4.sub (i32x4.sub (local.get $kept) (local.get $above0)) (i32x4.add (local.get $above1) (i32x4.add (local.get $above2) (local.get $above3)))))
       (v128.store offset=524288 (local.get $i)
         (v128.and (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1)
           (i8x16.narrow_i16x8_s
@@ -108,10 +112,14 @@
     ;; the last n % 16, one at a time
     (block $done (loop $next
       (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-      (i32.store8 offset=524288 (local.get $i)
-        (i32.gt_s (call $key (i32.load offset=262144 (i32.shl (local.get $i) (i32.const 2))) (local.get $signMask)) (local.get $max)))
+      (local.set $keepOne (i32.gt_s (call $key (i32.load offset=262144 (i32.shl (local.get $i) (i32.const 2))) (local.get $signMask)) (local.get $max)))
+      (i32.store8 offset=524288 (local.get $i) (local.get $keepOne))
+      (local.set $keptTail (i32.add (local.get $keptTail) (local.get $keepOne)))
       (local.set $listed (call $list (local.get $i) (local.get $signMask) (local.get $min) (local.get $max) (local.get $base) (local.get $listed)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $next)))
+    (global.set $above (i32.add (local.get $keptTail) (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $kept)) (i32x4.extract_lane 1 (local.get $kept)))
+      (i32.add (i32x4.extract_lane 2 (local.get $kept)) (i32x4.extract_lane 3 (local.get $kept))))))
     (local.get $listed))
 )
