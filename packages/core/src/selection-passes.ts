@@ -20,12 +20,15 @@ export function bitsOf(scores: Float32Array): Int32Array {
   return new Int32Array(scores.buffer, scores.byteOffset, scores.length)
 }
 
-/** A key range around the cut, and what a split found: the entries inside it in position order (each array's own indices, their float bits), and how many lay above it. */
+/**
+ * A key range around the cut, and what a split found: the entries inside it in position order (each
+ * array's own indices and, where `bits` is given, their float bits), and how many lay above it.
+ */
 export interface Cut {
   min: number
   max: number
   positions: Int32Array
-  bits: Int32Array
+  bits: Int32Array | null
   listed: number
   above: number
 }
@@ -57,8 +60,8 @@ export const jsRadixPasses: RadixPasses = {
         above++
       } else if (key >= min) {
         if (listed === positions.length) return false
-        positions[listed] = i
-        listedBits[listed++] = bits[i]
+        if (listedBits) listedBits[listed] = bits[i]
+        positions[listed++] = i
       }
     }
     cut.listed = listed

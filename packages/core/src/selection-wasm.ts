@@ -62,7 +62,7 @@ export function wasmRadixPasses(chunk = maxChunk): RadixPasses | null {
         if (cut.listed + listed > cut.positions.length) return false
         mask.set(masks8.subarray(0, n), at)
         cut.positions.set(positions32.subarray(0, listed), cut.listed)
-        cut.bits.set(listedBits32.subarray(0, listed), cut.listed)
+        cut.bits?.set(listedBits32.subarray(0, listed), cut.listed)
         cut.listed += listed
         cut.above += module.above.value as number
       }

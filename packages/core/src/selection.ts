@@ -25,11 +25,11 @@ function findBucket(k: number, below: number): { bucket: number; below: number }
   throw new Error('radix select: k exceeds the element count')
 }
 
-const emptyCut = (min: number, max: number, capacity: number): Cut => ({
+const emptyCut = (min: number, max: number, capacity: number, withBits: boolean): Cut => ({
   min,
   max,
   positions: new Int32Array(capacity),
-  bits: new Int32Array(capacity),
+  bits: withBits ? new Int32Array(capacity) : null,
   listed: 0,
   above: 0,
 })
@@ -78,19 +78,25 @@ export function selectLowestWith(
   for (const g of groups) passes.countHigh(bitsOf(g), signMask, counts)
   const high = findBucket(k, 0)
 
-  // One pass sets every mask outside the cut's high bucket and lists the entries inside it, in
-  // position order; the low 16 bits then choose among those alone.
+  // One pass sets every mask outside the cut's high bucket and lists the positions inside it, in
+  // order; the low 16 bits then choose among those alone. Positions only: 4 bytes an entry, as the
+  // bucket may hold most of the weights (a cut inside a long run of equal scores).
   const min = (high.bucket - 0x8000) << 16
-  const cut = emptyCut(min, min | 0xffff, counts[high.bucket])
+  const cut = emptyCut(min, min | 0xffff, counts[high.bucket], false)
   const starts = splitAll(passes, groups, keep, cut, signMask) as number[] // the list holds the bucket's count exactly
 
+  const lowOf = (j: number, bits: Int32Array): number => keyOf(bits[cut.positions[j]], signMask) & 0xffff
   counts.fill(0)
-  for (let j = 0; j < cut.listed; j++) counts[keyOf(cut.bits[j], signMask) & 0xffff]++
+  for (const [gi, g] of groups.entries()) {
+    const bits = bitsOf(g)
+    for (let j = starts[gi]; j < starts[gi + 1]; j++) counts[lowOf(j, bits)]++
+  }
   const low = findBucket(k, high.below)
   let tiesToPrune = k - low.below
   for (const [gi, mask] of keep.entries()) {
+    const bits = bitsOf(groups[gi])
     for (let j = starts[gi]; j < starts[gi + 1]; j++) {
-      const lowBits = keyOf(cut.bits[j], signMask) & 0xffff
+      const lowBits = lowOf(j, bits)
       if (lowBits > low.bucket) mask[cut.positions[j]] = 1
       else if (lowBits === low.bucket) {
         if (tiesToPrune > 0) tiesToPrune--
@@ -138,14 +144,15 @@ function selectAroundSample(passes: RadixPasses, groups: readonly Float32Array[]
   const signMask = signMasks[order]
   const total = keep.reduce((n, m) => n + m.length, 0)
   const { min, max, share } = sampledBounds(groups, k, total, signMask)
-  const cut = emptyCut(min, max, Math.min(total, Math.ceil(2 * share * total) + 4096))
+  const cut = emptyCut(min, max, Math.min(total, Math.ceil(2 * share * total) + 4096), true)
   const starts = splitAll(passes, groups, keep, cut, signMask)
   const below = total - cut.above - cut.listed
   if (!starts || k < below || k > below + cut.listed) {
     for (const mask of keep) mask.fill(0)
     return false
   }
-  const [chosen] = selectLowestWith(passes, [new Float32Array(cut.bits.buffer, 0, cut.listed)], k - below, order, Infinity)
+  const listed = new Float32Array((cut.bits as Int32Array).buffer, 0, cut.listed)
+  const [chosen] = selectLowestWith(passes, [listed], k - below, order, Infinity)
   for (const [gi, mask] of keep.entries()) {
     for (let j = starts[gi]; j < starts[gi + 1]; j++) if (chosen[j]) mask[cut.positions[j]] = 1
   }
