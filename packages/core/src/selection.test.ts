@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { countForSparsity, selectBelow, selectLowest } from './selection.js'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { countForSparsity, selectBelow, selectLowest, selectLowestWith } from './selection.js'
+import { jsRadixPasses, type RadixPasses } from './selection-passes.js'
+import { wasmRadixPasses } from './selection-wasm.js'
 import { createRng } from './rng.js'
 
 /** Reference: sort indices by (score, position), prune the first k. NaN first. */
@@ -62,6 +66,80 @@ describe('selectLowest', () => {
     const [mask] = selectLowest([reversed], 10)
     expect([...mask].slice(90)).toEqual(new Array(10).fill(0))
     expect(mask.slice(0, 90).every((m) => m === 1)).toBe(true)
+  })
+})
+
+describe('selectLowest passes', () => {
+  const wasm = wasmRadixPasses() as RadixPasses
+  // Chunks of 40 and 16 entries put chunk boundaries inside every group (and a scalar tail in 40's).
+  const passes: Array<[string, RadixPasses]> = [
+    ['JavaScript', jsRadixPasses],
+    ['WebAssembly SIMD', wasm],
+    ['WebAssembly SIMD, chunks of 40', wasmRadixPasses(40) as RadixPasses],
+    ['WebAssembly SIMD, chunks of 16', wasmRadixPasses(16) as RadixPasses],
+  ]
+  const paths = passes.flatMap(([name, p]) => [[`${name}, two passes`, p, Infinity] as const, [`${name}, from a sample`, p, 0] as const])
+
+  /** The passes, counting the entries that went through a histogram (the two-pass path's first pass). */
+  function counting(p: RadixPasses): RadixPasses & { histogrammed: number } {
+    const wrapped = {
+      histogrammed: 0,
+      countHigh: (...args: Parameters<RadixPasses['countHigh']>) => ((wrapped.histogrammed += args[0].length), p.countHigh(...args)),
+      split: p.split,
+    }
+    return wrapped
+  }
+
+  it('runs the WebAssembly module here (Node.js has SIMD), so selectLowest takes it', () => {
+    expect(wasm).not.toBeNull()
+  })
+
+  it('is the compile of wasm/selection.wat (run npm run build:wasm -w @prunekit/core after editing it)', async () => {
+    const { compileSelection } = (await import(fileURLToPath(new URL('../scripts/compile-selection.mjs', import.meta.url)))) as { compileSelection(): Uint8Array }
+    const committed = readFileSync(new URL('./selection-wasm-module.ts', import.meta.url), 'utf8')
+    expect(committed).toContain(`'${Buffer.from(compileSelection()).toString('base64')}'`)
+  })
+
+  it.each(paths)('with %s, prune the reference k smallest across groups, ties by position and NaN first, in both orders', (_name, p, sampleAbove) => {
+    const pool = [NaN, -Infinity, Infinity, 0, -0, 1.5, -1.5, 2, -2, 2 ** -140, -(2 ** -140)]
+    const cases = [randomGroups(3, [70, 130, 33, 1], pool), randomGroups(5, [97, 64, 200])]
+    const nanBits = Float32Array.from([1, NaN, 3, -0.5])
+    new Uint32Array(nanBits.buffer)[2] = 0xffc00001 // a negative NaN with a payload
+    cases.push([nanBits, randomGroups(9, [45])[0]])
+    for (const groups of cases) {
+      const total = groups.reduce((n, g) => n + g.length, 0)
+      for (const order of ['value', 'magnitude'] as const) {
+        const reference = order === 'magnitude' ? groups.map((g) => g.map(Math.abs)) : groups
+        for (const k of [0, 1, 2, 17, Math.floor(total / 2), total - 1, total]) {
+          expect(selectLowestWith(p, groups, k, order, sampleAbove)).toEqual(referenceLowest(reference, k))
+        }
+      }
+    }
+  })
+
+  it.each(passes)('with %s, a sample that bounds the cut replaces the histogram pass; ties at the cut fall back to it', (_name, p) => {
+    const distinct = randomGroups(21, [3000, 5000])
+    const sampled = counting(p)
+    expect(selectLowestWith(sampled, distinct, 6000, 'magnitude', 0)).toEqual(referenceLowest(distinct.map((g) => g.map(Math.abs)), 6000))
+    expect(sampled.histogrammed).toBeLessThan(800) // the listed entries only, for the exact choice among them
+    // Half the weights are 0 and the cut falls among them: the sample's bounds leave the zeros out, so they miss it.
+    const zeros = randomGroups(22, [3000, 5000]).map((g) => g.map((w, i) => (i % 2 ? w : 0)))
+    const fallback = counting(p)
+    expect(selectLowestWith(fallback, zeros, 3000, 'value', 0)).toEqual(referenceLowest(zeros, 3000))
+    expect(fallback.histogrammed).toBe(8000)
+  })
+
+  it.each(passes)('with %s, a split reports a list that overflows', (_name, p) => {
+    const bits = new Int32Array(Float32Array.from({ length: 100 }, (_, i) => i).buffer)
+    const cut = { min: 0, max: 0x7fffffff, positions: new Int32Array(10), bits: new Int32Array(10), listed: 0, above: 0 }
+    expect(p.split(bits, -1, new Uint8Array(100), cut)).toBe(false)
+  })
+
+  it('give identical masks on 300,000 weights with few distinct values (large cut bucket)', () => {
+    const groups = randomGroups(13, [150_000, 100_000, 50_000], [0.25, -0.25, 0.5, 1, -1, 0.125])
+    const [js, simd] = [jsRadixPasses, wasm].map((p) => Buffer.concat(selectLowestWith(p, groups, 123_457, 'magnitude')))
+    expect(simd.equals(js)).toBe(true) // toEqual walks 300,000 bytes one by one
+    expect(simd.length - simd.reduce((a, b) => a + b, 0)).toBe(123_457)
   })
 })
 
