@@ -33,6 +33,11 @@ const wasmFilesHint =
 
 const backendNames: readonly BackendName[] = ['wasm', 'cpu']
 
+/** The wasm threads setupBackend set up (1 in browsers and by default): the training engine uses as many. */
+export function wasmThreadCount(): number {
+  return threadedWasm
+}
+
 /**
  * Selects and initialises a backend, waits for tf.ready(), and reports SIMD and thread support.
  * In Node the wasm binaries are found next to @tensorflow/tfjs-backend-wasm; in a browser, call

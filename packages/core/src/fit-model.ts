@@ -104,5 +104,5 @@ export function describeFit(settings: FitSettings, outcome: FitOutcome, prune?: 
   const last = outcome.losses.at(-1)
   const loss = last === undefined ? '' : `, final train loss ${last.toFixed(4)}`
   const pruned = prune ? `; ${prune.strategy} on a ${prune.schedule.name} schedule: ${outcome.prunes} prune(s), now at ${(outcome.sparsity * 100).toFixed(2)}% sparsity` : ''
-  return `${settings.epochs} epoch(s), ${throughput.toLocaleString('en-US')} samples/s ${outcome.engine === 'wasm engine' ? 'in the wasm engine' : `through ${outcome.engine}`}${loss}${pruned}`
+  return `${settings.epochs} epoch(s), ${throughput.toLocaleString('en-US')} samples/s ${outcome.engine.startsWith('wasm engine') ? `in the ${outcome.engine}` : `through ${outcome.engine}`}${loss}${pruned}`
 }

@@ -79,7 +79,7 @@ export interface FitResult {
   losses: number[]
   samples: number
   seconds: number
-  /** `wasm engine` when the fit trained in prunekit's WebAssembly engine, else why it trained through tfjs ops. */
+  /** `wasm engine` (or `wasm engine (2 threads)`) when the fit trained in prunekit's WebAssembly engine, else why it trained through tfjs ops. */
   engine: string
 }
 
@@ -163,7 +163,10 @@ export class Trainer {
     let engineUse = 'wasm engine'
     const openEngine = (): EngineFit | null => {
       const opened = notWanted ?? EngineFit.open(bound.model, lease.optimizer, batchSize)
-      if (typeof opened !== 'string') return opened
+      if (typeof opened !== 'string') {
+        engineUse = opened.label
+        return opened
+      }
       engineUse = `tfjs ops (${opened})`
       return null
     }
@@ -199,7 +202,10 @@ export class Trainer {
               await afterStep(step)
               if (slot.current !== bound.model) {
                 bound = bind(slot.current)
-                if (engine) engine = openEngine()
+                if (engine) {
+                  engine.dispose()
+                  engine = openEngine()
+                }
               } else engine?.pull()
               masked = bound.masked() // the hook may have replaced masks
             }
@@ -222,6 +228,7 @@ export class Trainer {
       }
     } finally {
       engine?.push(lease.optimizer)
+      engine?.dispose()
       lease.release()
     }
     return { losses, samples: epochs * split.size, seconds: (performance.now() - began) / 1000, engine: engineUse }

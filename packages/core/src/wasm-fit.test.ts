@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { blobs, tinyModel } from '../test/fixtures.js'
+import { convModel, expectClose, fitOptions as options, imageBlobs, tinyModel, weightValues as values } from '../test/fixtures.js'
 import { setupBackend } from './backend.js'
 import type { Split } from './data.js'
 import { RunInterruptedError } from './errors.js'
@@ -9,36 +9,16 @@ import { magnitude } from './magnitude.js'
 import { PrunableModel } from './model.js'
 import { ModelSlot } from './model-slot.js'
 import { createRng } from './rng.js'
-import { Trainer, type FitOptions } from './trainer.js'
+import { Trainer } from './trainer.js'
 
 let train: Split
 
 beforeAll(async () => {
   await setupBackend('wasm')
-  const flat = blobs(3, 120, 16, 3)
-  train = { x: tf.reshape(flat.x, [120, 4, 4, 1]), y: flat.y, size: 120 }
-  flat.x.dispose()
+  train = imageBlobs()
 })
 afterAll(() => tf.dispose([train.x, train.y]))
 
-/** Conv, BatchNorm, ReLU 6, depthwise and a residual Add: the engine's layers, seeded. */
-function convModel(): PrunableModel {
-  const seeded = (seed: number) => tfl.initializers.heNormal({ seed })
-  const input = tfl.input({ shape: [4, 4, 1] })
-  const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => layer.apply(x) as tfl.SymbolicTensor
-  const stem = apply(tfl.layers.reLU({ maxValue: 6 }), apply(tfl.layers.batchNormalization({ momentum: 0.9 }), apply(tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: seeded(1) }), input)))
-  const body = apply(tfl.layers.batchNormalization({ momentum: 0.9 }), apply(tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false, depthwiseInitializer: seeded(2) }), stem))
-  const pooled = apply(tfl.layers.globalAveragePooling2d({}), apply(tfl.layers.add(), [stem, body]))
-  return new PrunableModel(tfl.model({ inputs: input, outputs: apply(tfl.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: seeded(3) }), pooled) }))
-}
-
-const options = (overrides: Partial<FitOptions> = {}): FitOptions => ({ optimizer: 'adam', learningRate: 0.01, batchSize: 32, shuffle: true, epochs: 2, ...overrides })
-
-const values = (model: PrunableModel) => model.weights('all').map((ref) => Array.from(ref.variable.read().dataSync()))
-
-function expectClose(actual: number[][], expected: number[][]) {
-  expected.forEach((weight, w) => weight.forEach((v, i) => expect(Math.abs(actual[w][i] - v)).toBeLessThan(1e-3 * (1 + Math.abs(v)))))
-}
 
 describe('training in the WebAssembly engine', () => {
   it.each(['adam', 'momentum', 'sgd'] as const)('trains as the tfjs path does with %s, across two fits that share the optimizer state', async (optimizer) => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { trainWasmSupported, UnsupportedModelError, WasmTrainer, type OptimizerSpec, type Param, type StateField } from '@prunekit/train-wasm'
+import { threadsSupported, trainWasmSupported, UnsupportedModelError, WasmTrainer, type OptimizerSpec, type Param, type StateField } from '@prunekit/train-wasm'
+import { wasmThreadCount } from './backend.js'
 import type { HostBatch } from './batches.js'
 import type { PrunableModel } from './model.js'
 import type { OptimizerInternals, OptimizerSlotField } from './optimizer-state.js'
@@ -58,14 +59,30 @@ export class EngineFit {
     if (!trainWasmSupported()) return 'no WebAssembly SIMD'
     const spec = optimizerSpec(optimizer)
     if (typeof spec === 'string') return spec
+    // As many threads as the wasm backend was set up with (config `threads`), where Node.js worker threads exist.
+    const threads = threadsSupported() ? wasmThreadCount() : 1
+    let engine: WasmTrainer | undefined
     try {
-      const fit = new EngineFit(WasmTrainer.compile(model.model, { batchSize, optimizer: spec }), model)
+      engine = WasmTrainer.compile(model.model, { batchSize, optimizer: spec, threads })
+      const fit = new EngineFit(engine, model)
       fit.loadState(optimizer)
       return fit
     } catch (error) {
+      engine?.dispose()
       if (error instanceof UnsupportedModelError) return error.message
       throw error
     }
+  }
+
+  /** How the fit trains, for its summary line: `wasm engine`, or `wasm engine (2 threads)`. */
+  get label(): string {
+    const threads = this.engine.threadCount
+    return threads > 1 ? `wasm engine (${threads} threads)` : 'wasm engine'
+  }
+
+  /** Stops the engine's worker threads; call once the fit is over (after the last push). */
+  dispose(): void {
+    this.engine.dispose()
   }
 
   /** Trains one batch; returns its mean loss. */

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
+import { expect } from 'vitest'
 import { z } from 'zod'
-import { createRng, defineDataset, defineModel, definePlugin, defineSchedule, defineStrategy, PrunableModel, type ConfigInput, type Dataset, type Rng, type Split } from '../src/index.js'
+import { createRng, defineDataset, defineModel, definePlugin, defineSchedule, defineStrategy, PrunableModel, type ConfigInput, type Dataset, type FitOptions, type Rng, type Split } from '../src/index.js'
 
 /** A tiny dense net with stable names and seeded weights. */
 export function tinyModel(rng: Rng, inputs = 6, hidden = [8, 5], outputs = 3): tfl.LayersModel {
@@ -142,3 +143,33 @@ export const tinyConfig = (pipeline: ConfigInput['pipeline'], seed = 7): ConfigI
   pipeline,
   reporters: [],
 })
+
+/** Conv, BatchNorm, ReLU 6, depthwise and a residual Add: the engine's layers, seeded. */
+export function convModel(): PrunableModel {
+  const seeded = (seed: number) => tfl.initializers.heNormal({ seed })
+  const input = tfl.input({ shape: [4, 4, 1] })
+  const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => layer.apply(x) as tfl.SymbolicTensor
+  const stem = apply(tfl.layers.reLU({ maxValue: 6 }), apply(tfl.layers.batchNormalization({ momentum: 0.9 }), apply(tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: seeded(1) }), input)))
+  const body = apply(tfl.layers.batchNormalization({ momentum: 0.9 }), apply(tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false, depthwiseInitializer: seeded(2) }), stem))
+  const pooled = apply(tfl.layers.globalAveragePooling2d({}), apply(tfl.layers.add(), [stem, body]))
+  return new PrunableModel(tfl.model({ inputs: input, outputs: apply(tfl.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: seeded(3) }), pooled) }))
+}
+
+/** Seeded blobs as 4 x 4 x 1 images (120 rows, 3 classes): data for {@link convModel}. */
+export function imageBlobs(): Split {
+  const flat = blobs(3, 120, 16, 3)
+  const x = tf.reshape(flat.x, [120, 4, 4, 1])
+  flat.x.dispose()
+  return { x, y: flat.y, size: 120 }
+}
+
+/** Fit settings for the engine tests: adam, batch 32, 2 epochs. */
+export const fitOptions = (overrides: Partial<FitOptions> = {}): FitOptions => ({ optimizer: 'adam', learningRate: 0.01, batchSize: 32, shuffle: true, epochs: 2, ...overrides })
+
+/** Every weight of the model (moving statistics included), as plain arrays. */
+export const weightValues = (model: PrunableModel): number[][] => model.weights('all').map((ref) => Array.from(ref.variable.read().dataSync()))
+
+/** Weights within 1e-3 relative of the expected ones (the engine against the tfjs path). */
+export function expectClose(actual: number[][], expected: number[][]): void {
+  expected.forEach((weight, w) => weight.forEach((v, i) => expect(Math.abs(actual[w][i] - v)).toBeLessThan(1e-3 * (1 + Math.abs(v)))))
+}

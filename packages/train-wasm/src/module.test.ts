@@ -5,9 +5,10 @@ import { Heap } from './module.js'
 
 describe('the kernels module', () => {
   it('is the compile of asm/ (run npm run build:wasm -w @prunekit/train-wasm after editing asm/)', async () => {
-    const { compileKernels } = (await import(fileURLToPath(new URL('../scripts/compile.mjs', import.meta.url)))) as { compileKernels(): Promise<Uint8Array> }
+    const { compileKernels } = (await import(fileURLToPath(new URL('../scripts/compile.mjs', import.meta.url)))) as { compileKernels(options?: { shared: boolean }): Promise<Uint8Array> }
     const committed = readFileSync(new URL('./kernels-wasm.ts', import.meta.url), 'utf8')
-    expect(committed).toContain(`'${Buffer.from(await compileKernels()).toString('base64')}'`)
+    expect(committed).toContain(`kernelsWasmBase64 =\n  '${Buffer.from(await compileKernels()).toString('base64')}'`)
+    expect(committed).toContain(`sharedKernelsWasmBase64 =\n  '${Buffer.from(await compileKernels({ shared: true })).toString('base64')}'`)
   }, 60_000)
 
   it('multiplies, adds and zeroes float arrays on its heap, odd lengths included', () => {

@@ -1,4 +1,4 @@
-import { kernelsWasmBase64 } from './kernels-wasm.js'
+import { kernelsWasmBase64, sharedKernelsWasmBase64 } from './kernels-wasm.js'
 import type { Kernels } from './kernels.js'
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -8,19 +8,26 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes
 }
 
-let compiled: WebAssembly.Module | null | undefined
+const modules: { own?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {}
+
+function compiled(kind: 'own' | 'shared'): WebAssembly.Module | null {
+  if (modules[kind] === undefined) {
+    try {
+      modules[kind] = new WebAssembly.Module(decodeBase64(kind === 'own' ? kernelsWasmBase64 : sharedKernelsWasmBase64))
+    } catch {
+      modules[kind] = null
+    }
+  }
+  return modules[kind]
+}
 
 /** Whether this JavaScript engine runs the module (WebAssembly with SIMD). */
 export function trainWasmSupported(): boolean {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(decodeBase64(kernelsWasmBase64))
-    } catch {
-      compiled = null
-    }
-  }
-  return compiled !== null
+  return compiled('own') !== null
 }
+
+/** The largest shared memory the threaded module declares (wasm32's 4 GiB, in 64 KiB pages). */
+const sharedMaximumPages = 65536
 
 const pageBytes = 65536
 // The module has no data of its own; the first page stays unused so that no array sits at address 0.
@@ -32,14 +39,24 @@ const firstFree = pageBytes
  */
 export class Heap {
   readonly kernels: Kernels
-  private readonly memory: WebAssembly.Memory
+  readonly memory: WebAssembly.Memory
+  /** The compiled module, to instantiate again on the same (shared) memory in worker threads. */
+  readonly module: WebAssembly.Module
   private top = firstFree
 
-  constructor() {
-    if (!trainWasmSupported()) throw new Error('This JavaScript engine cannot run WebAssembly SIMD, which @prunekit/train-wasm needs.')
-    const instance = new WebAssembly.Instance(compiled as WebAssembly.Module, {})
-    this.kernels = instance.exports as unknown as Kernels
-    this.memory = instance.exports.memory as WebAssembly.Memory
+  /** `shared`: a shared memory that worker threads can run the same kernels on (needs SharedArrayBuffer). */
+  constructor(options: { shared?: boolean } = {}) {
+    const module = compiled(options.shared ? 'shared' : 'own')
+    if (!module) throw new Error(`This JavaScript engine cannot run WebAssembly SIMD${options.shared ? ' with shared memory' : ''}, which @prunekit/train-wasm needs.`)
+    this.module = module
+    if (options.shared) {
+      this.memory = new WebAssembly.Memory({ initial: 1, maximum: sharedMaximumPages, shared: true })
+      this.kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as Kernels
+    } else {
+      const instance = new WebAssembly.Instance(module, {})
+      this.kernels = instance.exports as unknown as Kernels
+      this.memory = instance.exports.memory as WebAssembly.Memory
+    }
   }
 
   /** Grows the memory once to hold `floats` more values (so that a run of {@link Heap.alloc} calls copies nothing). */

@@ -103,6 +103,32 @@ describe('WasmTrainer', () => {
     ours.dispose()
   })
 
+  it.each(Object.keys(models))('trains %s on two threads as tfjs does, the same numbers every run', (name) => {
+    const reference = models[name]()
+    const data = batches(reference, [5, 5, 3, 1])
+    const optimizer = optimizers.adam[1]()
+    const expected = data.map(({ x, y }) => {
+      const cost = optimizer.minimize(() => loss(y, reference.apply(x, { training: true }) as tf.Tensor), true, reference.trainableWeights.map((w) => w.read() as tf.Variable))!
+      const value = cost.dataSync()[0]
+      cost.dispose()
+      return value
+    })
+    const runs = [models[name](), models[name]()] // seeded: the reference's starting weights
+    const trained = runs.map((ours) => {
+      const engine = WasmTrainer.compile(ours, { batchSize: 5, optimizer: optimizers.adam[0], threads: 2 })
+      const losses = data.map(({ x, y, n }) => engine.step(x.dataSync() as Float32Array, 1, y.dataSync() as Float32Array, n))
+      engine.push()
+      engine.dispose()
+      return { losses, weights: ours.weights.map((w) => Array.from(w.read().dataSync())) }
+    })
+    expect(trained[1]).toEqual(trained[0])
+    close(trained[0].losses, expected, 'losses')
+    reference.weights.forEach((w, i) => close(trained[0].weights[i], w.read().dataSync(), w.name))
+    tf.dispose(data.flatMap(({ x, y }) => [x, y]))
+    optimizer.dispose()
+    for (const model of [reference, ...runs]) model.dispose()
+  })
+
   it('holds masked weights at zero and reads bytes scaled to floats', () => {
     const model = models['MLP (flat input reshaped, dense relu, separate softmax activation)']()
     const engine = WasmTrainer.compile(model, { batchSize: 4, optimizer: optimizers.adam[0] })

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { Heap } from '../module.js'
+import { KernelThreads } from '../threads.js'
 import { readGraph, UnsupportedModelError } from './graph.js'
 import { layerOps, type Build, type GradSlot, type Op, type Param, type Place, type Value } from './ops.js'
 
@@ -19,6 +20,12 @@ export interface WasmTrainerOptions {
   /** Rows per step at most (the last batch of an epoch may be shorter). */
   batchSize: number
   optimizer: OptimizerSpec
+  /**
+   * Threads that share each op's batch (default 1): the calling thread and `threads - 1` Node.js worker
+   * threads on a shared memory. Weight gradients are summed in a fixed order, so a given thread count
+   * gives the same numbers every run (slightly different ones from another count).
+   */
+  threads?: number
 }
 
 interface Pending {
@@ -49,6 +56,7 @@ export class WasmTrainer {
   private readonly io: { x: Place; labels: Place; probs: Place; inputSize: number; classes: number }
   private readonly logits: Value
   private masked = false
+  private readonly threads: KernelThreads | null
   /** beta1^t and beta2^t as tfjs's Adam tracks them (float32), for the next step. */
   betaPowers: [number, number]
 
@@ -57,7 +65,9 @@ export class WasmTrainer {
     readonly options: WasmTrainerOptions,
   ) {
     const graph = readGraph(model)
-    const heap = new Heap()
+    const threadCount = Math.max(1, Math.floor(options.threads ?? 1))
+    const heap = new Heap({ shared: threadCount > 1 })
+    const threads = threadCount > 1 ? new KernelThreads(heap.module, heap.memory, threadCount) : null
     const k = heap.kernels
     const batch = options.batchSize
     const pending: Pending[] = []
@@ -98,7 +108,7 @@ export class WasmTrainer {
         let param = params.get(variable)
         if (!param) {
           const size = variable.shape.reduce<number>((a, d) => a * (d ?? 0), 1)
-          param = { ptr: 0, variable, size, trainable: layer.trainable && variable.trainable, grad: { ptr: 0 } }
+          param = { ptr: 0, variable, size, trainable: layer.trainable && variable.trainable, grad: { ptr: 0 }, partials: [] }
           params.set(variable, param)
         }
         return param
@@ -118,6 +128,24 @@ export class WasmTrainer {
       },
       done(v, at, n) {
         if (v.grad && at !== v.grad.ptr) k.addInPlace(v.grad.ptr, at, n * v.size)
+      },
+      split(name, n, args) {
+        const call = (list: number[]) => (k[name] as (...a: number[]) => unknown)(...list)
+        const parts = threads ? Math.min(threads.count, n) : 1
+        if (parts === 1) {
+          call(args(0, n, 0))
+          return 1
+        }
+        const base = Math.floor(n / parts)
+        const starts = Array.from({ length: parts + 1 }, (_, p) => p * base + Math.min(p, n % parts))
+        for (let p = 1; p < parts; p++) threads!.start(p - 1, name, args(starts[p], starts[p + 1] - starts[p], p))
+        call(args(0, starts[1], 0))
+        threads!.join(parts - 1)
+        return parts
+      },
+      reduce(param, parts) {
+        if (!param.trainable) return
+        for (let p = 1; p < parts; p++) k.addInPlace(param.grad.ptr, param.partials[p - 1].ptr, param.size)
       },
     }
 
@@ -140,7 +168,9 @@ export class WasmTrainer {
     const floats = this.trainable.reduce((n, p) => n + p.size, 0)
     const fields = stateFields[options.optimizer.kind]
     this.block = { params: request(floats), grads: request(floats), masks: request(floats), state: fields.map(() => request(floats)), floats }
-    const frozenGrad = request(Math.max(0, ...all.filter((p) => !p.trainable).map((p) => p.size)))
+    const partialBlocks = Array.from({ length: threadCount - 1 }, () => request(floats))
+    // Frozen weights' gradients are computed and dropped: one junk area per thread.
+    const frozenGrads = Array.from({ length: threadCount }, () => request(Math.max(0, ...all.filter((p) => !p.trainable).map((p) => p.size))))
     const rest = all.filter((p) => !p.trainable).map((p) => ({ p, place: request(p.size) }))
     this.io = { x: request(batch * input.size), labels: request(batch * classes), probs: request(batch * classes), inputSize: input.size, classes }
     for (const slot of [0, 1] as const) pending.push({ place: scratch[slot], floats: scratchFloats[slot] })
@@ -153,15 +183,18 @@ export class WasmTrainer {
     for (const p of this.trainable) {
       p.ptr = offset
       p.grad.ptr = gradOffset
+      p.partials = partialBlocks.map((block) => ({ ptr: block.ptr + (gradOffset - this.block.grads.ptr) }))
       offset += p.size * 4
       gradOffset += p.size * 4
     }
     for (const { p, place } of rest) {
       p.ptr = place.ptr
-      p.grad.ptr = frozenGrad.ptr
+      p.grad.ptr = frozenGrads[0].ptr
+      p.partials = frozenGrads.slice(1).map((junk) => ({ ptr: junk.ptr }))
     }
     heap.f32(this.block.masks.ptr, floats).fill(1)
     this.heap = heap
+    this.threads = threads
     this.ops = ops
     this.params = all
     this.grads = grads
@@ -246,6 +279,16 @@ export class WasmTrainer {
     } else if (o.kind === 'momentum') k.momentumUpdate(params.ptr, grads.ptr, state[0].ptr, floats, o.learningRate, o.momentum)
     else k.sgdUpdate(params.ptr, grads.ptr, floats, o.learningRate)
     if (this.masked) k.multiplyInPlace(params.ptr, masks.ptr, floats)
+  }
+
+  /** Threads sharing each op's batch (the calling one included). */
+  get threadCount(): number {
+    return this.threads?.count ?? 1
+  }
+
+  /** Stops the engine's worker threads (a no-op without them); the engine cannot step after this. */
+  dispose(): void {
+    this.threads?.dispose()
   }
 
   /** Bytes of WebAssembly memory the engine holds. */

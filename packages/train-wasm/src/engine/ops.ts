@@ -31,6 +31,8 @@ export interface Param extends Place {
   size: number
   trainable: boolean
   grad: Place
+  /** With worker threads: where each worker's slice of the batch writes its part of the gradient. */
+  partials: Place[]
 }
 
 export interface Op {
@@ -57,7 +59,21 @@ export interface Build {
   into(v: Value, slot: 0 | 1): number
   /** Adds what was written to scratch into `v`'s gradient. */
   done(v: Value, at: number, n: number): void
+  /**
+   * Runs kernel `name` over rows [0, n), split into contiguous slices across the threads: `args(start,
+   * count, part)` gives one slice's arguments (part 0 runs on the calling thread). Returns the parts used.
+   */
+  split(name: KernelName, n: number, args: (start: number, count: number, part: number) => number[]): number
+  /** Adds the other parts' partial gradients of `param` into its gradient. */
+  reduce(param: Param, parts: number): void
 }
+
+export type KernelName = { [K in keyof Kernels]: Kernels[K] extends (...args: number[]) => unknown ? K : never }[keyof Kernels]
+
+/** Where part `part` of a split backward writes `param`'s gradient. */
+const gradOf = (param: Param, part: number): number => (part === 0 ? param.grad.ptr : param.partials[part - 1].ptr)
+/** The address of row `start` of a per-sample array of `size` floats. */
+const row = (ptr: number, start: number, size: number): number => (ptr ? ptr + start * size * 4 : 0)
 
 const activationKinds: Record<string, number> = { relu: 0, relu6: 2 }
 
@@ -126,14 +142,13 @@ function activationOp(b: Build, layer: string, x: Value, outputId: number, activ
   const effective = maxValue > 0 && kind === 0 ? 1 : kind
   const y = b.create(x.shape)
   b.define(outputId, y)
-  const { k } = b
   return {
     layer,
-    forward: (n) => k.activationForward(y.data.ptr, x.data.ptr, n * x.size, effective, maxValue),
+    forward: (n) => b.split('activationForward', n, (s, c) => [row(y.data.ptr, s, x.size), row(x.data.ptr, s, x.size), c * x.size, effective, maxValue]),
     backward(n) {
       const dx = b.into(x, 0)
       if (!dx) return
-      k.activationBackward(dx, y.grad!.ptr, x.data.ptr, n * x.size, effective, maxValue)
+      b.split('activationBackward', n, (s, c) => [row(dx, s, x.size), row(y.grad!.ptr, s, x.size), row(x.data.ptr, s, x.size), c * x.size, effective, maxValue])
       b.done(x, dx, n)
     },
   }
@@ -151,13 +166,27 @@ function conv2d(b: Build, call: LayerCall): Op[] {
   const patches = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 ? 0 : g.oh * g.ow * g.kh * g.kw * g.c
   const col = patches ? b.buffer(patches, true) : { ptr: 0 }
   const dcol = patches && x.grad ? b.scratch(1, patches) : { ptr: 0 }
-  const { k } = b
+  const geometry = [g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.top, g.left, g.oh, g.ow, cout]
   return withActivation(b, call, (y) => ({
     layer: layer.name,
-    forward: (n) => k.conv2dForward(y.data.ptr, x.data.ptr, kernel.ptr, bias?.ptr ?? 0, col.ptr, n, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.top, g.left, g.oh, g.ow, cout),
+    forward: (n) =>
+      b.split('conv2dForward', n, (s, c) => [row(y.data.ptr, s, y.size), row(x.data.ptr, s, x.size), kernel.ptr, bias?.ptr ?? 0, row(col.ptr, s, patches), c, ...geometry]),
     backward(n) {
       const dx = b.into(x, 0)
-      k.conv2dBackward(dx, kernel.grad.ptr, bias?.grad.ptr ?? 0, y.grad!.ptr, x.data.ptr, kernel.ptr, col.ptr, dcol.ptr, n, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.top, g.left, g.oh, g.ow, cout)
+      const parts = b.split('conv2dBackward', n, (s, c, part) => [
+        row(dx, s, x.size),
+        gradOf(kernel, part),
+        bias ? gradOf(bias, part) : 0,
+        row(y.grad!.ptr, s, y.size),
+        row(x.data.ptr, s, x.size),
+        kernel.ptr,
+        row(col.ptr, s, patches),
+        row(dcol.ptr, s, patches),
+        c,
+        ...geometry,
+      ])
+      b.reduce(kernel, parts)
+      if (bias) b.reduce(bias, parts)
       if (dx) b.done(x, dx, n)
     },
   }))
@@ -172,16 +201,18 @@ function depthwise(b: Build, call: LayerCall): Op[] {
   const x = b.value(call.inputs[0])
   const rows = g.oh * g.ow
   const { k } = b
+  const geometry = [g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.top, g.left, g.oh, g.ow]
   return withActivation(b, call, (y) => ({
     layer: layer.name,
     forward(n) {
-      k.depthwiseForward(y.data.ptr, x.data.ptr, kernel.ptr, n, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.top, g.left, g.oh, g.ow)
+      b.split('depthwiseForward', n, (s, c) => [row(y.data.ptr, s, y.size), row(x.data.ptr, s, x.size), kernel.ptr, c, ...geometry])
       if (bias) k.biasAdd(y.data.ptr, bias.ptr, n * rows, g.c)
     },
     backward(n) {
       const dx = b.into(x, 0)
       if (bias) k.columnSums(bias.grad.ptr, y.grad!.ptr, n * rows, g.c)
-      k.depthwiseBackward(dx, kernel.grad.ptr, y.grad!.ptr, x.data.ptr, kernel.ptr, n, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.top, g.left, g.oh, g.ow)
+      const parts = b.split('depthwiseBackward', n, (s, c, part) => [row(dx, s, x.size), gradOf(kernel, part), row(y.grad!.ptr, s, y.size), row(x.data.ptr, s, x.size), kernel.ptr, c, ...geometry])
+      b.reduce(kernel, parts)
       if (dx) b.done(x, dx, n)
     },
   }))
@@ -195,13 +226,14 @@ function dense(b: Build, call: LayerCall): Op[] {
   const kernel = b.param(layer, 'kernel')
   const bias = config.useBias ? b.param(layer, 'bias') : null
   const x = b.value(call.inputs[0])
-  const { k } = b
   return withActivation(b, call, (y) => ({
     layer: layer.name,
-    forward: (n) => k.denseForward(y.data.ptr, x.data.ptr, kernel.ptr, bias?.ptr ?? 0, n, inputs, units),
+    forward: (n) => b.split('denseForward', n, (s, c) => [row(y.data.ptr, s, units), row(x.data.ptr, s, inputs), kernel.ptr, bias?.ptr ?? 0, c, inputs, units]),
     backward(n) {
       const dx = b.into(x, 0)
-      k.denseBackward(dx, kernel.grad.ptr, bias?.grad.ptr ?? 0, y.grad!.ptr, x.data.ptr, kernel.ptr, n, inputs, units)
+      const parts = b.split('denseBackward', n, (s, c, part) => [row(dx, s, inputs), gradOf(kernel, part), bias ? gradOf(bias, part) : 0, row(y.grad!.ptr, s, units), row(x.data.ptr, s, inputs), kernel.ptr, c, inputs, units])
+      b.reduce(kernel, parts)
+      if (bias) b.reduce(bias, parts)
       if (dx) b.done(x, dx, n)
     },
   }))
@@ -246,7 +278,7 @@ function add(b: Build, call: LayerCall): Op[] {
     {
       layer: call.layer.name,
       forward(n) {
-        k.addForward(y.data.ptr, inputs[0].data.ptr, inputs[1].data.ptr, n * y.size)
+        b.split('addForward', n, (s, c) => [row(y.data.ptr, s, y.size), row(inputs[0].data.ptr, s, y.size), row(inputs[1].data.ptr, s, y.size), c * y.size])
         for (const extra of inputs.slice(2)) k.addInPlace(y.data.ptr, extra.data.ptr, n * y.size)
       },
       backward(n) {
@@ -266,15 +298,15 @@ function maxPool(b: Build, call: LayerCall): Op[] {
   const x = b.value(call.inputs[0])
   const y = b.create(call.outputShape)
   b.define(call.output, y)
-  const { k } = b
+  const geometry = [g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.top, g.left, g.oh, g.ow]
   return [
     {
       layer: call.layer.name,
-      forward: (n) => k.maxPoolForward(y.data.ptr, x.data.ptr, n, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.top, g.left, g.oh, g.ow),
+      forward: (n) => b.split('maxPoolForward', n, (s, c) => [row(y.data.ptr, s, y.size), row(x.data.ptr, s, x.size), c, ...geometry]),
       backward(n) {
         const dx = b.into(x, 0)
         if (!dx) return
-        k.maxPoolBackward(dx, y.grad!.ptr, x.data.ptr, n, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.top, g.left, g.oh, g.ow)
+        b.split('maxPoolBackward', n, (s, c) => [row(dx, s, x.size), row(y.grad!.ptr, s, y.size), row(x.data.ptr, s, x.size), c, ...geometry])
         b.done(x, dx, n)
       },
     },
@@ -288,15 +320,14 @@ function globalAveragePool(b: Build, call: LayerCall): Op[] {
   const hw = x.size / c
   const y = b.create(call.outputShape)
   b.define(call.output, y)
-  const { k } = b
   return [
     {
       layer: call.layer.name,
-      forward: (n) => k.globalAvgPoolForward(y.data.ptr, x.data.ptr, n, hw, c),
+      forward: (n) => b.split('globalAvgPoolForward', n, (s, count) => [row(y.data.ptr, s, c), row(x.data.ptr, s, x.size), count, hw, c]),
       backward(n) {
         const dx = b.into(x, 0)
         if (!dx) return
-        k.globalAvgPoolBackward(dx, y.grad!.ptr, n, hw, c)
+        b.split('globalAvgPoolBackward', n, (s, count) => [row(dx, s, x.size), row(y.grad!.ptr, s, c), count, hw, c])
         b.done(x, dx, n)
       },
     },
