@@ -96,7 +96,7 @@ function buildProgram(io: Io): Command {
     .description('run a pipeline (with no file: ./prunekit.yaml if it exists, else the embedded quickstart, LeNet-300-100 on MNIST, 90% magnitude pruning)')
     .argument('[config]', 'prunekit.yaml or .json')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']))
-    .option('--threads <n>', 'wasm worker threads (opt-in)', parseThreads)
+    .option('--threads <n>', 'wasm worker threads, for tfjs and the training engine (opt-in)', parseThreads)
     .option('--out <dir>', 'output directory')
     .option('--seed <n>', 'seed', parseSeed)
     .option('--reporter <names>', 'reporters to use instead of the config\'s: console, json, html, png, markdown (separate with commas, or repeat the flag)', collect)

@@ -43,7 +43,7 @@ export const configSchema = z
     $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editor completion'),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(42).describe('Seed for data splits, initialisation and shuffling: a whole number from 0 to 4294967295 (2^32 - 1; larger ones would alias smaller ones)'),
     backend: z.enum(['wasm', 'cpu']).default('wasm').describe('TensorFlow.js backend: wasm (SIMD) or cpu'),
-    threads: z.number().int().min(1).max(16).default(1).describe('wasm worker threads (opt-in; 1 is single-threaded)'),
+    threads: z.number().int().min(1).max(16).default(1).describe('wasm worker threads, for tfjs-backend-wasm and the training engine (opt-in; 1 is single-threaded)'),
     plugins: z.array(z.string()).default([]).describe('Plugins to load: package names or paths relative to the config file'),
     model: z
       .union([z.object({ zoo: z.string().describe('Name of a model in the registry (prunekit list models)') }).catchall(z.unknown()), fileModelSchema])

@@ -61,7 +61,7 @@ const samples: Record<string, number> = { 'lenet-5': 8000, 'mobilenet-mini': 204
 
 export const peerConvSuite: Suite = {
   name: 'peer-conv',
-  description: 'Conv training against PyTorch on this machine (Debian python3-torch, 2 threads): the same LeNet-5 and mobilenet-mini, batch 64, adam, same MNIST digits; prunekit on wasm, in its WebAssembly engine and through tfjs ops',
+  description: 'Conv training against PyTorch on this machine (Debian python3-torch, 2 threads): the same LeNet-5 and mobilenet-mini, batch 64, adam, same MNIST digits; prunekit on wasm, in its WebAssembly engine on 1 and 2 threads and through tfjs ops',
   async run(log) {
     const python = findTorchPython()
     if (!python) {
@@ -82,23 +82,43 @@ export const peerConvSuite: Suite = {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-    const rows: Row[] = []
+    const peers = new Map<string, { params: number; samples: number }>()
+    for (const model of Object.keys(samples)) {
+      const peer = new RegExp(`${model} params (\\d+) train ([\\d.]+)`).exec(stdout)
+      if (!peer) throw new Error(`The PyTorch peer printed no figures for ${model}; its output was:\n${stdout}`)
+      const built = await buildZooModel(model, data)
+      const params = built.model.countParams()
+      built.dispose()
+      if (params !== Number(peer[1])) throw new Error(`${model}: the PyTorch model has ${peer[1]} parameters, prunekit's ${params}: they must be the same architecture (fix the script in tools/src/bench/peer-conv.ts).`)
+      peers.set(model, { params, samples: Number(peer[2]) })
+    }
+    // One thread (the default), then two as PyTorch has: changing the backend's threads frees its tensors, so the data is loaded again.
+    const measured = new Map<string, { engine: number[]; tfjs: number }>()
+    let current = data
     try {
-      for (const model of Object.keys(samples)) {
-        const peer = new RegExp(`${model} params (\\d+) train ([\\d.]+)`).exec(stdout)
-        if (!peer) throw new Error(`The PyTorch peer printed no figures for ${model}; its output was:\n${stdout}`)
-        const built = await buildZooModel(model, data)
-        const params = built.model.countParams()
-        built.dispose()
-        if (params !== Number(peer[1])) throw new Error(`${model}: the PyTorch model has ${peer[1]} parameters, prunekit's ${params}: they must be the same architecture (fix the script in tools/src/bench/peer-conv.ts).`)
-        const ours = await throughput(model, data, samples[model])
-        const viaTfjs = await throughput(model, data, samples[model], 'tfjs')
-        const theirs = Number(peer[2])
-        rows.push({ model, params, samples: samples[model], pytorch: Math.round(theirs), prunekit: Math.round(ours), ratio: round(ours / theirs, 2), tfjsOps: Math.round(viaTfjs), tfjsOpsRatio: round(viaTfjs / theirs, 2) })
-        log(`${model} (${params} params): pytorch ${Math.round(theirs)} samples/s, prunekit ${Math.round(ours)} (x${round(ours / theirs, 2)}) in the wasm engine, ${Math.round(viaTfjs)} (x${round(viaTfjs / theirs, 2)}) through tfjs ops`)
+      for (const threads of [1, 2]) {
+        if (threads > 1) {
+          current.dispose()
+          await setupBackend('wasm', { threads })
+          current = await registry.datasets.get('mnist').load({ train: 8000, test: 10, shape: 'image' }, { seed: 42, rng: createRng(42) })
+        }
+        for (const model of Object.keys(samples)) {
+          const entry = measured.get(model) ?? { engine: [], tfjs: 0 }
+          entry.engine.push(await throughput(model, current, samples[model]))
+          if (threads === 1) entry.tfjs = await throughput(model, current, samples[model], 'tfjs')
+          measured.set(model, entry)
+        }
       }
     } finally {
-      data.dispose()
+      current.dispose()
+      await setupBackend('wasm', { threads: 1 })
+    }
+    const rows: Row[] = []
+    for (const [model, { engine, tfjs }] of measured) {
+      const { params, samples: theirs } = peers.get(model)!
+      const ratio = (ours: number) => round(ours / theirs, 2)
+      rows.push({ model, params, samples: samples[model], pytorch: Math.round(theirs), prunekit: Math.round(engine[0]), ratio: ratio(engine[0]), prunekit2Threads: Math.round(engine[1]), ratio2Threads: ratio(engine[1]), tfjsOps: Math.round(tfjs), tfjsOpsRatio: ratio(tfjs) })
+      log(`${model} (${params} params): pytorch ${Math.round(theirs)} samples/s; prunekit's wasm engine ${Math.round(engine[0])} (x${ratio(engine[0])}), on 2 threads ${Math.round(engine[1])} (x${ratio(engine[1])}); through tfjs ops ${Math.round(tfjs)} (x${ratio(tfjs)})`)
     }
     return rows
   },
