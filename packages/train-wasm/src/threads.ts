@@ -2,7 +2,7 @@
 // while the calling thread runs its own slice, then the caller waits. Node.js only (worker_threads).
 
 const workerSource = String.raw`
-const { workerData } = require('node:worker_threads')
+const { workerData } = require('worker_threads')
 const { module, memory, control, names, spins } = workerData
 const exported = new WebAssembly.Instance(module, { env: { memory } }).exports
 const kernels = names.map((name) => exported[name])
@@ -35,7 +35,7 @@ type WorkerThreads = { Worker: new (source: string, options: { eval: true; worke
 /** Node's worker_threads, loaded without an import statement so that browser bundles never see it. */
 function workerThreads(): WorkerThreads | null {
   const node = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process
-  return (node?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined) ?? null
+  return (node?.getBuiltinModule?.('worker_threads') as WorkerThreads | undefined) ?? null
 }
 
 /** Whether kernels can run on worker threads here (Node.js 20.16+ with SharedArrayBuffer). */
