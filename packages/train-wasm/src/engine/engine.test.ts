@@ -147,6 +147,12 @@ describe('WasmTrainer', () => {
     model.dispose()
   })
 
+  it('refuses a model whose batch would not fit in WebAssembly memory, saying how much it needs', () => {
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4096], units: 4096, name: 'wide' }), tfl.layers.dense({ units: 2, activation: 'softmax' })] })
+    expect(() => WasmTrainer.compile(model, { batchSize: 200_000, optimizer: optimizers.sgd[0] })).toThrow(/the engine would hold [\d.]+ GiB for batches of 200000/)
+    model.dispose()
+  })
+
   it.each([
     ['a LeakyReLU', () => tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 4 }), tfl.layers.leakyReLU({ name: 'leaky' }), tfl.layers.dense({ units: 2, activation: 'softmax' })] }), /layer "leaky" is a LeakyReLU/],
     ['Dropout 0.5', () => tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 4 }), tfl.layers.dropout({ rate: 0.5, name: 'drop' }), tfl.layers.dense({ units: 2, activation: 'softmax' })] }), /layer "drop": Dropout with rate 0.5/],

@@ -175,7 +175,14 @@ export class WasmTrainer {
     this.io = { x: request(batch * input.size), labels: request(batch * classes), probs: request(batch * classes), inputSize: input.size, classes }
     for (const slot of [0, 1] as const) pending.push({ place: scratch[slot], floats: scratchFloats[slot] })
 
-    heap.reserve(pending.reduce((sum, p) => sum + Math.ceil(p.floats / 4) * 4 + 4, 0))
+    const floatsNeeded = pending.reduce((sum, p) => sum + Math.ceil(p.floats / 4) * 4 + 4, 0)
+    try {
+      heap.reserve(floatsNeeded)
+    } catch (cause) {
+      threads?.dispose()
+      const gib = ((floatsNeeded * 4) / 2 ** 30).toFixed(1)
+      throw new UnsupportedModelError(`the engine would hold ${gib} GiB for batches of ${batch} (activations and their gradients), more than this WebAssembly memory can grow to (${(cause as Error).message})`)
+    }
     for (const { place, floats: n } of pending) place.ptr = heap.alloc(n)
     input.data.ptr = this.io.x.ptr
     let offset = this.block.params.ptr
