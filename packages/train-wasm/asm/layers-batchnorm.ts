@@ -15,10 +15,17 @@ export function batchNormTrainForward(
   const end = x + <usize>rows * rowBytes
   // One pass over x: per channel, the sums of d = x - x[row 0] and d * d (into mean and invStd). Shifting
   // by a sample of the channel keeps sum(d * d) / n - mean(d)^2 from cancelling when |mean| >> std.
-  let o: usize = 0
-  for (; o + 64 <= vectorEnd; o += 64) shiftedSums4(mean + o, invStd + o, x + o, end + o, rowBytes)
-  for (; o < vectorEnd; o += 16) shiftedSums1(mean + o, invStd + o, x + o, end + o, rowBytes)
-  for (; o < rowBytes; o += 4) {
+  // Block by block of rows (cache-resident while each column group of it is summed).
+  memory.fill(mean, 0, vectorEnd)
+  memory.fill(invStd, 0, vectorEnd)
+  const blockBytes = <usize>blockRows * rowBytes
+  for (let block = x; block < end; block += blockBytes) {
+    const blockEnd = min(block + blockBytes, end)
+    let o: usize = 0
+    for (; o + 64 <= vectorEnd; o += 64) shiftedSums4(mean + o, invStd + o, x + o, block + o, blockEnd + o, rowBytes)
+    for (; o < vectorEnd; o += 16) shiftedSums1(mean + o, invStd + o, x + o, block + o, blockEnd + o, rowBytes)
+  }
+  for (let o = vectorEnd; o < rowBytes; o += 4) {
     const shift = load<f32>(x + o)
     let sum: f32 = 0
     let squares: f32 = 0
@@ -68,73 +75,58 @@ export function batchNormTrainForward(
   }
 }
 
-// Rows summed per block before the block joins the running totals (pairwise-style, for accuracy).
+// Rows per block: a block of x (and dy) stays in cache while each of its column groups is summed, and
+// summing block by block keeps the float sums accurate (pairwise-style).
 const blockRows = 256
 
-// shiftedSums for 4 channel vectors (one 64-byte line of each row), accumulating in registers down the
-// rows: column by column, each line of x is still read once. first: row 0 of the column; end: past the last row.
+// For 4 channel vectors (one 64-byte line of a row): adds to sums and squares the sums of d and d * d,
+// d = x - x[row 0], over the rows first..end (pointers to this column in those rows), in registers.
 @inline
-function shiftedSums4(sums: usize, squares: usize, first: usize, end: usize, rowBytes: usize): void {
-  const k0 = v128.load(first)
-  const k1 = v128.load(first, 16)
-  const k2 = v128.load(first, 32)
-  const k3 = v128.load(first, 48)
+function shiftedSums4(sums: usize, squares: usize, shift: usize, first: usize, end: usize, rowBytes: usize): void {
+  const k0 = v128.load(shift)
+  const k1 = v128.load(shift, 16)
+  const k2 = v128.load(shift, 32)
+  const k3 = v128.load(shift, 48)
   const zero = f32x4.splat(0)
-  for (let o: usize = 0; o < 64; o += 16) {
-    v128.store(sums + o, zero)
-    v128.store(squares + o, zero)
+  let s0 = zero, s1 = zero, s2 = zero, s3 = zero
+  let q0 = zero, q1 = zero, q2 = zero, q3 = zero
+  for (let xp = first; xp < end; xp += rowBytes) {
+    const d0 = f32x4.sub(v128.load(xp), k0)
+    const d1 = f32x4.sub(v128.load(xp, 16), k1)
+    const d2 = f32x4.sub(v128.load(xp, 32), k2)
+    const d3 = f32x4.sub(v128.load(xp, 48), k3)
+    s0 = f32x4.add(s0, d0)
+    s1 = f32x4.add(s1, d1)
+    s2 = f32x4.add(s2, d2)
+    s3 = f32x4.add(s3, d3)
+    q0 = f32x4.add(q0, f32x4.mul(d0, d0))
+    q1 = f32x4.add(q1, f32x4.mul(d1, d1))
+    q2 = f32x4.add(q2, f32x4.mul(d2, d2))
+    q3 = f32x4.add(q3, f32x4.mul(d3, d3))
   }
-  const blockBytes = <usize>blockRows * rowBytes
-  for (let block = first; block < end; block += blockBytes) {
-    const blockEnd = min(block + blockBytes, end)
-    let s0 = zero, s1 = zero, s2 = zero, s3 = zero
-    let q0 = zero, q1 = zero, q2 = zero, q3 = zero
-    for (let xp = block; xp < blockEnd; xp += rowBytes) {
-      const d0 = f32x4.sub(v128.load(xp), k0)
-      const d1 = f32x4.sub(v128.load(xp, 16), k1)
-      const d2 = f32x4.sub(v128.load(xp, 32), k2)
-      const d3 = f32x4.sub(v128.load(xp, 48), k3)
-      s0 = f32x4.add(s0, d0)
-      s1 = f32x4.add(s1, d1)
-      s2 = f32x4.add(s2, d2)
-      s3 = f32x4.add(s3, d3)
-      q0 = f32x4.add(q0, f32x4.mul(d0, d0))
-      q1 = f32x4.add(q1, f32x4.mul(d1, d1))
-      q2 = f32x4.add(q2, f32x4.mul(d2, d2))
-      q3 = f32x4.add(q3, f32x4.mul(d3, d3))
-    }
-    v128.store(sums, f32x4.add(v128.load(sums), s0))
-    v128.store(sums, f32x4.add(v128.load(sums, 16), s1), 16)
-    v128.store(sums, f32x4.add(v128.load(sums, 32), s2), 32)
-    v128.store(sums, f32x4.add(v128.load(sums, 48), s3), 48)
-    v128.store(squares, f32x4.add(v128.load(squares), q0))
-    v128.store(squares, f32x4.add(v128.load(squares, 16), q1), 16)
-    v128.store(squares, f32x4.add(v128.load(squares, 32), q2), 32)
-    v128.store(squares, f32x4.add(v128.load(squares, 48), q3), 48)
-  }
+  v128.store(sums, f32x4.add(v128.load(sums), s0))
+  v128.store(sums, f32x4.add(v128.load(sums, 16), s1), 16)
+  v128.store(sums, f32x4.add(v128.load(sums, 32), s2), 32)
+  v128.store(sums, f32x4.add(v128.load(sums, 48), s3), 48)
+  v128.store(squares, f32x4.add(v128.load(squares), q0))
+  v128.store(squares, f32x4.add(v128.load(squares, 16), q1), 16)
+  v128.store(squares, f32x4.add(v128.load(squares, 32), q2), 32)
+  v128.store(squares, f32x4.add(v128.load(squares, 48), q3), 48)
 }
 
 // shiftedSums4 for one channel vector.
 @inline
-function shiftedSums1(sums: usize, squares: usize, first: usize, end: usize, rowBytes: usize): void {
-  const k = v128.load(first)
-  let totalSum = f32x4.splat(0)
-  let totalSquares = f32x4.splat(0)
-  const blockBytes = <usize>blockRows * rowBytes
-  for (let block = first; block < end; block += blockBytes) {
-    const blockEnd = min(block + blockBytes, end)
-    let s = f32x4.splat(0)
-    let q = f32x4.splat(0)
-    for (let xp = block; xp < blockEnd; xp += rowBytes) {
-      const d = f32x4.sub(v128.load(xp), k)
-      s = f32x4.add(s, d)
-      q = f32x4.add(q, f32x4.mul(d, d))
-    }
-    totalSum = f32x4.add(totalSum, s)
-    totalSquares = f32x4.add(totalSquares, q)
+function shiftedSums1(sums: usize, squares: usize, shift: usize, first: usize, end: usize, rowBytes: usize): void {
+  const k = v128.load(shift)
+  let s = f32x4.splat(0)
+  let q = f32x4.splat(0)
+  for (let xp = first; xp < end; xp += rowBytes) {
+    const d = f32x4.sub(v128.load(xp), k)
+    s = f32x4.add(s, d)
+    q = f32x4.add(q, f32x4.mul(d, d))
   }
-  v128.store(sums, totalSum)
-  v128.store(squares, totalSquares)
+  v128.store(sums, f32x4.add(v128.load(sums), s))
+  v128.store(squares, f32x4.add(v128.load(squares), q))
 }
 
 /**
@@ -153,10 +145,17 @@ export function batchNormBackward(
   const vectorEnd = (<usize>(c & ~3)) << 2
   const end = x + <usize>rows * rowBytes
   // dbeta = sum(dy) and dgamma = sum(dy * (x - mean)) * invStd, down each column as in the forward.
-  let o: usize = 0
-  for (; o + 64 <= vectorEnd; o += 64) gradientSums4(dbeta + o, dgamma + o, dy + o, x + o, end + o, mean + o, rowBytes)
-  for (; o < vectorEnd; o += 16) gradientSums1(dbeta + o, dgamma + o, dy + o, x + o, end + o, mean + o, rowBytes)
-  for (; o < rowBytes; o += 4) {
+  memory.fill(dbeta, 0, vectorEnd)
+  memory.fill(dgamma, 0, vectorEnd)
+  const blockBytes = <usize>blockRows * rowBytes
+  const dyShift = dy - x
+  for (let block = x; block < end; block += blockBytes) {
+    const blockEnd = min(block + blockBytes, end)
+    let o: usize = 0
+    for (; o + 64 <= vectorEnd; o += 64) gradientSums4(dbeta + o, dgamma + o, dyShift, block + o, blockEnd + o, mean + o, rowBytes)
+    for (; o < vectorEnd; o += 16) gradientSums1(dbeta + o, dgamma + o, dyShift, block + o, blockEnd + o, mean + o, rowBytes)
+  }
+  for (let o = vectorEnd; o < rowBytes; o += 4) {
     const m = load<f32>(mean + o)
     let sumDy: f32 = 0
     let sumDyCentred: f32 = 0
@@ -193,72 +192,55 @@ export function batchNormBackward(
   }
 }
 
-// Per channel sum(dy) and sum(dy * (x - mean)) for 4 channel vectors, in registers down the rows.
+// For 4 channel vectors: adds sum(dy) and sum(dy * (x - mean)) over the rows first..end of x (dy sits
+// dyShift bytes after x) to dbeta and dgamma, in registers.
 @inline
-function gradientSums4(dbeta: usize, dgamma: usize, dy: usize, x: usize, end: usize, mean: usize, rowBytes: usize): void {
+function gradientSums4(dbeta: usize, dgamma: usize, dyShift: usize, first: usize, end: usize, mean: usize, rowBytes: usize): void {
   const m0 = v128.load(mean)
   const m1 = v128.load(mean, 16)
   const m2 = v128.load(mean, 32)
   const m3 = v128.load(mean, 48)
   const zero = f32x4.splat(0)
-  for (let o: usize = 0; o < 64; o += 16) {
-    v128.store(dbeta + o, zero)
-    v128.store(dgamma + o, zero)
+  let b0 = zero, b1 = zero, b2 = zero, b3 = zero
+  let g0 = zero, g1 = zero, g2 = zero, g3 = zero
+  for (let xp = first; xp < end; xp += rowBytes) {
+    const dyp = xp + dyShift
+    const d0 = v128.load(dyp)
+    const d1 = v128.load(dyp, 16)
+    const d2 = v128.load(dyp, 32)
+    const d3 = v128.load(dyp, 48)
+    b0 = f32x4.add(b0, d0)
+    b1 = f32x4.add(b1, d1)
+    b2 = f32x4.add(b2, d2)
+    b3 = f32x4.add(b3, d3)
+    g0 = f32x4.add(g0, f32x4.mul(d0, f32x4.sub(v128.load(xp), m0)))
+    g1 = f32x4.add(g1, f32x4.mul(d1, f32x4.sub(v128.load(xp, 16), m1)))
+    g2 = f32x4.add(g2, f32x4.mul(d2, f32x4.sub(v128.load(xp, 32), m2)))
+    g3 = f32x4.add(g3, f32x4.mul(d3, f32x4.sub(v128.load(xp, 48), m3)))
   }
-  const blockBytes = <usize>blockRows * rowBytes
-  const dyShift = dy - x
-  for (let block = x; block < end; block += blockBytes) {
-    const blockEnd = min(block + blockBytes, end)
-    let b0 = zero, b1 = zero, b2 = zero, b3 = zero
-    let g0 = zero, g1 = zero, g2 = zero, g3 = zero
-    for (let xp = block; xp < blockEnd; xp += rowBytes) {
-      const dyp = xp + dyShift
-      const d0 = v128.load(dyp)
-      const d1 = v128.load(dyp, 16)
-      const d2 = v128.load(dyp, 32)
-      const d3 = v128.load(dyp, 48)
-      b0 = f32x4.add(b0, d0)
-      b1 = f32x4.add(b1, d1)
-      b2 = f32x4.add(b2, d2)
-      b3 = f32x4.add(b3, d3)
-      g0 = f32x4.add(g0, f32x4.mul(d0, f32x4.sub(v128.load(xp), m0)))
-      g1 = f32x4.add(g1, f32x4.mul(d1, f32x4.sub(v128.load(xp, 16), m1)))
-      g2 = f32x4.add(g2, f32x4.mul(d2, f32x4.sub(v128.load(xp, 32), m2)))
-      g3 = f32x4.add(g3, f32x4.mul(d3, f32x4.sub(v128.load(xp, 48), m3)))
-    }
-    v128.store(dbeta, f32x4.add(v128.load(dbeta), b0))
-    v128.store(dbeta, f32x4.add(v128.load(dbeta, 16), b1), 16)
-    v128.store(dbeta, f32x4.add(v128.load(dbeta, 32), b2), 32)
-    v128.store(dbeta, f32x4.add(v128.load(dbeta, 48), b3), 48)
-    v128.store(dgamma, f32x4.add(v128.load(dgamma), g0))
-    v128.store(dgamma, f32x4.add(v128.load(dgamma, 16), g1), 16)
-    v128.store(dgamma, f32x4.add(v128.load(dgamma, 32), g2), 32)
-    v128.store(dgamma, f32x4.add(v128.load(dgamma, 48), g3), 48)
-  }
+  v128.store(dbeta, f32x4.add(v128.load(dbeta), b0))
+  v128.store(dbeta, f32x4.add(v128.load(dbeta, 16), b1), 16)
+  v128.store(dbeta, f32x4.add(v128.load(dbeta, 32), b2), 32)
+  v128.store(dbeta, f32x4.add(v128.load(dbeta, 48), b3), 48)
+  v128.store(dgamma, f32x4.add(v128.load(dgamma), g0))
+  v128.store(dgamma, f32x4.add(v128.load(dgamma, 16), g1), 16)
+  v128.store(dgamma, f32x4.add(v128.load(dgamma, 32), g2), 32)
+  v128.store(dgamma, f32x4.add(v128.load(dgamma, 48), g3), 48)
 }
 
 // gradientSums4 for one channel vector.
 @inline
-function gradientSums1(dbeta: usize, dgamma: usize, dy: usize, x: usize, end: usize, mean: usize, rowBytes: usize): void {
+function gradientSums1(dbeta: usize, dgamma: usize, dyShift: usize, first: usize, end: usize, mean: usize, rowBytes: usize): void {
   const m = v128.load(mean)
-  let totalDy = f32x4.splat(0)
-  let totalDyCentred = f32x4.splat(0)
-  const blockBytes = <usize>blockRows * rowBytes
-  const dyShift = dy - x
-  for (let block = x; block < end; block += blockBytes) {
-    const blockEnd = min(block + blockBytes, end)
-    let b = f32x4.splat(0)
-    let g = f32x4.splat(0)
-    for (let xp = block; xp < blockEnd; xp += rowBytes) {
-      const d = v128.load(xp + dyShift)
-      b = f32x4.add(b, d)
-      g = f32x4.add(g, f32x4.mul(d, f32x4.sub(v128.load(xp), m)))
-    }
-    totalDy = f32x4.add(totalDy, b)
-    totalDyCentred = f32x4.add(totalDyCentred, g)
+  let b = f32x4.splat(0)
+  let g = f32x4.splat(0)
+  for (let xp = first; xp < end; xp += rowBytes) {
+    const d = v128.load(xp + dyShift)
+    b = f32x4.add(b, d)
+    g = f32x4.add(g, f32x4.mul(d, f32x4.sub(v128.load(xp), m)))
   }
-  v128.store(dbeta, totalDy)
-  v128.store(dgamma, totalDyCentred)
+  v128.store(dbeta, f32x4.add(v128.load(dbeta), b))
+  v128.store(dgamma, f32x4.add(v128.load(dgamma), g))
 }
 
 // The same gradient one channel at a time (strided, no scratch): for layers without scale or center.
