@@ -144,32 +144,25 @@ export function batchNormBackward(
   const rowBytes = (<usize>c) << 2
   const vectorEnd = (<usize>(c & ~3)) << 2
   const end = x + <usize>rows * rowBytes
-  // dbeta = sum(dy) and dgamma = sum(dy * (x - mean)) * invStd, down each column as in the forward.
-  memory.fill(dbeta, 0, vectorEnd)
-  memory.fill(dgamma, 0, vectorEnd)
-  const blockBytes = <usize>blockRows * rowBytes
-  const dyShift = dy - x
-  for (let block = x; block < end; block += blockBytes) {
-    const blockEnd = min(block + blockBytes, end)
+  // dbeta = sum(dy) and dgamma = sum(dy * (x - mean)) * invStd, row by row.
+  memory.fill(dgamma, 0, rowBytes)
+  memory.fill(dbeta, 0, rowBytes)
+  let dyr = dy
+  for (let xr = x; xr < end; xr += rowBytes, dyr += rowBytes) {
     let o: usize = 0
-    for (; o + 64 <= vectorEnd; o += 64) gradientSums4(dbeta + o, dgamma + o, dyShift, block + o, blockEnd + o, mean + o, rowBytes)
-    for (; o < vectorEnd; o += 16) gradientSums1(dbeta + o, dgamma + o, dyShift, block + o, blockEnd + o, mean + o, rowBytes)
-  }
-  for (let o = vectorEnd; o < rowBytes; o += 4) {
-    const m = load<f32>(mean + o)
-    let sumDy: f32 = 0
-    let sumDyCentred: f32 = 0
-    let dyp = dy + o
-    for (let xp = x + o; xp < end; xp += rowBytes, dyp += rowBytes) {
-      const g = load<f32>(dyp)
-      sumDy += g
-      sumDyCentred += g * (load<f32>(xp) - m)
+    for (; o < vectorEnd; o += 16) {
+      const g = v128.load(dyr + o)
+      v128.store(dbeta + o, f32x4.add(v128.load(dbeta + o), g))
+      v128.store(dgamma + o, f32x4.add(v128.load(dgamma + o), f32x4.mul(g, f32x4.sub(v128.load(xr + o), v128.load(mean + o)))))
     }
-    store<f32>(dbeta + o, sumDy)
-    store<f32>(dgamma + o, sumDyCentred)
+    for (; o < rowBytes; o += 4) {
+      const g = load<f32>(dyr + o)
+      store<f32>(dbeta + o, load<f32>(dbeta + o) + g)
+      store<f32>(dgamma + o, load<f32>(dgamma + o) + g * (load<f32>(xr + o) - load<f32>(mean + o)))
+    }
   }
   for (let o: usize = 0; o < rowBytes; o += 4) store<f32>(dgamma + o, load<f32>(dgamma + o) * load<f32>(invStd + o))
-  let dyr = dy
+  dyr = dy
   const inverseCount = f32x4.splat(<f32>1 / <f32>rows)
   let dxr = dx
   for (let xr = x; xr < end; xr += rowBytes, dyr += rowBytes, dxr += rowBytes) {
@@ -190,57 +183,6 @@ export function batchNormBackward(
       store<f32>(dxr + o, scale * (load<f32>(dyr + o) - load<f32>(dbeta + o) / count - xhat * (load<f32>(dgamma + o) / count)))
     }
   }
-}
-
-// For 4 channel vectors: adds sum(dy) and sum(dy * (x - mean)) over the rows first..end of x (dy sits
-// dyShift bytes after x) to dbeta and dgamma, in registers.
-@inline
-function gradientSums4(dbeta: usize, dgamma: usize, dyShift: usize, first: usize, end: usize, mean: usize, rowBytes: usize): void {
-  const m0 = v128.load(mean)
-  const m1 = v128.load(mean, 16)
-  const m2 = v128.load(mean, 32)
-  const m3 = v128.load(mean, 48)
-  const zero = f32x4.splat(0)
-  let b0 = zero, b1 = zero, b2 = zero, b3 = zero
-  let g0 = zero, g1 = zero, g2 = zero, g3 = zero
-  for (let xp = first; xp < end; xp += rowBytes) {
-    const dyp = xp + dyShift
-    const d0 = v128.load(dyp)
-    const d1 = v128.load(dyp, 16)
-    const d2 = v128.load(dyp, 32)
-    const d3 = v128.load(dyp, 48)
-    b0 = f32x4.add(b0, d0)
-    b1 = f32x4.add(b1, d1)
-    b2 = f32x4.add(b2, d2)
-    b3 = f32x4.add(b3, d3)
-    g0 = f32x4.add(g0, f32x4.mul(d0, f32x4.sub(v128.load(xp), m0)))
-    g1 = f32x4.add(g1, f32x4.mul(d1, f32x4.sub(v128.load(xp, 16), m1)))
-    g2 = f32x4.add(g2, f32x4.mul(d2, f32x4.sub(v128.load(xp, 32), m2)))
-    g3 = f32x4.add(g3, f32x4.mul(d3, f32x4.sub(v128.load(xp, 48), m3)))
-  }
-  v128.store(dbeta, f32x4.add(v128.load(dbeta), b0))
-  v128.store(dbeta, f32x4.add(v128.load(dbeta, 16), b1), 16)
-  v128.store(dbeta, f32x4.add(v128.load(dbeta, 32), b2), 32)
-  v128.store(dbeta, f32x4.add(v128.load(dbeta, 48), b3), 48)
-  v128.store(dgamma, f32x4.add(v128.load(dgamma), g0))
-  v128.store(dgamma, f32x4.add(v128.load(dgamma, 16), g1), 16)
-  v128.store(dgamma, f32x4.add(v128.load(dgamma, 32), g2), 32)
-  v128.store(dgamma, f32x4.add(v128.load(dgamma, 48), g3), 48)
-}
-
-// gradientSums4 for one channel vector.
-@inline
-function gradientSums1(dbeta: usize, dgamma: usize, dyShift: usize, first: usize, end: usize, mean: usize, rowBytes: usize): void {
-  const m = v128.load(mean)
-  let b = f32x4.splat(0)
-  let g = f32x4.splat(0)
-  for (let xp = first; xp < end; xp += rowBytes) {
-    const d = v128.load(xp + dyShift)
-    b = f32x4.add(b, d)
-    g = f32x4.add(g, f32x4.mul(d, f32x4.sub(v128.load(xp), m)))
-  }
-  v128.store(dbeta, f32x4.add(v128.load(dbeta), b))
-  v128.store(dgamma, f32x4.add(v128.load(dgamma), g))
 }
 
 // The same gradient one channel at a time (strided, no scratch): for layers without scale or center.
