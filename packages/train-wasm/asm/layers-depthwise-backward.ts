@@ -9,6 +9,17 @@ export function depthwiseBackward(
   dx: usize, dw: usize, dy: usize, x: usize, w: usize, batch: i32, h: i32, width: i32, c: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
 ): void {
+  // Two copies of the loops: the pairing test is compiled out of the one for other shapes (no slowdown there).
+  if (kh == 3 && kw == 3 && sw == 1) scatterAll(dx, dw, dy, x, w, batch, h, width, c, kh, kw, sh, sw, padTop, padLeft, oh, ow, true)
+  else scatterAll(dx, dw, dy, x, w, batch, h, width, c, kh, kw, sh, sw, padTop, padLeft, oh, ow, false)
+}
+
+@inline
+function scatterAll(
+  dx: usize, dw: usize, dy: usize, x: usize, w: usize, batch: i32, h: i32, width: i32, c: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
+  pairs: bool,
+): void {
   const pixel = (<usize>c) << 2
   const xRow = pixel * <usize>width
   const wRow = pixel * <usize>kw
@@ -35,7 +46,7 @@ export function depthwiseBackward(
         // Two neighbouring whole windows at stride 1 share two columns: summed together, they load and
         // store dw and the shared dx cells once.
         // (Any rows of the window: the top and bottom rows of a padded image too.)
-        if (three && sw == 1 && kx0 == 0 && left + 4 <= width && ox + 1 < ow) {
+        if (pairs && kx0 == 0 && left + 4 <= width && ox + 1 < ow) {
           const rows = ky1 - ky0
           if (dxShift != 0) for (; o < vectorBytes; o += 16) scatterPair3x3(dw + tapFirst + o, dxShift, w + tapFirst + o, v128.load(dyp + o), v128.load(dyp + pixel + o), xFirst + o, rows, xRow, wRow, pixel)
           else for (; o < vectorBytes; o += 16) accumulatePair3x3(dw + tapFirst + o, v128.load(dyp + o), v128.load(dyp + pixel + o), xFirst + o, rows, xRow, wRow, pixel)

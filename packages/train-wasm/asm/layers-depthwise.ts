@@ -8,6 +8,17 @@ export function depthwiseForward(
   y: usize, x: usize, w: usize, batch: i32, h: i32, width: i32, c: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
 ): void {
+  // Two copies of the loops: the pairing test is compiled out of the one for other shapes (no slowdown there).
+  if (kh == 3 && kw == 3 && sw == 1) sumAll(y, x, w, batch, h, width, c, kh, kw, sh, sw, padTop, padLeft, oh, ow, true)
+  else sumAll(y, x, w, batch, h, width, c, kh, kw, sh, sw, padTop, padLeft, oh, ow, false)
+}
+
+@inline
+function sumAll(
+  y: usize, x: usize, w: usize, batch: i32, h: i32, width: i32, c: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
+  pairs: bool,
+): void {
   const pixel = (<usize>c) << 2
   const xRow = pixel * <usize>width
   const wRow = pixel * <usize>kw
@@ -29,7 +40,7 @@ export function depthwiseForward(
         const xFirst = image + <usize>(top + ky0) * xRow + <usize>(left + kx0) * pixel
         const wFirst = w + <usize>ky0 * wRow + <usize>kx0 * pixel
         // Two neighbouring 3-column windows at stride 1 (any rows) share two columns of x and all of w.
-        if (three && sw == 1 && kx0 == 0 && left + 4 <= width && ox + 1 < ow) {
+        if (pairs && kx0 == 0 && left + 4 <= width && ox + 1 < ow) {
           const rows = ky1 - ky0
           for (let o: usize = 0; o < vectorBytes; o += 16) windowPair(yp + o, xFirst + o, wFirst + o, rows, xRow, wRow, pixel)
           if (lastVector != vectorBytes) windowPair(yp + lastVector, xFirst + lastVector, wFirst + lastVector, rows, xRow, wRow, pixel)
