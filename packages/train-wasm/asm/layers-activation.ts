@@ -8,8 +8,12 @@ export function activationForward(y: usize, x: usize, n: i32, kind: i32, maxValu
   const bytes = (<usize>n) << 2
   const vectorEnd = (<usize>(n & ~3)) << 2
   let o: usize = 0
-  // tfjs's cpu kernels: max(0, x) (so relu(-0) = +0) then the clip; NaN passes through both.
-  for (; o < vectorEnd; o += 16) v128.store(y + o, f32x4.min(f32x4.max(v128.load(x + o), zero), topV))
+  // tfjs's cpu kernels: max(0, x) (so relu(-0) = +0) then the clip; NaN passes through both. Clearing
+  // the lanes <= 0 and pmin (one x86 minps each) keep those rules; f32x4.min/max take many instructions.
+  for (; o < vectorEnd; o += 16) {
+    const v = v128.load(x + o)
+    v128.store(y + o, f32x4.pmin(v128.andnot(v, f32x4.le(v, zero)), topV))
+  }
   for (; o < bytes; o += 4) store<f32>(y + o, min(max(load<f32>(x + o), <f32>0), top))
 }
 

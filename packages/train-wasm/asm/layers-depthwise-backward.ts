@@ -9,6 +9,17 @@ export function depthwiseBackward(
   dx: usize, dw: usize, dy: usize, x: usize, w: usize, batch: i32, h: i32, width: i32, c: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
 ): void {
+  // Two copies of the loops: the pairing test is compiled out of the one for other shapes (no slowdown there).
+  if (kh == 3 && kw == 3 && sw == 1) scatterAll(dx, dw, dy, x, w, batch, h, width, c, kh, kw, sh, sw, padTop, padLeft, oh, ow, true)
+  else scatterAll(dx, dw, dy, x, w, batch, h, width, c, kh, kw, sh, sw, padTop, padLeft, oh, ow, false)
+}
+
+@inline
+function scatterAll(
+  dx: usize, dw: usize, dy: usize, x: usize, w: usize, batch: i32, h: i32, width: i32, c: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
+  pairs: bool,
+): void {
   const pixel = (<usize>c) << 2
   const xRow = pixel * <usize>width
   const wRow = pixel * <usize>kw
@@ -32,6 +43,21 @@ export function depthwiseBackward(
         const xFirst = image + <usize>(top + ky0) * xRow + <usize>(left + kx0) * pixel
         const tapFirst = <usize>ky0 * wRow + <usize>kx0 * pixel
         let o: usize = 0
+        // Two neighbouring whole windows at stride 1 share two columns: summed together, they load and
+        // store dw and the shared dx cells once.
+        // (Any rows of the window: the top and bottom rows of a padded image too.)
+        if (pairs && kx0 == 0 && left + 4 <= width && ox + 1 < ow) {
+          const rows = ky1 - ky0
+          if (dxShift != 0) for (; o < vectorBytes; o += 16) scatterPair3x3(dw + tapFirst + o, dxShift, w + tapFirst + o, v128.load(dyp + o), v128.load(dyp + pixel + o), xFirst + o, rows, xRow, wRow, pixel)
+          else for (; o < vectorBytes; o += 16) accumulatePair3x3(dw + tapFirst + o, v128.load(dyp + o), v128.load(dyp + pixel + o), xFirst + o, rows, xRow, wRow, pixel)
+          for (; o < pixel; o += 4) {
+            scatterScalar(dw, dxShift, w, load<f32>(dyp + o), xFirst + o, tapFirst + o, rows, 3, xRow, wRow, pixel)
+            scatterScalar(dw, dxShift, w, load<f32>(dyp + pixel + o), xFirst + pixel + o, tapFirst + o, rows, 3, xRow, wRow, pixel)
+          }
+          ox++
+          dyp += pixel
+          continue
+        }
         if (three && ky0 == 0 && ky1 == 3 && kx0 == 0 && kx1 == 3) {
           if (dxShift != 0) for (; o < vectorBytes; o += 16) scatter3x3(dw + o, dxShift, w + o, v128.load(dyp + o), xFirst + o, xRow, wRow, pixel)
           else for (; o < vectorBytes; o += 16) accumulate3x3(dw + o, v128.load(dyp + o), xFirst + o, xRow, wRow, pixel)
@@ -57,6 +83,47 @@ function scatter3x3(dwp: usize, dxShift: usize, wp: usize, g: v128, xp: usize, x
     v128.store(d, f32x4.add(v128.load(d), f32x4.mul(g, v128.load(wp + tr))))
     v128.store(d + pixel, f32x4.add(v128.load(d + pixel), f32x4.mul(g, v128.load(wp + tr + pixel))))
     v128.store(d + 2 * pixel, f32x4.add(v128.load(d + 2 * pixel), f32x4.mul(g, v128.load(wp + tr + 2 * pixel))))
+  }
+}
+
+// Two 3-column windows side by side (stride 1; gradients g0, g1; xp: the first's top-left; rows of 3 or fewer):
+// dw[tap] += g0 * x[tap] + g1 * x[tap + 1 column]; the four dx columns get g0 * w and g1 * w shifted.
+@inline
+function scatterPair3x3(dwp: usize, dxShift: usize, wp: usize, g0: v128, g1: v128, xp: usize, rows: i32, xRow: usize, wRow: usize, pixel: usize): void {
+  for (let r: usize = 0; r < <usize>rows; r++) {
+    const xr = xp + r * xRow
+    const tr = r * wRow
+    const d = xr + dxShift
+    const x0 = v128.load(xr)
+    const x1 = v128.load(xr + pixel)
+    const x2 = v128.load(xr + 2 * pixel)
+    const x3 = v128.load(xr + 3 * pixel)
+    v128.store(dwp + tr, f32x4.add(v128.load(dwp + tr), f32x4.add(f32x4.mul(g0, x0), f32x4.mul(g1, x1))))
+    v128.store(dwp + tr + pixel, f32x4.add(v128.load(dwp + tr + pixel), f32x4.add(f32x4.mul(g0, x1), f32x4.mul(g1, x2))))
+    v128.store(dwp + tr + 2 * pixel, f32x4.add(v128.load(dwp + tr + 2 * pixel), f32x4.add(f32x4.mul(g0, x2), f32x4.mul(g1, x3))))
+    const w0 = v128.load(wp + tr)
+    const w1 = v128.load(wp + tr + pixel)
+    const w2 = v128.load(wp + tr + 2 * pixel)
+    v128.store(d, f32x4.add(v128.load(d), f32x4.mul(g0, w0)))
+    v128.store(d + pixel, f32x4.add(v128.load(d + pixel), f32x4.add(f32x4.mul(g0, w1), f32x4.mul(g1, w0))))
+    v128.store(d + 2 * pixel, f32x4.add(v128.load(d + 2 * pixel), f32x4.add(f32x4.mul(g0, w2), f32x4.mul(g1, w1))))
+    v128.store(d + 3 * pixel, f32x4.add(v128.load(d + 3 * pixel), f32x4.mul(g1, w2)))
+  }
+}
+
+// The dw half of scatterPair3x3 (no dx wanted).
+@inline
+function accumulatePair3x3(dwp: usize, g0: v128, g1: v128, xp: usize, rows: i32, xRow: usize, wRow: usize, pixel: usize): void {
+  for (let r: usize = 0; r < <usize>rows; r++) {
+    const xr = xp + r * xRow
+    const tr = r * wRow
+    const x0 = v128.load(xr)
+    const x1 = v128.load(xr + pixel)
+    const x2 = v128.load(xr + 2 * pixel)
+    const x3 = v128.load(xr + 3 * pixel)
+    v128.store(dwp + tr, f32x4.add(v128.load(dwp + tr), f32x4.add(f32x4.mul(g0, x0), f32x4.mul(g1, x1))))
+    v128.store(dwp + tr + pixel, f32x4.add(v128.load(dwp + tr + pixel), f32x4.add(f32x4.mul(g0, x1), f32x4.mul(g1, x2))))
+    v128.store(dwp + tr + 2 * pixel, f32x4.add(v128.load(dwp + tr + 2 * pixel), f32x4.add(f32x4.mul(g0, x2), f32x4.mul(g1, x3))))
   }
 }
 

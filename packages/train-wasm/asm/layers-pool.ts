@@ -6,6 +6,10 @@ export function maxPoolForward(
   y: usize, x: usize, batch: i32, h: i32, width: i32, c: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
 ): void {
+  if (isPairPool(h, width, c, kh, kw, sh, sw, padTop, padLeft, oh, ow)) {
+    pairPoolForward(y, x, batch, h, width, c, oh, ow)
+    return
+  }
   const pixel = (<usize>c) << 2
   const xRow = pixel * <usize>width
   const vectorEnd = (<usize>(c & ~3)) << 2
@@ -40,6 +44,10 @@ export function maxPoolBackward(
   dx: usize, dy: usize, x: usize, batch: i32, h: i32, width: i32, c: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
 ): void {
+  if (isPairPool(h, width, c, kh, kw, sh, sw, padTop, padLeft, oh, ow)) {
+    pairPoolBackward(dx, dy, x, batch, h, width, c, oh, ow)
+    return
+  }
   const pixel = (<usize>c) << 2
   const xRow = pixel * <usize>width
   const vectorEnd = (<usize>(c & ~3)) << 2
@@ -128,4 +136,79 @@ function windowMaxScalar(first: usize, rows: i32, cols: i32, xRow: usize, pixel:
     }
   }
   return best
+}
+
+// The usual pool (LeNet's): 2x2 windows, stride 2, every window inside the image, at least 4 channels.
+// Windows do not overlap, so the backward writes each dx once (no zero fill, no read-modify-write).
+@inline
+function isPairPool(h: i32, width: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32): bool {
+  return kh == 2 && kw == 2 && sh == 2 && sw == 2 && padTop == 0 && padLeft == 0 && 2 * oh <= h && 2 * ow <= width && c >= 4
+}
+
+// Max of one channel vector over a 2x2 window (at p: its top-left), in windowMax's order.
+@inline
+function pairMax(p: usize, pixel: usize, xRow: usize): v128 {
+  const first = f32x4.pmax(f32x4.pmax(f32x4.splat(-Infinity), v128.load(p)), v128.load(p + pixel))
+  return f32x4.pmax(f32x4.pmax(first, v128.load(p + xRow)), v128.load(p + xRow + pixel))
+}
+
+function pairPoolForward(y: usize, x: usize, batch: i32, h: i32, width: i32, c: i32, oh: i32, ow: i32): void {
+  const pixel = (<usize>c) << 2
+  const xRow = pixel * <usize>width
+  // The last channels as one vector overlapping the previous one (the same values written twice).
+  const last = pixel - 16
+  let yp = y
+  for (let b = 0; b < batch; b++) {
+    const image = x + <usize>b * <usize>h * xRow
+    for (let oy = 0; oy < oh; oy++) {
+      let xp = image + <usize>(2 * oy) * xRow
+      for (let ox = 0; ox < ow; ox++, yp += pixel, xp += 2 * pixel) {
+        for (let o: usize = 0; o < last; o += 16) v128.store(yp + o, pairMax(xp + o, pixel, xRow))
+        v128.store(yp + last, pairMax(xp + last, pixel, xRow))
+      }
+    }
+  }
+}
+
+function pairPoolBackward(dx: usize, dy: usize, x: usize, batch: i32, h: i32, width: i32, c: i32, oh: i32, ow: i32): void {
+  const pixel = (<usize>c) << 2
+  const xRow = pixel * <usize>width
+  const last = pixel - 16
+  const dxShift = dx - x
+  let dyp = dy
+  for (let b = 0; b < batch; b++) {
+    const image = x + <usize>b * <usize>h * xRow
+    for (let oy = 0; oy < oh; oy++) {
+      const rowStart = image + <usize>(2 * oy) * xRow
+      let xp = rowStart
+      for (let ox = 0; ox < ow; ox++, dyp += pixel, xp += 2 * pixel) {
+        for (let o: usize = 0; o < last; o += 16) routePair(xp + o, dxShift, v128.load(dyp + o), pixel, xRow)
+        routePair(xp + last, dxShift, v128.load(dyp + last), pixel, xRow)
+      }
+      // An odd width's last column is in no window.
+      if (2 * ow < width) {
+        memory.fill(xp + dxShift, 0, pixel)
+        memory.fill(xp + xRow + dxShift, 0, pixel)
+      }
+    }
+    // An odd height's last row is in no window.
+    if (2 * oh < h) memory.fill(image + <usize>(2 * oh) * xRow + dxShift, 0, xRow)
+  }
+}
+
+// dx over one 2x2 window (one channel vector): g at each lane's first max in row-major order, else 0.
+@inline
+function routePair(p: usize, dxShift: usize, g: v128, pixel: usize, xRow: usize): void {
+  const best = pairMax(p, pixel, xRow)
+  let open = f32x4.gt(best, f32x4.splat(-Infinity))
+  let hit = v128.and(f32x4.eq(v128.load(p), best), open)
+  v128.store(p + dxShift, v128.and(g, hit))
+  open = v128.andnot(open, hit)
+  hit = v128.and(f32x4.eq(v128.load(p + pixel), best), open)
+  v128.store(p + pixel + dxShift, v128.and(g, hit))
+  open = v128.andnot(open, hit)
+  hit = v128.and(f32x4.eq(v128.load(p + xRow), best), open)
+  v128.store(p + xRow + dxShift, v128.and(g, hit))
+  open = v128.andnot(open, hit)
+  v128.store(p + xRow + pixel + dxShift, v128.and(g, v128.and(f32x4.eq(v128.load(p + xRow + pixel), best), open)))
 }

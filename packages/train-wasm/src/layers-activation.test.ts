@@ -31,6 +31,17 @@ describe('activations', () => {
     expect([...heap.f32(dxp, x.length)]).toEqual([...dxWant.dataSync()])
     tf.dispose([input, dy, dxWant])
   }))
+
+  it.each(activations)('%s: NaN, infinities and signed zeros in every SIMD lane match tfjs', (_, kind, maxValue, activation) => tf.tidy(() => {
+    const special = [Number.NaN, Infinity, -Infinity, -0, 0, Number.NaN, -1, 7]
+    const input = tf.tensor(special)
+    const heap = new Heap()
+    const [xp] = upload(heap, special)
+    const yp = output(heap, [special.length])
+    heap.kernels.activationForward(yp, xp, special.length, kind, maxValue)
+    expect([...heap.f32(yp, special.length)]).toEqual([...activation(input).dataSync()])
+    input.dispose()
+  }))
 })
 
 describe('the residual Add and global average pooling', () => {

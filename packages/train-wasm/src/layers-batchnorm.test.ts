@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
-import { beforeAll, describe, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { checkTensorLeaks, expectClose, output, random, upload, uploadTensor, useCpu } from '../test/tfjs-reference.js'
 import { Heap } from './module.js'
 
 beforeAll(useCpu)
 checkTensorLeaks()
 
-const shapes: [number[]][] = [[[3, 3, 3, 5]], [[2, 4, 4, 16]], [[1, 2, 2, 6]], [[4, 7]]]
+// [2, 12, 12, 21]: more rows than one summing block (256), a 16-channel group, a vector and a scalar channel.
+const shapes: [number[]][] = [[[3, 3, 3, 5]], [[2, 4, 4, 16]], [[1, 2, 2, 6]], [[4, 7]], [[2, 12, 12, 21]]]
 
 /** The stats, layer weights and heap pointers one case shares. */
 function setUp(shape: number[]) {
@@ -74,6 +75,23 @@ describe('BatchNormalization in training', () => {
     heap.kernels.batchNormBackward(dxp, 0, 0, dyp, xp, mean, invStd, 0, rows, c)
     expectClose(heap, dxp, dxWant, 1e-4)
     tf.dispose([x, dy, y, dxWant])
+  }))
+
+  it.each([[40, 0.3], [-1000, 2], [0.5, 1e-3]])('mean %d, spread %d: the one-pass statistics match tf.moments', (offset, spread) => tf.tidy(() => {
+    const shape = [2, 12, 12, 21]
+    const x = tf.add(tf.mul(random(shape, 17), spread), offset)
+    const heap = new Heap()
+    const xp = uploadTensor(heap, x)
+    const [gamma, beta, movingMean, movingVar] = upload(heap, new Array(21).fill(1), new Array(21).fill(0), new Array(21).fill(0), new Array(21).fill(1))
+    const [yp, mean, invStd] = [output(heap, shape), output(heap, [21]), output(heap, [21])]
+    heap.kernels.batchNormTrainForward(yp, xp, gamma, beta, mean, invStd, movingMean, movingVar, 288, 21, 1e-9, 0.99)
+    const moments = tf.moments(x, [0, 1, 2])
+    expectClose(heap, mean, moments.mean)
+    // invStd (about 1 / spread) relative to its own size.
+    const want = tf.rsqrt(tf.add(moments.variance, 1e-9))
+    const got = tf.tensor(heap.f32(invStd, 21).slice())
+    expect(tf.max(tf.abs(tf.div(tf.sub(got, want), want))).dataSync()[0]).toBeLessThan(1e-5)
+    tf.dispose([x, moments.mean, moments.variance, want, got])
   }))
 
   it('a single row normalizes to beta and passes no gradient to x', () => tf.tidy(() => {

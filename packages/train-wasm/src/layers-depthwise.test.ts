@@ -16,6 +16,10 @@ const cases: [number, number, number, number, number, number, 'same' | 'valid'][
   [2, 4, 4, 7, 1, 1, 'valid'],
   [1, 14, 14, 16, 3, 2, 'same'],
   [3, 6, 5, 8, 3, 1, 'same'],
+  // 3x3 stride 1: neighbouring windows in pairs (whole, cut by the top or bottom edge), a scalar channel tail
+  [2, 7, 6, 5, 3, 1, 'same'],
+  [2, 9, 8, 8, 3, 1, 'valid'],
+  [1, 4, 4, 12, 3, 1, 'same'],
 ]
 
 describe('depthwise convolution', () => {

@@ -9,8 +9,11 @@ checkTensorLeaks()
 // [batch, h, width, c, kernel, stride, padding]
 const cases: [number, number, number, number, number, number, 'same' | 'valid'][] = [
   [1, 4, 4, 1, 2, 2, 'valid'],
+  // 2x2 stride 2 inside the image with 4+ channels: the specialised pair pool (odd sizes leave a row and column out).
   [3, 28, 28, 6, 2, 2, 'valid'],
   [2, 10, 10, 16, 2, 2, 'valid'],
+  [2, 9, 7, 5, 2, 2, 'valid'],
+  [1, 9, 9, 8, 2, 2, 'same'],
   [3, 7, 5, 5, 3, 2, 'same'],
   [1, 6, 6, 8, 3, 1, 'same'],
   [2, 5, 7, 3, 3, 1, 'valid'],
