@@ -129,6 +129,43 @@ function block8(c: usize, a: usize, b: usize, depth: i32, aRow: usize, aCol: usi
 }
 
 /**
+ * {@link block8} for w < 8 columns (the last block of a row of C): the same loop on 8 columns of B (it must be
+ * {@link readable}), then only w columns stored. As lean as block8: the general block runs it 1.4-2x slower.
+ */
+function block8Narrow(c: usize, a: usize, b: usize, depth: i32, aRow: usize, aCol: usize, ldb: usize, ldc: usize, add: bool, bias: usize, w: i32): void {
+  const w0 = min(w, 4)
+  const w1 = max(w - 4, 0)
+  let x0 = a, x1 = a + aRow, x2 = a + 2 * aRow, x3 = a + 3 * aRow
+  let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00
+  if (add) {
+    s00 = loadCols(c, w0); s10 = loadCols(c + ldc, w0); s20 = loadCols(c + 2 * ldc, w0); s30 = loadCols(c + 3 * ldc, w0)
+    if (w1 > 0) { s01 = loadCols(c + 16, w1); s11 = loadCols(c + ldc + 16, w1); s21 = loadCols(c + 2 * ldc + 16, w1); s31 = loadCols(c + 3 * ldc + 16, w1) }
+  } else if (bias != 0) {
+    s00 = loadCols(bias, w0); s10 = s00; s20 = s00; s30 = s00
+    if (w1 > 0) { s01 = loadCols(bias + 16, w1); s11 = s01; s21 = s01; s31 = s01 }
+  }
+  let bp = b
+  for (let p = 0; p < depth; p++) {
+    const b0 = v128.load(bp)
+    const b1 = v128.load(bp, 16)
+    let x = v128.load32_splat(x0)
+    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+    x = v128.load32_splat(x1)
+    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+    x = v128.load32_splat(x2)
+    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+    x = v128.load32_splat(x3)
+    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+    x0 += aCol; x1 += aCol; x2 += aCol; x3 += aCol
+    bp += ldb
+  }
+  storeCols(c, s00, w0); storeCols(c + ldc, s10, w0); storeCols(c + 2 * ldc, s20, w0); storeCols(c + 3 * ldc, s30, w0)
+  if (w1 > 0) {
+    storeCols(c + 16, s01, w1); storeCols(c + ldc + 16, s11, w1); storeCols(c + 2 * ldc + 16, s21, w1); storeCols(c + 3 * ldc + 16, s31, w1)
+  }
+}
+
+/**
  * {@link block} one float at a time, reading B only where w says: for the rare block whose 8-float loads
  * of B would pass the end of memory (B is the last array and w < 8).
  */
@@ -151,7 +188,7 @@ function blockExact(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usi
 
 /** Whether `steps` rows of 8 floats from b on, ldb bytes apart, lie inside memory (see {@link block}). */
 // @ts-ignore: decorator
-@inline function readable(b: usize, steps: i32, ldb: usize): bool {
+@inline export function readable(b: usize, steps: i32, ldb: usize): bool {
   return <u64>b + <u64>max(steps - 1, 0) * <u64>ldb + 32 <= <u64>memory.size() << 16
 }
 
@@ -196,6 +233,7 @@ export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow:
         const cj = ci + ((<usize>j) << 2)
         const bias0 = add || bias == 0 ? 0 : bias + ((<usize>j) << 2)
         if (rows == 4 && w == 8) block8(cj, a0, bj, depth, aRow, aCol, ld, ld, add, bias0)
+        else if (rows == 4 && readable(bj, depth, ld)) block8Narrow(cj, a0, bj, depth, aRow, aCol, ld, ld, add, bias0, w)
         else product(cj, a0, a1, a2, a3, bj, rows, w, 0, 1, depth, 1, 0, 0, aCol, ld, ld, add, bias0)
       }
     }

@@ -208,6 +208,10 @@ describe('conv2d kernels', () => {
     // the real first layers: LeNet-5's conv_1, mobilenet-mini's stem (even size, stride 2: padding bottom/right only)
     [2, 28, 28, 1, 5, 1, 'same', 6],
     [2, 28, 28, 1, 3, 2, 'same', 16],
+    // one input channel, stride 1 (direct forward): unpadded x as the source, 16 channels in groups of 6, 6, 4;
+    // rows of 9 and 7 pixels (the last 4 overlap), 7 channels (a group of 1)
+    [2, 10, 12, 1, 3, 1, 'valid', 16],
+    [3, 9, 7, 1, 5, 1, 'same', 7],
   ]
   it.each(cases)('batch=%i %ix%ix%i kernel %i stride %i %s -> %i channels: forward, dx, dw, db', (batch, h, width, cin, k, stride, pad, cout) => {
     scoped(() => {
