@@ -129,6 +129,121 @@ function block8(c: usize, a: usize, b: usize, depth: i32, aRow: usize, aCol: usi
 }
 
 /**
+ * {@link block8} for A with contiguous rows (aCol = 4: matmul, the forward and dx products): 4 depth steps
+ * per iteration, A's 4 floats of each row read at fixed offsets, so the loop moves 5 pointers per 4 steps
+ * instead of 20 and checks its bound once.
+ */
+function block8Rows(c: usize, a: usize, b: usize, depth: i32, aRow: usize, ldb: usize, ldc: usize, add: bool, bias: usize): void {
+  let x0 = a, x1 = a + aRow, x2 = a + 2 * aRow, x3 = a + 3 * aRow
+  let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00
+  if (add) {
+    s00 = v128.load(c); s01 = v128.load(c, 16); s10 = v128.load(c + ldc); s11 = v128.load(c + ldc, 16)
+    s20 = v128.load(c + 2 * ldc); s21 = v128.load(c + 2 * ldc, 16); s30 = v128.load(c + 3 * ldc); s31 = v128.load(c + 3 * ldc, 16)
+  } else if (bias != 0) {
+    s00 = v128.load(bias); s01 = v128.load(bias, 16); s10 = s00; s11 = s01; s20 = s00; s21 = s01; s30 = s00; s31 = s01
+  }
+  let bp = b
+  let p = 0
+  for (; p + 4 <= depth; p += 4) {
+    let b0 = v128.load(bp)
+    let b1 = v128.load(bp, 16)
+    let x = v128.load32_splat(x0)
+    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+    x = v128.load32_splat(x1)
+    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+    x = v128.load32_splat(x2)
+    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+    x = v128.load32_splat(x3)
+    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+    bp += ldb
+    b0 = v128.load(bp)
+    b1 = v128.load(bp, 16)
+    x = v128.load32_splat(x0, 4)
+    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+    x = v128.load32_splat(x1, 4)
+    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+    x = v128.load32_splat(x2, 4)
+    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+    x = v128.load32_splat(x3, 4)
+    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+    bp += ldb
+    b0 = v128.load(bp)
+    b1 = v128.load(bp, 16)
+    x = v128.load32_splat(x0, 8)
+    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+    x = v128.load32_splat(x1, 8)
+    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+    x = v128.load32_splat(x2, 8)
+    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+    x = v128.load32_splat(x3, 8)
+    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+    bp += ldb
+    b0 = v128.load(bp)
+    b1 = v128.load(bp, 16)
+    x = v128.load32_splat(x0, 12)
+    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+    x = v128.load32_splat(x1, 12)
+    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+    x = v128.load32_splat(x2, 12)
+    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+    x = v128.load32_splat(x3, 12)
+    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+    bp += ldb
+    x0 += 16; x1 += 16; x2 += 16; x3 += 16
+  }
+  for (; p < depth; p++) {
+    const b0 = v128.load(bp)
+    const b1 = v128.load(bp, 16)
+    let x = v128.load32_splat(x0)
+    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+    x = v128.load32_splat(x1)
+    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+    x = v128.load32_splat(x2)
+    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+    x = v128.load32_splat(x3)
+    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+    x0 += 4; x1 += 4; x2 += 4; x3 += 4
+    bp += ldb
+  }
+  v128.store(c, s00); v128.store(c, s01, 16)
+  v128.store(c + ldc, s10); v128.store(c + ldc, s11, 16)
+  v128.store(c + 2 * ldc, s20); v128.store(c + 2 * ldc, s21, 16)
+  v128.store(c + 3 * ldc, s30); v128.store(c + 3 * ldc, s31, 16)
+}
+
+/**
+ * {@link block8} for A read transposed (aRow = 4: matmulTN, the dw products): the 4 rows' floats are
+ * adjacent, read at fixed offsets from one pointer.
+ */
+function block8Columns(c: usize, a: usize, b: usize, depth: i32, aCol: usize, ldb: usize, ldc: usize, add: bool): void {
+  let x = a
+  let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00
+  if (add) {
+    s00 = v128.load(c); s01 = v128.load(c, 16); s10 = v128.load(c + ldc); s11 = v128.load(c + ldc, 16)
+    s20 = v128.load(c + 2 * ldc); s21 = v128.load(c + 2 * ldc, 16); s30 = v128.load(c + 3 * ldc); s31 = v128.load(c + 3 * ldc, 16)
+  }
+  let bp = b
+  for (let p = 0; p < depth; p++) {
+    const b0 = v128.load(bp)
+    const b1 = v128.load(bp, 16)
+    let v = v128.load32_splat(x)
+    s00 = madd(s00, v, b0); s01 = madd(s01, v, b1)
+    v = v128.load32_splat(x, 4)
+    s10 = madd(s10, v, b0); s11 = madd(s11, v, b1)
+    v = v128.load32_splat(x, 8)
+    s20 = madd(s20, v, b0); s21 = madd(s21, v, b1)
+    v = v128.load32_splat(x, 12)
+    s30 = madd(s30, v, b0); s31 = madd(s31, v, b1)
+    x += aCol
+    bp += ldb
+  }
+  v128.store(c, s00); v128.store(c, s01, 16)
+  v128.store(c + ldc, s10); v128.store(c + ldc, s11, 16)
+  v128.store(c + 2 * ldc, s20); v128.store(c + 2 * ldc, s21, 16)
+  v128.store(c + 3 * ldc, s30); v128.store(c + 3 * ldc, s31, 16)
+}
+
+/**
  * {@link block8} for w < 8 columns (the last block of a row of C): the same loop on 8 columns of B (it must be
  * {@link readable}), then only w columns stored. As lean as block8: the general block runs it 1.4-2x slower.
  */
@@ -213,8 +328,9 @@ export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow:
     return
   }
   // Depth chunks keep B's chunk (depth x n) within ~256 KB, in L2, while 4-row blocks of A sweep over it
-  // (smaller chunks reload C too often: measured slower on the models' shapes).
-  const depthBlock = max(16, 65536 / n)
+  // (smaller chunks reload C too often: measured slower on the models' shapes). A small C read through A^T
+  // (a 1x1 conv's dw: a strided A and B over thousands of positions) takes chunks whose A and B stay in L1.
+  const depthBlock = aRow == 4 && m * n <= 4096 ? max(32, 4096 / (m + n)) : max(16, 65536 / n)
   for (let p0 = 0; p0 < k; p0 += depthBlock) {
     const depth = min(depthBlock, k - p0)
     const add = accumulate || p0 > 0
@@ -232,7 +348,10 @@ export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow:
         const bj = bp + ((<usize>j) << 2)
         const cj = ci + ((<usize>j) << 2)
         const bias0 = add || bias == 0 ? 0 : bias + ((<usize>j) << 2)
-        if (rows == 4 && w == 8) block8(cj, a0, bj, depth, aRow, aCol, ld, ld, add, bias0)
+        if (rows == 4 && w == 8) {
+          if (aRow == 4 && bias0 == 0) block8Columns(cj, a0, bj, depth, aCol, ld, ld, add)
+          else block8(cj, a0, bj, depth, aRow, aCol, ld, ld, add, bias0)
+        }
         else if (rows == 4 && readable(bj, depth, ld)) block8Narrow(cj, a0, bj, depth, aRow, aCol, ld, ld, add, bias0, w)
         else product(cj, a0, a1, a2, a3, bj, rows, w, 0, 1, depth, 1, 0, 0, aCol, ld, ld, add, bias0)
       }

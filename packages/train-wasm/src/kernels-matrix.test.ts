@@ -68,6 +68,8 @@ describe('matmul kernels', () => {
     [7, 2, 33],
     // several depth chunks (B beyond 256 KB)
     [5, 300, 600],
+    // a small C over a long depth (a 1x1 conv's dw): matmulTN in depth chunks that stay in L1
+    [16, 2000, 24],
   ]
   it.each(shapes)('m=%i k=%i n=%i: matmul, matmulTN, matmulNT, and accumulate', (m, k, n) => {
     scoped(() => {
