@@ -336,27 +336,76 @@ export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow:
     const add = accumulate || p0 > 0
     const ap = a + <usize>p0 * aCol
     const bp = b + <usize>p0 * ld
-    for (let i = 0; i < m; i += 4) {
-      const rows = min(4, m - i)
+    for (let i = 0; i < m; ) {
+      // 5-row blocks where A's rows are contiguous (10 accumulators: fewer loop steps per product than 4 rows)
+      const five = aCol == 4 && m - i >= 5
       const ci = c + <usize>i * ld
       const a0 = ap + <usize>i * aRow
-      const a1 = rows > 1 ? a0 + aRow : a0
-      const a2 = rows > 2 ? a0 + 2 * aRow : a0
-      const a3 = rows > 3 ? a0 + 3 * aRow : a0
       for (let j = 0; j < n; j += 8) {
         const w = min(8, n - j)
         const bj = bp + ((<usize>j) << 2)
         const cj = ci + ((<usize>j) << 2)
         const bias0 = add || bias == 0 ? 0 : bias + ((<usize>j) << 2)
-        if (rows == 4 && w == 8) {
-          if (aRow == 4 && bias0 == 0) block8Columns(cj, a0, bj, depth, aCol, ld, ld, add)
-          else block8(cj, a0, bj, depth, aRow, aCol, ld, ld, add, bias0)
+        if (five && w == 8) block5x8(cj, a0, bj, depth, aRow, ld, ld, add, bias0)
+        else {
+          blocks4(cj, a0, bj, min(4, m - i), w, depth, aRow, aCol, ld, add, bias0)
+          if (five) blocks4(cj + 4 * ld, a0 + 4 * aRow, bj, 1, w, depth, aRow, aCol, ld, add, bias0)
         }
-        else if (rows == 4 && readable(bj, depth, ld)) block8Narrow(cj, a0, bj, depth, aRow, aCol, ld, ld, add, bias0, w)
-        else product(cj, a0, a1, a2, a3, bj, rows, w, 0, 1, depth, 1, 0, 0, aCol, ld, ld, add, bias0)
       }
+      i += five ? 5 : 4
     }
   }
+}
+
+/** One block of C (rows 1..4, w 1..8) by the leanest kernel that fits it. */
+// @ts-ignore: decorator
+@inline function blocks4(c: usize, a0: usize, b: usize, rows: i32, w: i32, depth: i32, aRow: usize, aCol: usize, ld: usize, add: bool, bias: usize): void {
+  if (rows == 4 && w == 8) {
+    if (aRow == 4 && bias == 0) block8Columns(c, a0, b, depth, aCol, ld, ld, add)
+    else block8(c, a0, b, depth, aRow, aCol, ld, ld, add, bias)
+  } else if (rows == 4 && readable(b, depth, ld)) block8Narrow(c, a0, b, depth, aRow, aCol, ld, ld, add, bias, w)
+  else {
+    const a1 = rows > 1 ? a0 + aRow : a0
+    const a2 = rows > 2 ? a0 + 2 * aRow : a0
+    const a3 = rows > 3 ? a0 + 3 * aRow : a0
+    product(c, a0, a1, a2, a3, b, rows, w, 0, 1, depth, 1, 0, 0, aCol, ld, ld, add, bias)
+  }
+}
+
+/** {@link block8} for 5 rows of contiguous A (aCol = 4). */
+function block5x8(c: usize, a: usize, b: usize, depth: i32, aRow: usize, ldb: usize, ldc: usize, add: bool, bias: usize): void {
+  let x0 = a, x1 = a + aRow, x2 = a + 2 * aRow, x3 = a + 3 * aRow, x4 = a + 4 * aRow
+  let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00, s40 = s00, s41 = s00
+  const c4 = c + 4 * ldc
+  if (add) {
+    s00 = v128.load(c); s01 = v128.load(c, 16); s10 = v128.load(c + ldc); s11 = v128.load(c + ldc, 16)
+    s20 = v128.load(c + 2 * ldc); s21 = v128.load(c + 2 * ldc, 16); s30 = v128.load(c + 3 * ldc); s31 = v128.load(c + 3 * ldc, 16)
+    s40 = v128.load(c4); s41 = v128.load(c4, 16)
+  } else if (bias != 0) {
+    s00 = v128.load(bias); s01 = v128.load(bias, 16); s10 = s00; s11 = s01; s20 = s00; s21 = s01; s30 = s00; s31 = s01; s40 = s00; s41 = s01
+  }
+  let bp = b
+  for (let p = 0; p < depth; p++) {
+    const b0 = v128.load(bp)
+    const b1 = v128.load(bp, 16)
+    let x = v128.load32_splat(x0)
+    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+    x = v128.load32_splat(x1)
+    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+    x = v128.load32_splat(x2)
+    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+    x = v128.load32_splat(x3)
+    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+    x = v128.load32_splat(x4)
+    s40 = madd(s40, x, b0); s41 = madd(s41, x, b1)
+    x0 += 4; x1 += 4; x2 += 4; x3 += 4; x4 += 4
+    bp += ldb
+  }
+  v128.store(c, s00); v128.store(c, s01, 16)
+  v128.store(c + ldc, s10); v128.store(c + ldc, s11, 16)
+  v128.store(c + 2 * ldc, s20); v128.store(c + 2 * ldc, s21, 16)
+  v128.store(c + 3 * ldc, s30); v128.store(c + 3 * ldc, s31, 16)
+  v128.store(c4, s40); v128.store(c4, s41, 16)
 }
 
 /** dst[cols x rows] = src[rows x cols]^T. */
