@@ -7,7 +7,11 @@ import { addInPlace } from './util'
 // still loads 8 floats of each B row (reading a little of the next row; those lanes are never stored);
 // where that would pass the end of memory, a scalar block runs instead. The loop body is kept small so
 // that V8 holds the accumulators in registers (a second loop over them made it spill them to the stack),
-// and full 4x8 blocks of a plain product take a leaner copy of it (1.1-1.4x on the models' shapes).
+// and gemm's blocks take leaner copies of it (1.1-1.4x on the models' shapes): 5x8 where A's rows are
+// contiguous (ten accumulators, the most V8 keeps in its 15 vector registers with the B, A and product
+// temporaries), 4x8 with A^T's four floats at fixed offsets, 4x8, and 4 x w<8 for the last columns.
+// Tried and dropped (slower on the models' shapes): unrolling the depth loop, 5 rows at fixed offsets
+// from one pointer (V8 hoists the 5 loads and spills accumulators).
 
 /** Floats 0..w-1 (w in 1..4) at p as an f32x4, the other lanes zero; never reads past them. */
 // @ts-ignore: decorator
