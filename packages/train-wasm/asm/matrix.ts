@@ -294,7 +294,7 @@ export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow:
 }
 
 /** {@link block8} for 5 rows of contiguous A (aCol = 4). */
-function block5x8(c: usize, a: usize, b: usize, depth: i32, aRow: usize, ldb: usize, ldc: usize, add: bool, bias: usize): void {
+export function block5x8(c: usize, a: usize, b: usize, depth: i32, aRow: usize, ldb: usize, ldc: usize, add: bool, bias: usize): void {
   let x0 = a, x1 = a + aRow, x2 = a + 2 * aRow, x3 = a + 3 * aRow, x4 = a + 4 * aRow
   let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00, s40 = s00, s41 = s00
   const c4 = c + 4 * ldc

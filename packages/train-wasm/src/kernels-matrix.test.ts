@@ -214,6 +214,9 @@ describe('conv2d kernels', () => {
     // rows of 9 and 7 pixels (the last 4 overlap), 7 channels (a group of 1)
     [2, 10, 12, 1, 3, 1, 'valid', 16],
     [3, 9, 7, 1, 5, 1, 'same', 7],
+    // rows of 5k output pixels and 8k channels (5-position blocks per kernel row): LeNet-5's conv_2, and padded
+    [2, 14, 14, 6, 5, 1, 'valid', 16],
+    [2, 10, 10, 3, 3, 1, 'same', 8],
   ]
   it.each(cases)('batch=%i %ix%ix%i kernel %i stride %i %s -> %i channels: forward, dx, dw, db', (batch, h, width, cin, k, stride, pad, cout) => {
     scoped(() => {
