@@ -13,6 +13,8 @@ import { block5x8, columnSums, copyFloats, gemm, matmul, matmulTN, product, read
 //   pixels (one f32x4 of contiguous source floats per tap) by 6 channels.
 // - Rows of 5k output pixels and 8k channels: the forward runs 5 positions of a row per block, one kernel row
 //   at a time.
+// Tried and dropped (slower on LeNet-5): a one-channel dw over per-channel planes of dy (the transpose cost
+// what the full lanes saved), dw in blocks of 5 field entries (V8 spilled their pointers or accumulators).
 // dx = col2im(dy . w^T) in every case but the 1x1 one.
 
 /** dst[0..n) = 0 for a short run. */

@@ -9,9 +9,8 @@ import { addInPlace } from './util'
 // that V8 holds the accumulators in registers (a second loop over them made it spill them to the stack),
 // and gemm's blocks take leaner copies of it (1.1-1.4x on the models' shapes): 5x8 where A's rows are
 // contiguous (ten accumulators, the most V8 keeps in its 15 vector registers with the B, A and product
-// temporaries), 4x8 with A^T's four floats at fixed offsets, 4x8, and 4 x w<8 for the last columns.
-// Tried and dropped (slower on the models' shapes): unrolling the depth loop, 5 rows at fixed offsets
-// from one pointer (V8 hoists the 5 loads and spills accumulators).
+// temporaries), 4x8 with A^T's four floats at fixed offsets, and 4x8 (or fewer columns, at the end of a row).
+// Tried and dropped (slower on the models' shapes): unrolling the depth loop (V8 then spills).
 
 /** Floats 0..w-1 (w in 1..4) at p as an f32x4, the other lanes zero; never reads past them. */
 // @ts-ignore: decorator
@@ -99,17 +98,21 @@ function block(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, r
 }
 
 /**
- * The common case of {@link block}, kept lean (few arguments, no edge branches): 4 full rows of A (aRow
- * bytes apart) by 8 columns, one segment of depth steps.
+ * The common case of {@link block}, kept lean (few arguments, no edge branches in the loop): 4 full rows of
+ * A (aRow bytes apart) by w (1..8) columns, one segment of depth steps; B must be {@link readable} when
+ * w < 8 (the last block of a row of C: through the general block it ran 1.4-2x slower).
  */
-function block8(c: usize, a: usize, b: usize, depth: i32, aRow: usize, aCol: usize, ldb: usize, ldc: usize, add: bool, bias: usize): void {
+function block8(c: usize, a: usize, b: usize, depth: i32, aRow: usize, aCol: usize, ldb: usize, ldc: usize, add: bool, bias: usize, w: i32): void {
+  const w0 = min(w, 4)
+  const w1 = max(w - 4, 0)
   let x0 = a, x1 = a + aRow, x2 = a + 2 * aRow, x3 = a + 3 * aRow
   let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00
   if (add) {
-    s00 = v128.load(c); s01 = v128.load(c, 16); s10 = v128.load(c + ldc); s11 = v128.load(c + ldc, 16)
-    s20 = v128.load(c + 2 * ldc); s21 = v128.load(c + 2 * ldc, 16); s30 = v128.load(c + 3 * ldc); s31 = v128.load(c + 3 * ldc, 16)
+    s00 = loadCols(c, w0); s10 = loadCols(c + ldc, w0); s20 = loadCols(c + 2 * ldc, w0); s30 = loadCols(c + 3 * ldc, w0)
+    if (w1 > 0) { s01 = loadCols(c + 16, w1); s11 = loadCols(c + ldc + 16, w1); s21 = loadCols(c + 2 * ldc + 16, w1); s31 = loadCols(c + 3 * ldc + 16, w1) }
   } else if (bias != 0) {
-    s00 = v128.load(bias); s01 = v128.load(bias, 16); s10 = s00; s11 = s01; s20 = s00; s21 = s01; s30 = s00; s31 = s01
+    s00 = loadCols(bias, w0); s10 = s00; s20 = s00; s30 = s00
+    if (w1 > 0) { s01 = loadCols(bias + 16, w1); s11 = s01; s21 = s01; s31 = s01 }
   }
   let bp = b
   for (let p = 0; p < depth; p++) {
@@ -126,10 +129,10 @@ function block8(c: usize, a: usize, b: usize, depth: i32, aRow: usize, aCol: usi
     x0 += aCol; x1 += aCol; x2 += aCol; x3 += aCol
     bp += ldb
   }
-  v128.store(c, s00); v128.store(c, s01, 16)
-  v128.store(c + ldc, s10); v128.store(c + ldc, s11, 16)
-  v128.store(c + 2 * ldc, s20); v128.store(c + 2 * ldc, s21, 16)
-  v128.store(c + 3 * ldc, s30); v128.store(c + 3 * ldc, s31, 16)
+  storeCols(c, s00, w0); storeCols(c + ldc, s10, w0); storeCols(c + 2 * ldc, s20, w0); storeCols(c + 3 * ldc, s30, w0)
+  if (w1 > 0) {
+    storeCols(c + 16, s01, w1); storeCols(c + ldc + 16, s11, w1); storeCols(c + 2 * ldc + 16, s21, w1); storeCols(c + 3 * ldc + 16, s31, w1)
+  }
 }
 
 /**
@@ -162,43 +165,6 @@ function block8Columns(c: usize, a: usize, b: usize, depth: i32, aCol: usize, ld
   v128.store(c + ldc, s10); v128.store(c + ldc, s11, 16)
   v128.store(c + 2 * ldc, s20); v128.store(c + 2 * ldc, s21, 16)
   v128.store(c + 3 * ldc, s30); v128.store(c + 3 * ldc, s31, 16)
-}
-
-/**
- * {@link block8} for w < 8 columns (the last block of a row of C): the same loop on 8 columns of B (it must be
- * {@link readable}), then only w columns stored. As lean as block8: the general block runs it 1.4-2x slower.
- */
-function block8Narrow(c: usize, a: usize, b: usize, depth: i32, aRow: usize, aCol: usize, ldb: usize, ldc: usize, add: bool, bias: usize, w: i32): void {
-  const w0 = min(w, 4)
-  const w1 = max(w - 4, 0)
-  let x0 = a, x1 = a + aRow, x2 = a + 2 * aRow, x3 = a + 3 * aRow
-  let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00
-  if (add) {
-    s00 = loadCols(c, w0); s10 = loadCols(c + ldc, w0); s20 = loadCols(c + 2 * ldc, w0); s30 = loadCols(c + 3 * ldc, w0)
-    if (w1 > 0) { s01 = loadCols(c + 16, w1); s11 = loadCols(c + ldc + 16, w1); s21 = loadCols(c + 2 * ldc + 16, w1); s31 = loadCols(c + 3 * ldc + 16, w1) }
-  } else if (bias != 0) {
-    s00 = loadCols(bias, w0); s10 = s00; s20 = s00; s30 = s00
-    if (w1 > 0) { s01 = loadCols(bias + 16, w1); s11 = s01; s21 = s01; s31 = s01 }
-  }
-  let bp = b
-  for (let p = 0; p < depth; p++) {
-    const b0 = v128.load(bp)
-    const b1 = v128.load(bp, 16)
-    let x = v128.load32_splat(x0)
-    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
-    x = v128.load32_splat(x1)
-    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
-    x = v128.load32_splat(x2)
-    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
-    x = v128.load32_splat(x3)
-    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
-    x0 += aCol; x1 += aCol; x2 += aCol; x3 += aCol
-    bp += ldb
-  }
-  storeCols(c, s00, w0); storeCols(c + ldc, s10, w0); storeCols(c + 2 * ldc, s20, w0); storeCols(c + 3 * ldc, s30, w0)
-  if (w1 > 0) {
-    storeCols(c + 16, s01, w1); storeCols(c + ldc + 16, s11, w1); storeCols(c + 2 * ldc + 16, s21, w1); storeCols(c + 3 * ldc + 16, s31, w1)
-  }
 }
 
 /**
@@ -283,8 +249,8 @@ export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow:
 @inline function blocks4(c: usize, a0: usize, b: usize, rows: i32, w: i32, depth: i32, aRow: usize, aCol: usize, ld: usize, add: bool, bias: usize): void {
   if (rows == 4 && w == 8) {
     if (aRow == 4 && bias == 0) block8Columns(c, a0, b, depth, aCol, ld, ld, add)
-    else block8(c, a0, b, depth, aRow, aCol, ld, ld, add, bias)
-  } else if (rows == 4 && readable(b, depth, ld)) block8Narrow(c, a0, b, depth, aRow, aCol, ld, ld, add, bias, w)
+    else block8(c, a0, b, depth, aRow, aCol, ld, ld, add, bias, 8)
+  } else if (rows == 4 && readable(b, depth, ld)) block8(c, a0, b, depth, aRow, aCol, ld, ld, add, bias, w)
   else {
     const a1 = rows > 1 ? a0 + aRow : a0
     const a2 = rows > 2 ? a0 + 2 * aRow : a0
