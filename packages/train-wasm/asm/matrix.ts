@@ -7,7 +7,10 @@ import { addInPlace } from './util'
 // still loads 8 floats of each B row (reading a little of the next row; those lanes are never stored);
 // where that would pass the end of memory, a scalar block runs instead. The loop body is kept small so
 // that V8 holds the accumulators in registers (a second loop over them made it spill them to the stack),
-// and full 4x8 blocks of a plain product take a leaner copy of it (1.1-1.4x on the models' shapes).
+// and gemm's blocks take leaner copies of it (1.1-1.4x on the models' shapes): 5x8 where A's rows are
+// contiguous (ten accumulators, the most V8 keeps in its 15 vector registers with the B, A and product
+// temporaries), 4x8 with A^T's four floats at fixed offsets, and 4x8 (or fewer columns, at the end of a row).
+// Tried and dropped (slower on the models' shapes): unrolling the depth loop (V8 then spills).
 
 /** Floats 0..w-1 (w in 1..4) at p as an f32x4, the other lanes zero; never reads past them. */
 // @ts-ignore: decorator
@@ -95,17 +98,21 @@ function block(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, r
 }
 
 /**
- * The common case of {@link block}, kept lean (few arguments, no edge branches): 4 full rows of A (aRow
- * bytes apart) by 8 columns, one segment of depth steps.
+ * The common case of {@link block}, kept lean (few arguments, no edge branches in the loop): 4 full rows of
+ * A (aRow bytes apart) by w (1..8) columns, one segment of depth steps; B must be {@link readable} when
+ * w < 8 (the last block of a row of C: through the general block it ran 1.4-2x slower).
  */
-function block8(c: usize, a: usize, b: usize, depth: i32, aRow: usize, aCol: usize, ldb: usize, ldc: usize, add: bool, bias: usize): void {
+function block8(c: usize, a: usize, b: usize, depth: i32, aRow: usize, aCol: usize, ldb: usize, ldc: usize, add: bool, bias: usize, w: i32): void {
+  const w0 = min(w, 4)
+  const w1 = max(w - 4, 0)
   let x0 = a, x1 = a + aRow, x2 = a + 2 * aRow, x3 = a + 3 * aRow
   let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00
   if (add) {
-    s00 = v128.load(c); s01 = v128.load(c, 16); s10 = v128.load(c + ldc); s11 = v128.load(c + ldc, 16)
-    s20 = v128.load(c + 2 * ldc); s21 = v128.load(c + 2 * ldc, 16); s30 = v128.load(c + 3 * ldc); s31 = v128.load(c + 3 * ldc, 16)
+    s00 = loadCols(c, w0); s10 = loadCols(c + ldc, w0); s20 = loadCols(c + 2 * ldc, w0); s30 = loadCols(c + 3 * ldc, w0)
+    if (w1 > 0) { s01 = loadCols(c + 16, w1); s11 = loadCols(c + ldc + 16, w1); s21 = loadCols(c + 2 * ldc + 16, w1); s31 = loadCols(c + 3 * ldc + 16, w1) }
   } else if (bias != 0) {
-    s00 = v128.load(bias); s01 = v128.load(bias, 16); s10 = s00; s11 = s01; s20 = s00; s21 = s01; s30 = s00; s31 = s01
+    s00 = loadCols(bias, w0); s10 = s00; s20 = s00; s30 = s00
+    if (w1 > 0) { s01 = loadCols(bias + 16, w1); s11 = s01; s21 = s01; s31 = s01 }
   }
   let bp = b
   for (let p = 0; p < depth; p++) {
@@ -120,6 +127,38 @@ function block8(c: usize, a: usize, b: usize, depth: i32, aRow: usize, aCol: usi
     x = v128.load32_splat(x3)
     s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
     x0 += aCol; x1 += aCol; x2 += aCol; x3 += aCol
+    bp += ldb
+  }
+  storeCols(c, s00, w0); storeCols(c + ldc, s10, w0); storeCols(c + 2 * ldc, s20, w0); storeCols(c + 3 * ldc, s30, w0)
+  if (w1 > 0) {
+    storeCols(c + 16, s01, w1); storeCols(c + ldc + 16, s11, w1); storeCols(c + 2 * ldc + 16, s21, w1); storeCols(c + 3 * ldc + 16, s31, w1)
+  }
+}
+
+/**
+ * {@link block8} for A read transposed (aRow = 4: matmulTN, the dw products): the 4 rows' floats are
+ * adjacent, read at fixed offsets from one pointer.
+ */
+function block8Columns(c: usize, a: usize, b: usize, depth: i32, aCol: usize, ldb: usize, ldc: usize, add: bool): void {
+  let x = a
+  let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00
+  if (add) {
+    s00 = v128.load(c); s01 = v128.load(c, 16); s10 = v128.load(c + ldc); s11 = v128.load(c + ldc, 16)
+    s20 = v128.load(c + 2 * ldc); s21 = v128.load(c + 2 * ldc, 16); s30 = v128.load(c + 3 * ldc); s31 = v128.load(c + 3 * ldc, 16)
+  }
+  let bp = b
+  for (let p = 0; p < depth; p++) {
+    const b0 = v128.load(bp)
+    const b1 = v128.load(bp, 16)
+    let v = v128.load32_splat(x)
+    s00 = madd(s00, v, b0); s01 = madd(s01, v, b1)
+    v = v128.load32_splat(x, 4)
+    s10 = madd(s10, v, b0); s11 = madd(s11, v, b1)
+    v = v128.load32_splat(x, 8)
+    s20 = madd(s20, v, b0); s21 = madd(s21, v, b1)
+    v = v128.load32_splat(x, 12)
+    s30 = madd(s30, v, b0); s31 = madd(s31, v, b1)
+    x += aCol
     bp += ldb
   }
   v128.store(c, s00); v128.store(c, s01, 16)
@@ -151,7 +190,7 @@ function blockExact(c: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usi
 
 /** Whether `steps` rows of 8 floats from b on, ldb bytes apart, lie inside memory (see {@link block}). */
 // @ts-ignore: decorator
-@inline function readable(b: usize, steps: i32, ldb: usize): bool {
+@inline export function readable(b: usize, steps: i32, ldb: usize): bool {
   return <u64>b + <u64>max(steps - 1, 0) * <u64>ldb + 32 <= <u64>memory.size() << 16
 }
 
@@ -176,30 +215,84 @@ export function gemm(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, aRow:
     return
   }
   // Depth chunks keep B's chunk (depth x n) within ~256 KB, in L2, while 4-row blocks of A sweep over it
-  // (smaller chunks reload C too often: measured slower on the models' shapes).
-  const depthBlock = max(16, 65536 / n)
+  // (smaller chunks reload C too often: measured slower on the models' shapes). A small C read through A^T
+  // (a 1x1 conv's dw: a strided A and B over thousands of positions) takes chunks whose A and B stay in L1.
+  const depthBlock = aRow == 4 && m * n <= 4096 ? max(32, 4096 / (m + n)) : max(16, 65536 / n)
   for (let p0 = 0; p0 < k; p0 += depthBlock) {
     const depth = min(depthBlock, k - p0)
     const add = accumulate || p0 > 0
     const ap = a + <usize>p0 * aCol
     const bp = b + <usize>p0 * ld
-    for (let i = 0; i < m; i += 4) {
-      const rows = min(4, m - i)
+    for (let i = 0; i < m; ) {
+      // 5-row blocks where A's rows are contiguous (10 accumulators: fewer loop steps per product than 4 rows)
+      const five = aCol == 4 && m - i >= 5
       const ci = c + <usize>i * ld
       const a0 = ap + <usize>i * aRow
-      const a1 = rows > 1 ? a0 + aRow : a0
-      const a2 = rows > 2 ? a0 + 2 * aRow : a0
-      const a3 = rows > 3 ? a0 + 3 * aRow : a0
       for (let j = 0; j < n; j += 8) {
         const w = min(8, n - j)
         const bj = bp + ((<usize>j) << 2)
         const cj = ci + ((<usize>j) << 2)
         const bias0 = add || bias == 0 ? 0 : bias + ((<usize>j) << 2)
-        if (rows == 4 && w == 8) block8(cj, a0, bj, depth, aRow, aCol, ld, ld, add, bias0)
-        else product(cj, a0, a1, a2, a3, bj, rows, w, 0, 1, depth, 1, 0, 0, aCol, ld, ld, add, bias0)
+        if (five && w == 8) block5x8(cj, a0, bj, depth, aRow, ld, ld, add, bias0)
+        else {
+          blocks4(cj, a0, bj, min(4, m - i), w, depth, aRow, aCol, ld, add, bias0)
+          if (five) blocks4(cj + 4 * ld, a0 + 4 * aRow, bj, 1, w, depth, aRow, aCol, ld, add, bias0)
+        }
       }
+      i += five ? 5 : 4
     }
   }
+}
+
+/** One block of C (rows 1..4, w 1..8) by the leanest kernel that fits it. */
+// @ts-ignore: decorator
+@inline function blocks4(c: usize, a0: usize, b: usize, rows: i32, w: i32, depth: i32, aRow: usize, aCol: usize, ld: usize, add: bool, bias: usize): void {
+  if (rows == 4 && w == 8) {
+    if (aRow == 4 && bias == 0) block8Columns(c, a0, b, depth, aCol, ld, ld, add)
+    else block8(c, a0, b, depth, aRow, aCol, ld, ld, add, bias, 8)
+  } else if (rows == 4 && readable(b, depth, ld)) block8(c, a0, b, depth, aRow, aCol, ld, ld, add, bias, w)
+  else {
+    const a1 = rows > 1 ? a0 + aRow : a0
+    const a2 = rows > 2 ? a0 + 2 * aRow : a0
+    const a3 = rows > 3 ? a0 + 3 * aRow : a0
+    product(c, a0, a1, a2, a3, b, rows, w, 0, 1, depth, 1, 0, 0, aCol, ld, ld, add, bias)
+  }
+}
+
+/** {@link block8} for 5 rows of contiguous A (aCol = 4). */
+export function block5x8(c: usize, a: usize, b: usize, depth: i32, aRow: usize, ldb: usize, ldc: usize, add: bool, bias: usize): void {
+  let x0 = a, x1 = a + aRow, x2 = a + 2 * aRow, x3 = a + 3 * aRow, x4 = a + 4 * aRow
+  let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00, s40 = s00, s41 = s00
+  const c4 = c + 4 * ldc
+  if (add) {
+    s00 = v128.load(c); s01 = v128.load(c, 16); s10 = v128.load(c + ldc); s11 = v128.load(c + ldc, 16)
+    s20 = v128.load(c + 2 * ldc); s21 = v128.load(c + 2 * ldc, 16); s30 = v128.load(c + 3 * ldc); s31 = v128.load(c + 3 * ldc, 16)
+    s40 = v128.load(c4); s41 = v128.load(c4, 16)
+  } else if (bias != 0) {
+    s00 = v128.load(bias); s01 = v128.load(bias, 16); s10 = s00; s11 = s01; s20 = s00; s21 = s01; s30 = s00; s31 = s01; s40 = s00; s41 = s01
+  }
+  let bp = b
+  for (let p = 0; p < depth; p++) {
+    const b0 = v128.load(bp)
+    const b1 = v128.load(bp, 16)
+    let x = v128.load32_splat(x0)
+    s00 = madd(s00, x, b0); s01 = madd(s01, x, b1)
+    x = v128.load32_splat(x1)
+    s10 = madd(s10, x, b0); s11 = madd(s11, x, b1)
+    x = v128.load32_splat(x2)
+    s20 = madd(s20, x, b0); s21 = madd(s21, x, b1)
+    x = v128.load32_splat(x3)
+    s30 = madd(s30, x, b0); s31 = madd(s31, x, b1)
+    x = v128.load32_splat(x4)
+    s40 = madd(s40, x, b0); s41 = madd(s41, x, b1)
+    x0 += 4; x1 += 4; x2 += 4; x3 += 4; x4 += 4
+    bp += ldb
+  }
+  v128.store(c, s00); v128.store(c, s01, 16)
+  v128.store(c + ldc, s10); v128.store(c + ldc, s11, 16)
+  v128.store(c + 2 * ldc, s20); v128.store(c + 2 * ldc, s21, 16)
+  v128.store(c + 3 * ldc, s30); v128.store(c + 3 * ldc, s31, 16)
+  v128.store(c4, s40); v128.store(c4, s41, 16)
 }
 
 /** dst[cols x rows] = src[rows x cols]^T. */

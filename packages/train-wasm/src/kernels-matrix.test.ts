@@ -68,6 +68,8 @@ describe('matmul kernels', () => {
     [7, 2, 33],
     // several depth chunks (B beyond 256 KB)
     [5, 300, 600],
+    // a small C over a long depth (a 1x1 conv's dw): matmulTN in depth chunks that stay in L1
+    [16, 2000, 24],
   ]
   it.each(shapes)('m=%i k=%i n=%i: matmul, matmulTN, matmulNT, and accumulate', (m, k, n) => {
     scoped(() => {
@@ -208,6 +210,13 @@ describe('conv2d kernels', () => {
     // the real first layers: LeNet-5's conv_1, mobilenet-mini's stem (even size, stride 2: padding bottom/right only)
     [2, 28, 28, 1, 5, 1, 'same', 6],
     [2, 28, 28, 1, 3, 2, 'same', 16],
+    // one input channel, stride 1 (direct forward): unpadded x as the source, 16 channels in groups of 6, 6, 4;
+    // rows of 9 and 7 pixels (the last 4 overlap), 7 channels (a group of 1)
+    [2, 10, 12, 1, 3, 1, 'valid', 16],
+    [3, 9, 7, 1, 5, 1, 'same', 7],
+    // rows of 5k output pixels and 8k channels (5-position blocks per kernel row): LeNet-5's conv_2, and padded
+    [2, 14, 14, 6, 5, 1, 'valid', 16],
+    [2, 10, 10, 3, 3, 1, 'same', 8],
   ]
   it.each(cases)('batch=%i %ix%ix%i kernel %i stride %i %s -> %i channels: forward, dx, dw, db', (batch, h, width, cin, k, stride, pad, cout) => {
     scoped(() => {
