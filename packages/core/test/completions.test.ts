@@ -46,7 +46,7 @@ describe('typed options keep editor completion', () => {
     ['scope', ['global', 'layer']],
     ['strategy', ['magnitude']],
     ['steps', ['checkpoint', 'evaluate', 'finetune', 'prune', 'restore', 'sensitivity', 'train']],
-    ['train keys', ['batchSize', 'checkpoints', 'distill', 'epochs', 'learningRate', 'optimizer', 'prune', 'resetOptimizer', 'shuffle']],
+    ['train keys', ['batchSize', 'checkpoints', 'distill', 'engine', 'epochs', 'learningRate', 'optimizer', 'prune', 'resetOptimizer', 'shuffle']],
     ['step strategy', ['magnitude']],
   ])('completes %s', (marker, expected) => {
     expect(found.get(marker)).toEqual(expected)
