@@ -107,6 +107,19 @@ function observedStep(optimizer: tf.Optimizer, loss: () => tf.Scalar, variables:
   return value
 }
 
+/** One optimizer step through tfjs ops on an uploaded batch (disposed here); returns the batch's cost. */
+function tfjsStep(bound: ReturnType<typeof bind>, optimizer: tf.Optimizer, [x, y]: [tf.Tensor, tf.Tensor], { task, distill, onGradients }: FitContext): tf.Scalar | null {
+  const { model, variables } = bound
+  // The teacher runs before the tape opens: its targets are constants of the step's loss.
+  const soft = distill && teacherTargets(distill.teacher, x)
+  try {
+    const objective = soft ? () => distillationLoss(y, model.forward(x, true), soft, distill) : () => batchLoss(model, task, x, y)
+    return onGradients ? observedStep(optimizer, objective, variables, model, onGradients) : optimizer.minimize(objective, true, variables)
+  } finally {
+    tf.dispose([x, y, ...(soft ? [soft] : [])])
+  }
+}
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
 
 /** The mean loss of an epoch's batches: tfjs's per-batch costs (averaged in float32 as tfjs does) and the engine's. */
@@ -183,17 +196,8 @@ export class Trainer {
           for (let b = 0; b < batches.count; b++) {
             if (engine) engineLosses.push(engine.step(batches.rows(b)))
             else {
-              const [x, y] = batches.take(b)
-              const { model, variables } = bound
-              // The teacher runs before the tape opens: its targets are constants of the step's loss.
-              const soft = distill && teacherTargets(distill.teacher, x)
-              try {
-                const objective = soft ? () => distillationLoss(y, model.forward(x, true), soft, distill) : () => batchLoss(model, task, x, y)
-                const cost = onGradients ? observedStep(lease.optimizer, objective, variables, model, onGradients) : lease.optimizer.minimize(objective, true, variables)
-                if (cost) costs.push(cost)
-              } finally {
-                tf.dispose([x, y, ...(soft ? [soft] : [])])
-              }
+              const cost = tfjsStep(bound, lease.optimizer, batches.take(b), context)
+              if (cost) costs.push(cost)
               if (masked.length) tf.tidy(() => masked.forEach(({ variable, mask }) => variable.assign(tf.mul(variable, mask))))
             }
             step++
