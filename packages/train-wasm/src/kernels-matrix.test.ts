@@ -2,7 +2,11 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { expectClose, upload } from '../test/tfjs-reference.js'
 import { Heap } from './module.js'
+
+/** Copies data onto the heap; returns its pointer. */
+const upload1 = (heap: Heap, data: ArrayLike<number>): number => upload(heap, data)[0]
 
 // Every kernel against tfjs on the cpu backend (float32), on shapes that hit the edges of the 4x8 blocks.
 
@@ -19,34 +23,15 @@ function values(n: number, seed: number): Float32Array {
   })
 }
 
-/** Copies data onto the heap; returns its pointer. */
-function put(heap: Heap, data: Float32Array): number {
-  const pointer = heap.alloc(data.length)
-  heap.f32(pointer, data.length).set(data)
-  return pointer
-}
-
 /** Copies data (a multiple of 4 floats) onto the heap so that it ends exactly where memory ends. */
 function putLast(heap: Heap, data: Float32Array): number {
   const memoryEnd = (): number => heap.f32(0, 0).buffer.byteLength
   if (memoryEnd() - heap.size < data.length * 4) heap.alloc((memoryEnd() - heap.size) / 4 + 4)
   const filler = memoryEnd() - heap.size - data.length * 4
   if (filler > 0) heap.alloc(filler / 4)
-  const pointer = put(heap, data)
+  const pointer = upload1(heap, data)
   expect(pointer + data.length * 4).toBe(memoryEnd())
   return pointer
-}
-
-function expectClose(actual: Float32Array, expected: tf.Tensor): void {
-  const want = expected.dataSync()
-  expect(actual.length).toBe(want.length)
-  let worst = 0
-  let scale = 0
-  for (let i = 0; i < want.length; i++) {
-    worst = Math.max(worst, Math.abs(actual[i] - want[i]))
-    scale = Math.max(scale, Math.abs(want[i]))
-  }
-  expect(worst).toBeLessThanOrEqual(1e-5 * Math.max(1, scale))
 }
 
 /** Runs f with the tfjs tensors it makes disposed afterwards, checking none leaks. */
@@ -81,9 +66,9 @@ describe('matmul kernels', () => {
       const bt = tf.tensor2d(b, [k, n])
       const expected = tf.matMul(at, bt)
       const summed = tf.add(expected, tf.tensor2d(c0, [m, n]))
-      const [pa, pb, pc] = [put(heap, a), put(heap, b), put(heap, c0)]
-      const aT = put(heap, tf.transpose(at).dataSync() as Float32Array)
-      const bT = put(heap, tf.transpose(bt).dataSync() as Float32Array)
+      const [pa, pb, pc] = [upload1(heap, a), upload1(heap, b), upload1(heap, c0)]
+      const aT = upload1(heap, tf.transpose(at).dataSync() as Float32Array)
+      const bT = upload1(heap, tf.transpose(bt).dataSync() as Float32Array)
       const work = heap.alloc(k * n)
       const products = [
         (accumulate: number) => heap.kernels.matmul(pc, pa, pb, m, k, n, accumulate),
@@ -92,10 +77,10 @@ describe('matmul kernels', () => {
       ]
       for (const product of products) {
         product(0)
-        expectClose(heap.f32(pc, m * n), expected)
+        expectClose(heap, pc, expected)
         heap.f32(pc, m * n).set(c0)
         product(1)
-        expectClose(heap.f32(pc, m * n), summed)
+        expectClose(heap, pc, summed)
       }
     })
   })
@@ -106,19 +91,19 @@ describe('matmul kernels', () => {
       const [m, k, n] = [5, 8, 6]
       const a = values(m * k, 1)
       const b = values(k * n, 2)
-      const pa = put(heap, a)
+      const pa = upload1(heap, a)
       const pc = heap.alloc(m * n)
       const pb = putLast(heap, b)
       heap.kernels.matmul(pc, pa, pb, m, k, n, 0)
-      expectClose(heap.f32(pc, m * n), tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])))
+      expectClose(heap, pc, tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])))
     })
   })
 
   it('leaves the floats around its output untouched (partial edge vectors)', () => {
     const heap = new Heap()
     const [m, k, n] = [5, 3, 7]
-    const pa = put(heap, values(m * k, 1))
-    const pb = put(heap, values(k * n, 2))
+    const pa = upload1(heap, values(m * k, 1))
+    const pb = upload1(heap, values(k * n, 2))
     const guard = heap.alloc(m * n + 8)
     heap.f32(guard, m * n + 8).fill(42)
     heap.kernels.matmul(guard + 16, pa, pb, m, k, n, 0)
@@ -138,7 +123,7 @@ describe('dense kernels', () => {
     scoped(() => {
       const heap = new Heap()
       const [x, w, b, dy] = [values(batch * inputs, 1), values(inputs * units, 2), values(units, 3), values(batch * units, 4)]
-      const [px, pw, pb, pdy] = [put(heap, x), put(heap, w), put(heap, b), put(heap, dy)]
+      const [px, pw, pb, pdy] = [upload1(heap, x), upload1(heap, w), upload1(heap, b), upload1(heap, dy)]
       const [py, pdx, pdw, pdb] = [heap.alloc(batch * units), heap.alloc(batch * inputs), heap.alloc(inputs * units), heap.alloc(units)]
       const xt = tf.tensor2d(x, [batch, inputs])
       const wt = tf.tensor2d(w, [inputs, units])
@@ -146,16 +131,16 @@ describe('dense kernels', () => {
       const f = (xi: tf.Tensor, wi: tf.Tensor, bi?: tf.Tensor): tf.Tensor => (bi ? tf.add(tf.matMul(xi, wi), bi) : tf.matMul(xi, wi))
       const args = withBias ? [xt, wt, bt] : [xt, wt]
       heap.kernels.denseForward(py, px, pw, withBias ? pb : 0, batch, inputs, units)
-      expectClose(heap.f32(py, batch * units), f(xt, wt, withBias ? bt : undefined))
+      expectClose(heap, py, f(xt, wt, withBias ? bt : undefined))
       const [gx, gw, gb] = tf.grads(f)(args, tf.tensor2d(dy, [batch, units]))
       heap.kernels.denseBackward(pdx, pdw, withBias ? pdb : 0, pdy, px, pw, batch, inputs, units)
-      expectClose(heap.f32(pdx, batch * inputs), gx)
-      expectClose(heap.f32(pdw, inputs * units), gw)
-      if (withBias) expectClose(heap.f32(pdb, units), gb)
+      expectClose(heap, pdx, gx)
+      expectClose(heap, pdw, gw)
+      if (withBias) expectClose(heap, pdb, gb)
       // Without dx and db: dw alone, the same
       heap.f32(pdw, inputs * units).fill(7)
       heap.kernels.denseBackward(0, pdw, 0, pdy, px, pw, batch, inputs, units)
-      expectClose(heap.f32(pdw, inputs * units), gw)
+      expectClose(heap, pdw, gw)
     })
   })
 })
@@ -182,15 +167,15 @@ describe('conv2d kernels', () => {
       const xt = tf.tensor4d(x, [1, h, h, cin])
       const wt = tf.tensor4d(w, [3, 3, cin, cout])
       const first = new Heap()
-      const [px, py, col] = [put(first, x), first.alloc(dy.length), first.alloc(h * h * 9 * cin)]
+      const [px, py, col] = [upload1(first, x), first.alloc(dy.length), first.alloc(h * h * 9 * cin)]
       first.kernels.conv2dForward(py, px, putLast(first, w), 0, col, ...geometry)
-      expectClose(first.f32(py, dy.length), tf.conv2d(xt, wt, 1, 'same'))
+      expectClose(first, py, tf.conv2d(xt, wt, 1, 'same'))
       const second = new Heap()
-      const [qx, qw, qdw, qcol] = [put(second, x), put(second, w), second.alloc(w.length), second.alloc(h * h * 9 * cin)]
+      const [qx, qw, qdw, qcol] = [upload1(second, x), upload1(second, w), second.alloc(w.length), second.alloc(h * h * 9 * cin)]
       second.kernels.conv2dForward(second.alloc(dy.length), qx, qw, 0, qcol, ...geometry)
       second.kernels.conv2dBackward(0, qdw, 0, putLast(second, dy), qx, qw, qcol, 0, ...geometry)
       const [, gw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, 1, 'same'))([xt, wt], tf.tensor4d(dy, [1, h, h, cout]))
-      expectClose(second.f32(qdw, w.length), gw)
+      expectClose(second, qdw, gw)
     })
   })
 
@@ -224,7 +209,7 @@ describe('conv2d kernels', () => {
       const [oh, padTop] = axis(h, k, stride, pad)
       const [ow, padLeft] = axis(width, k, stride, pad)
       const [x, w, b, dy] = [values(batch * h * width * cin, 1), values(k * k * cin * cout, 2), values(cout, 3), values(batch * oh * ow * cout, 4)]
-      const [px, pw, pb, pdy] = [put(heap, x), put(heap, w), put(heap, b), put(heap, dy)]
+      const [px, pw, pb, pdy] = [upload1(heap, x), upload1(heap, w), upload1(heap, b), upload1(heap, dy)]
       const colSize = batch * oh * ow * k * k * cin
       const [py, col, dcol] = [heap.alloc(batch * oh * ow * cout), heap.alloc(colSize), heap.alloc(colSize)]
       const [pdx, pdw, pdb] = [heap.alloc(x.length), heap.alloc(w.length), heap.alloc(cout)]
@@ -233,25 +218,25 @@ describe('conv2d kernels', () => {
       const f = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor): tf.Tensor => tf.add(tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, stride, pad), bi)
       const geometry = [batch, h, width, cin, k, k, stride, stride, padTop, padLeft, oh, ow, cout] as const
       heap.kernels.conv2dForward(py, px, pw, pb, col, ...geometry)
-      expectClose(heap.f32(py, batch * oh * ow * cout), f(xt, wt, tf.tensor1d(b)))
+      expectClose(heap, py, f(xt, wt, tf.tensor1d(b)))
       heap.kernels.conv2dForward(py, px, pw, 0, col, ...geometry)
-      expectClose(heap.f32(py, batch * oh * ow * cout), tf.conv2d(xt, wt, stride, pad))
+      expectClose(heap, py, tf.conv2d(xt, wt, stride, pad))
       const [gx, gw, gb] = tf.grads(f)([xt, wt, tf.tensor1d(b)], tf.tensor4d(dy, [batch, oh, ow, cout]))
       heap.f32(pdx, x.length).fill(7)
       heap.kernels.conv2dBackward(pdx, pdw, pdb, pdy, px, pw, col, dcol, ...geometry)
-      expectClose(heap.f32(pdx, x.length), gx)
-      expectClose(heap.f32(pdw, w.length), gw)
-      expectClose(heap.f32(pdb, cout), gb)
+      expectClose(heap, pdx, gx)
+      expectClose(heap, pdw, gw)
+      expectClose(heap, pdb, gb)
       heap.f32(pdw, w.length).fill(7)
       heap.kernels.conv2dBackward(0, pdw, 0, pdy, px, pw, col, dcol, ...geometry)
-      expectClose(heap.f32(pdw, w.length), gw)
+      expectClose(heap, pdw, gw)
       if (k === 1 && stride === 1) {
         // 1x1: no col, no dcol
         heap.kernels.conv2dForward(py, px, pw, 0, 0, ...geometry)
-        expectClose(heap.f32(py, batch * oh * ow * cout), tf.conv2d(xt, wt, stride, pad))
+        expectClose(heap, py, tf.conv2d(xt, wt, stride, pad))
         heap.kernels.conv2dBackward(pdx, pdw, 0, pdy, px, pw, 0, 0, ...geometry)
-        expectClose(heap.f32(pdx, x.length), gx)
-        expectClose(heap.f32(pdw, w.length), gw)
+        expectClose(heap, pdx, gx)
+        expectClose(heap, pdw, gw)
       }
     })
   })

@@ -55,7 +55,8 @@ export class WasmTrainer {
   private readonly block: { params: Place; grads: Place; masks: Place; state: Place[]; floats: number }
   private readonly io: { x: Place; labels: Place; probs: Place; inputSize: number; classes: number }
   private readonly logits: Value
-  private masked = false
+  /** The weights whose masks hold a zero: while any does, every step multiplies the weights by the masks. */
+  private readonly masked = new Set<Param>()
   private readonly threads: KernelThreads | null
   /** beta1^t and beta2^t as tfjs's Adam tracks them (float32), for the next step. */
   betaPowers: [number, number]
@@ -242,7 +243,8 @@ export class WasmTrainer {
     const view = this.heap.f32(param.ptr - this.block.params.ptr + this.block.masks.ptr, param.size)
     if (mask) view.set(mask)
     else view.fill(1)
-    this.masked = this.trainable.some((p) => this.heap.f32(p.ptr - this.block.params.ptr + this.block.masks.ptr, p.size).some((m) => m !== 1))
+    if (mask?.some((m) => m !== 1)) this.masked.add(param)
+    else this.masked.delete(param)
   }
 
   /** The optimizer state `field` of each trainable weight, as live views (read to save it, write to restore it). */
@@ -285,7 +287,7 @@ export class WasmTrainer {
       this.betaPowers = [Math.fround(p1 * o.beta1), Math.fround(p2 * o.beta2)]
     } else if (o.kind === 'momentum') k.momentumUpdate(params.ptr, grads.ptr, state[0].ptr, floats, o.learningRate, o.momentum)
     else k.sgdUpdate(params.ptr, grads.ptr, floats, o.learningRate)
-    if (this.masked) k.multiplyInPlace(params.ptr, masks.ptr, floats)
+    if (this.masked.size) k.multiplyInPlace(params.ptr, masks.ptr, floats)
   }
 
   /** Threads sharing each op's batch (the calling one included). */
